@@ -1,0 +1,229 @@
+package io.keel.raft;
+
+import java.time.Duration;
+
+/**
+ * The protocol's tunables, validated when built: an invalid value is rejected by
+ * {@link Builder#build()} with a message that names the field and its allowed range.
+ *
+ * <p>Defaults follow the Raft paper's advice for a LAN (election timeout 150–300 ms) with PreVote
+ * and CheckQuorum on.
+ */
+public final class RaftConfig {
+
+  /** The longest election timeout accepted. */
+  public static final Duration MAX_ELECTION_TIMEOUT = Duration.ofMinutes(10);
+  /** The most entries one AppendEntries may carry. */
+  public static final int MAX_ENTRIES_PER_APPEND_LIMIT = 100_000;
+  /** The largest byte budget of one AppendEntries. */
+  public static final long MAX_BYTES_PER_APPEND_LIMIT = 64L * 1024 * 1024;
+  /** The largest in-flight window per follower. */
+  public static final int MAX_INFLIGHT_APPENDS_LIMIT = 10_000;
+  /** The largest bound on pending proposals. */
+  public static final int MAX_PENDING_PROPOSALS_LIMIT = 10_000_000;
+
+  private final Duration electionTimeoutMin;
+  private final Duration electionTimeoutMax;
+  private final Duration heartbeatInterval;
+  private final int maxEntriesPerAppend;
+  private final long maxBytesPerAppend;
+  private final int maxInflightAppends;
+  private final int maxPendingProposals;
+  private final boolean preVote;
+  private final boolean checkQuorum;
+
+  private RaftConfig(Builder builder) {
+    this.electionTimeoutMin = builder.electionTimeoutMin;
+    this.electionTimeoutMax = builder.electionTimeoutMax;
+    this.heartbeatInterval = builder.heartbeatInterval;
+    this.maxEntriesPerAppend = builder.maxEntriesPerAppend;
+    this.maxBytesPerAppend = builder.maxBytesPerAppend;
+    this.maxInflightAppends = builder.maxInflightAppends;
+    this.maxPendingProposals = builder.maxPendingProposals;
+    this.preVote = builder.preVote;
+    this.checkQuorum = builder.checkQuorum;
+  }
+
+  /** A builder holding the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The configuration with every default. */
+  public static RaftConfig defaults() {
+    return builder().build();
+  }
+
+  /** A builder that starts from this configuration's values. */
+  public Builder toBuilder() {
+    return new Builder()
+        .electionTimeout(electionTimeoutMin, electionTimeoutMax)
+        .heartbeatInterval(heartbeatInterval)
+        .maxEntriesPerAppend(maxEntriesPerAppend)
+        .maxBytesPerAppend(maxBytesPerAppend)
+        .maxInflightAppends(maxInflightAppends)
+        .maxPendingProposals(maxPendingProposals)
+        .preVote(preVote)
+        .checkQuorum(checkQuorum);
+  }
+
+  /** The shortest election timeout a follower draws; also the leader lease of PreVote and CheckQuorum. */
+  public Duration electionTimeoutMin() {
+    return electionTimeoutMin;
+  }
+
+  /** The longest election timeout a follower draws (inclusive). */
+  public Duration electionTimeoutMax() {
+    return electionTimeoutMax;
+  }
+
+  /** How often an idle leader sends heartbeats. */
+  public Duration heartbeatInterval() {
+    return heartbeatInterval;
+  }
+
+  /** The most entries one AppendEntries carries. */
+  public int maxEntriesPerAppend() {
+    return maxEntriesPerAppend;
+  }
+
+  /** The byte budget of one AppendEntries; a single larger entry is still sent alone. */
+  public long maxBytesPerAppend() {
+    return maxBytesPerAppend;
+  }
+
+  /** How many AppendEntries a leader keeps unacknowledged per follower while pipelining. */
+  public int maxInflightAppends() {
+    return maxInflightAppends;
+  }
+
+  /** How many proposals a node keeps waiting for their outcome before it refuses new ones. */
+  public int maxPendingProposals() {
+    return maxPendingProposals;
+  }
+
+  /** Whether a node runs a PreVote round before it starts an election (thesis §9.6). */
+  public boolean preVote() {
+    return preVote;
+  }
+
+  /**
+   * Whether a leader steps down when it has not heard from a majority within the minimum election
+   * timeout, and whether nodes ignore vote requests while they hear from a leader (thesis §6.2, §4.2.3).
+   */
+  public boolean checkQuorum() {
+    return checkQuorum;
+  }
+
+  @Override
+  public String toString() {
+    return "RaftConfig{electionTimeout=" + electionTimeoutMin.toMillis() + "-"
+        + electionTimeoutMax.toMillis() + "ms, heartbeatInterval=" + heartbeatInterval.toMillis()
+        + "ms, maxEntriesPerAppend=" + maxEntriesPerAppend + ", maxBytesPerAppend="
+        + maxBytesPerAppend + ", maxInflightAppends=" + maxInflightAppends
+        + ", maxPendingProposals=" + maxPendingProposals + ", preVote=" + preVote
+        + ", checkQuorum=" + checkQuorum + "}";
+  }
+
+  /** Collects values; {@link #build()} validates them all. */
+  public static final class Builder {
+    private Duration electionTimeoutMin = Duration.ofMillis(150);
+    private Duration electionTimeoutMax = Duration.ofMillis(300);
+    private Duration heartbeatInterval = Duration.ofMillis(50);
+    private int maxEntriesPerAppend = 1024;
+    private long maxBytesPerAppend = 1024 * 1024;
+    private int maxInflightAppends = 64;
+    private int maxPendingProposals = 100_000;
+    private boolean preVote = true;
+    private boolean checkQuorum = true;
+
+    private Builder() {}
+
+    /** The range from which each election timeout is drawn, both ends inclusive. */
+    public Builder electionTimeout(Duration min, Duration max) {
+      this.electionTimeoutMin = min;
+      this.electionTimeoutMax = max;
+      return this;
+    }
+
+    /** How often an idle leader sends heartbeats; at most half the minimum election timeout. */
+    public Builder heartbeatInterval(Duration interval) {
+      this.heartbeatInterval = interval;
+      return this;
+    }
+
+    /** The most entries per AppendEntries. */
+    public Builder maxEntriesPerAppend(int entries) {
+      this.maxEntriesPerAppend = entries;
+      return this;
+    }
+
+    /** The byte budget per AppendEntries. */
+    public Builder maxBytesPerAppend(long bytes) {
+      this.maxBytesPerAppend = bytes;
+      return this;
+    }
+
+    /** The in-flight window per follower. */
+    public Builder maxInflightAppends(int appends) {
+      this.maxInflightAppends = appends;
+      return this;
+    }
+
+    /** The bound on proposals awaiting their outcome. */
+    public Builder maxPendingProposals(int proposals) {
+      this.maxPendingProposals = proposals;
+      return this;
+    }
+
+    /** Turns PreVote on or off. */
+    public Builder preVote(boolean enabled) {
+      this.preVote = enabled;
+      return this;
+    }
+
+    /** Turns CheckQuorum (and the leader lease on votes) on or off. */
+    public Builder checkQuorum(boolean enabled) {
+      this.checkQuorum = enabled;
+      return this;
+    }
+
+    /**
+     * Validates every value and builds the configuration.
+     *
+     * @throws IllegalArgumentException naming the first invalid field and its allowed range
+     */
+    public RaftConfig build() {
+      requireDuration("electionTimeoutMin", electionTimeoutMin, Duration.ofMillis(2), MAX_ELECTION_TIMEOUT);
+      requireDuration("electionTimeoutMax", electionTimeoutMax, electionTimeoutMin, MAX_ELECTION_TIMEOUT);
+      requireDuration("heartbeatInterval", heartbeatInterval, Duration.ofMillis(1), electionTimeoutMin.dividedBy(2));
+      requireRange("maxEntriesPerAppend", maxEntriesPerAppend, 1, MAX_ENTRIES_PER_APPEND_LIMIT);
+      requireRange("maxBytesPerAppend", maxBytesPerAppend, 1, MAX_BYTES_PER_APPEND_LIMIT);
+      requireRange("maxInflightAppends", maxInflightAppends, 1, MAX_INFLIGHT_APPENDS_LIMIT);
+      requireRange("maxPendingProposals", maxPendingProposals, 1, MAX_PENDING_PROPOSALS_LIMIT);
+      return new RaftConfig(this);
+    }
+
+    private static void requireDuration(String field, Duration value, Duration min, Duration max) {
+      if (value == null) {
+        throw new IllegalArgumentException(field + " must be set");
+      }
+      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+        throw new IllegalArgumentException(field + " must be between " + describe(min) + " and "
+            + describe(max) + ", got " + describe(value));
+      }
+    }
+
+    private static void requireRange(String field, long value, long min, long max) {
+      if (value < min || value > max) {
+        throw new IllegalArgumentException(
+            field + " must be between " + min + " and " + max + ", got " + value);
+      }
+    }
+
+    private static String describe(Duration duration) {
+      long nanos = duration.toNanos();
+      return nanos % 1_000_000 == 0 ? nanos / 1_000_000 + " ms" : nanos + " ns";
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.keel.raft.protocol;
+
+import io.keel.raft.LogEntry;
+import io.keel.raft.message.AppendEntries;
+import io.keel.raft.message.AppendEntriesResponse;
+import java.util.List;
+
+/**
+ * A follower: accepts the leader's entries after the consistency check, acknowledges them once
+ * they are durable, and starts an election when it stops hearing from a leader.
+ *
+ * <p>Invariant: it acknowledges only indexes that are both durable and verified against the current
+ * leader's log ({@code verifiedIndex}), so an acknowledged index never covers a stale entry.
+ */
+final class Follower extends RoleState {
+
+  private final RaftNode<?> node;
+  private final RaftLog log;
+  private long electionDeadlineNanos;
+  /** The highest index known to match the leader of this term. */
+  private long verifiedIndex;
+  /** The highest index acknowledged to the leader of this term. */
+  private long acknowledgedIndex;
+
+  Follower(RaftNode<?> node, RaftLog log, long electionDeadlineNanos) {
+    this.node = node;
+    this.log = log;
+    this.electionDeadlineNanos = electionDeadlineNanos;
+  }
+
+  @Override
+  Role role() {
+    return Role.FOLLOWER;
+  }
+
+  @Override
+  long deadlineNanos() {
+    return electionDeadlineNanos;
+  }
+
+  /** Figure 2, Followers: the election timeout elapsed without hearing from a leader or voting. */
+  @Override
+  void onDeadline() {
+    node.campaign();
+  }
+
+  void resetElectionTimer() {
+    electionDeadlineNanos = node.randomElectionDeadline();
+  }
+
+  /** Handles an AppendEntries of the current term (Figure 2, "AppendEntries RPC", receiver rules). */
+  void handle(AppendEntries request) {
+    node.heardFromLeader(request.from());
+    resetElectionTimer();
+    long prevIndex = request.prevLogIndex();
+    if (prevIndex > log.lastIndex()) {
+      reject(request, 0, log.lastIndex() + 1);
+      return;
+    }
+    if (!log.matches(prevIndex, request.prevLogTerm())) {
+      long conflictTerm = log.term(prevIndex);
+      reject(request, conflictTerm, log.firstIndexOfTerm(conflictTerm, prevIndex));
+      return;
+    }
+    appendNewEntries(request.entries());
+    verifiedIndex = Math.max(verifiedIndex, request.lastIndex());
+    if (request.leaderCommit() > node.commitIndex()) {
+      node.commitTo(Math.min(request.leaderCommit(), request.lastIndex()));
+    }
+    long acknowledgeable = acknowledgeableIndex();
+    if (acknowledgeable >= request.lastIndex()) {
+      acknowledge(acknowledgeable);
+    }
+    // Otherwise the entries are not durable yet: onLogDurable acknowledges them.
+  }
+
+  @Override
+  void onLogDurable() {
+    long acknowledgeable = acknowledgeableIndex();
+    if (acknowledgeable > acknowledgedIndex && node.leaderId() != null) {
+      acknowledge(acknowledgeable);
+    }
+  }
+
+  private long acknowledgeableIndex() {
+    return Math.min(log.durableIndex(), verifiedIndex);
+  }
+
+  private void acknowledge(long index) {
+    acknowledgedIndex = Math.max(acknowledgedIndex, index);
+    node.send(node.leaderId(), AppendEntriesResponse.accepted(node.currentTerm(), node.id(), index));
+  }
+
+  private void reject(AppendEntries request, long conflictTerm, long conflictIndex) {
+    node.send(request.from(), AppendEntriesResponse.rejected(
+        node.currentTerm(), node.id(), request.prevLogIndex(), conflictTerm, conflictIndex));
+  }
+
+  /**
+   * Skips entries already held, truncates at the first conflict, appends the rest. A stale or
+   * duplicated request that only repeats held entries changes nothing.
+   */
+  private void appendNewEntries(List<LogEntry> entries) {
+    for (int i = 0; i < entries.size(); i++) {
+      LogEntry entry = entries.get(i);
+      if (entry.index() > log.lastIndex()) {
+        log.append(entries.subList(i, entries.size()));
+        return;
+      }
+      if (log.term(entry.index()) != entry.term()) {
+        if (entry.index() <= node.commitIndex()) {
+          throw new IllegalStateException(node.id() + ": leader " + node.leaderId() + " sent "
+              + entry + " conflicting with committed entry " + entry.index() + "@"
+              + log.term(entry.index()) + " (commit index " + node.commitIndex() + ")");
+        }
+        log.truncateSuffix(entry.index());
+        log.append(entries.subList(i, entries.size()));
+        return;
+      }
+    }
+  }
+
+  @Override
+  void checkInvariants() {
+    if (acknowledgedIndex > verifiedIndex) {
+      throw new IllegalStateException(node.id() + ": acknowledged " + acknowledgedIndex
+          + " beyond verified " + verifiedIndex);
+    }
+    if (acknowledgedIndex > log.durableIndex()) {
+      throw new IllegalStateException(node.id() + ": acknowledged " + acknowledgedIndex
+          + " beyond durable " + log.durableIndex());
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package io.keel.raft.protocol;
+
+import io.keel.raft.LogEntry;
+import io.keel.raft.NodeId;
+import io.keel.raft.RaftConfig;
+import io.keel.raft.message.AppendEntries;
+import io.keel.raft.message.AppendEntriesResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The leader of a term: appends proposals to its log, replicates them to each follower through that
+ * follower's {@link Progress}, commits by majority, sends heartbeats, and steps down if it stops
+ * hearing from a majority (CheckQuorum).
+ *
+ * <p>It counts itself towards a majority only for entries its own store reported durable, so its
+ * disk write overlaps replication; and it commits by counting replicas only entries of its own term
+ * (Raft paper §5.4.2).
+ */
+final class Leader extends RoleState {
+
+  private final RaftNode<?> node;
+  private final RaftLog log;
+  private final RaftConfig config;
+  private final Map<NodeId, Progress> progress = new LinkedHashMap<>();
+  private final long[] matchScratch;
+  private long heartbeatDeadlineNanos;
+
+  Leader(RaftNode<?> node, RaftLog log, RaftConfig config) {
+    this.node = node;
+    this.log = log;
+    this.config = config;
+    long now = node.nowNanos();
+    for (NodeId peer : node.peers()) {
+      progress.put(peer, new Progress(peer, log.lastIndex() + 1, config.maxInflightAppends(), now));
+    }
+    this.matchScratch = new long[progress.size() + 1];
+  }
+
+  @Override
+  Role role() {
+    return Role.LEADER;
+  }
+
+  @Override
+  long deadlineNanos() {
+    return heartbeatDeadlineNanos;
+  }
+
+  /**
+   * Takes office: appends a no-op entry of the new term, whose commit commits everything before it
+   * (thesis §6.4), and sends it to every follower at once (Figure 2, Leaders: "upon election").
+   */
+  void start() {
+    log.append(List.of(LogEntry.noOp(log.lastIndex() + 1, node.currentTerm())));
+    heartbeatDeadlineNanos = node.nowNanos() + node.heartbeatIntervalNanos();
+    for (Progress follower : progress.values()) {
+      sendAppend(follower);
+    }
+    maybeCommit();
+  }
+
+  /** Appends client commands to the log and starts replicating them; returns the first index. */
+  long appendCommands(List<byte[]> commands) {
+    long term = node.currentTerm();
+    long index = log.lastIndex();
+    List<LogEntry> entries = new ArrayList<>(commands.size());
+    for (byte[] command : commands) {
+      entries.add(LogEntry.command(++index, term, command));
+    }
+    log.append(entries);
+    for (Progress follower : progress.values()) {
+      sendAppends(follower);
+    }
+    return index - commands.size() + 1;
+  }
+
+  /** Heartbeat interval elapsed: check the quorum, resend what seems lost, and send heartbeats. */
+  @Override
+  void onDeadline() {
+    long now = node.nowNanos();
+    heartbeatDeadlineNanos = now + node.heartbeatIntervalNanos();
+    if (config.checkQuorum() && !hasActiveQuorum(now)) {
+      node.becomeFollower(node.currentTerm(), null);
+      return;
+    }
+    for (Progress follower : progress.values()) {
+      if (follower.hasStalledAppend(now, node.electionTimeoutMinNanos())) {
+        follower.becomeProbe();
+      }
+      if (follower.state() == Progress.State.PROBE) {
+        follower.allowProbe();
+        sendAppend(follower);
+      } else {
+        sendHeartbeat(follower);
+        sendAppends(follower);
+      }
+    }
+  }
+
+  @Override
+  void onLogDurable() {
+    maybeCommit();
+  }
+
+  /** Handles a follower's answer of the current term. */
+  void handle(AppendEntriesResponse response) {
+    Progress follower = progress.get(response.from());
+    if (follower == null) {
+      return;
+    }
+    follower.heardAt(node.nowNanos());
+    if (response.success()) {
+      if (response.matchIndex() > log.lastIndex()) {
+        throw new IllegalStateException(response.from() + " acknowledged index "
+            + response.matchIndex() + " beyond the leader's last index " + log.lastIndex());
+      }
+      if (follower.onAccepted(response.matchIndex())) {
+        maybeCommit();
+      }
+    } else if (!follower.onRejected(response.matchIndex(), resumeIndex(response))) {
+      return;
+    }
+    sendAppends(follower);
+  }
+
+  /**
+   * Where to resume after a rejection, from the follower's hint: past the leader's last entry of
+   * the follower's conflicting term if the leader has that term, else before the follower's whole
+   * run of it (Raft paper §5.3, the optimization at the end).
+   */
+  private long resumeIndex(AppendEntriesResponse response) {
+    if (response.conflictTerm() == 0) {
+      return response.conflictIndex();
+    }
+    long rejected = Math.min(response.matchIndex(), log.lastIndex());
+    long candidate = log.lastIndexWithTermAtMost(response.conflictTerm(), rejected);
+    if (log.term(candidate) == response.conflictTerm()) {
+      return candidate + 1;
+    }
+    return Math.min(response.conflictIndex(), candidate + 1);
+  }
+
+  /** Streams appends to a follower until its window is full or it has everything. */
+  private void sendAppends(Progress follower) {
+    while (!follower.isPaused() && follower.nextIndex() <= log.lastIndex()) {
+      sendAppend(follower);
+    }
+  }
+
+  /** Sends one AppendEntries from the follower's next index (a heartbeat if there is nothing new). */
+  private void sendAppend(Progress follower) {
+    long prevIndex = follower.nextIndex() - 1;
+    List<LogEntry> entries = log.entriesFrom(
+        follower.nextIndex(), config.maxEntriesPerAppend(), config.maxBytesPerAppend());
+    node.send(follower.peer(), new AppendEntries(node.currentTerm(), node.id(), prevIndex,
+        log.term(prevIndex), entries, node.commitIndex()));
+    follower.onAppendSent(prevIndex + entries.size(), node.nowNanos());
+  }
+
+  /**
+   * A heartbeat checked against the follower's match index, which it is known to hold, so that it
+   * cannot fail while appends are in flight; its answer also recovers a lost acknowledgement.
+   */
+  private void sendHeartbeat(Progress follower) {
+    long matchIndex = follower.matchIndex();
+    node.send(follower.peer(), new AppendEntries(node.currentTerm(), node.id(), matchIndex,
+        log.term(matchIndex), List.of(), node.commitIndex()));
+  }
+
+  /** Figure 2, Leaders: commit the highest index a majority holds, if it is of this term. */
+  private void maybeCommit() {
+    int i = 0;
+    matchScratch[i++] = log.durableIndex();
+    for (Progress follower : progress.values()) {
+      matchScratch[i++] = follower.matchIndex();
+    }
+    long majorityIndex = Quorum.majorityIndex(matchScratch);
+    if (majorityIndex > node.commitIndex() && log.term(majorityIndex) == node.currentTerm()) {
+      node.commitTo(majorityIndex);
+    }
+  }
+
+  /** CheckQuorum: whether a majority, counting this node, was heard from within the lease. */
+  private boolean hasActiveQuorum(long now) {
+    int active = 1;
+    for (Progress follower : progress.values()) {
+      if (now - follower.lastHeardNanos() < node.electionTimeoutMinNanos()) {
+        active++;
+      }
+    }
+    return active >= Quorum.majority(node.voters().size());
+  }
+
+  /** The replication state of one follower, for tests and tools. */
+  Progress progressOf(NodeId peer) {
+    return progress.get(peer);
+  }
+
+  @Override
+  void checkInvariants() {
+    for (Progress follower : progress.values()) {
+      follower.checkInvariants(log.lastIndex());
+    }
+    if (log.term(log.lastIndex()) != node.currentTerm()) {
+      throw new IllegalStateException(node.id() + ": leader's last entry is not of its term");
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package io.keel.raft.protocol;
+
+import io.keel.raft.NodeId;
+
+/**
+ * A leader's view of one follower's log, and every transition of it (etcd calls this Progress).
+ *
+ * <p>In {@link State#PROBE} the leader does not know where the follower's log matches its own: it
+ * sends one AppendEntries at a time and backs off on rejection. Once an append succeeds it moves to
+ * {@link State#REPLICATE}, where it streams appends optimistically, up to the in-flight window.
+ *
+ * <p>Invariants: {@code matchIndex < nextIndex}; in PROBE nothing is counted in flight.
+ */
+final class Progress {
+
+  /** How the leader is replicating to the follower. */
+  enum State {
+    PROBE,
+    REPLICATE
+  }
+
+  private final NodeId peer;
+  private final Inflights inflights;
+  private State state = State.PROBE;
+  private long matchIndex;
+  private long nextIndex;
+  private boolean probeSent;
+  private long lastHeardNanos;
+
+  Progress(NodeId peer, long nextIndex, int maxInflightAppends, long nowNanos) {
+    this.peer = peer;
+    this.nextIndex = nextIndex;
+    this.inflights = new Inflights(maxInflightAppends);
+    this.lastHeardNanos = nowNanos;
+  }
+
+  NodeId peer() {
+    return peer;
+  }
+
+  State state() {
+    return state;
+  }
+
+  long matchIndex() {
+    return matchIndex;
+  }
+
+  long nextIndex() {
+    return nextIndex;
+  }
+
+  long lastHeardNanos() {
+    return lastHeardNanos;
+  }
+
+  int inflightCount() {
+    return inflights.size();
+  }
+
+  /** The follower said something in the current term. */
+  void heardAt(long nowNanos) {
+    lastHeardNanos = Math.max(lastHeardNanos, nowNanos);
+  }
+
+  /** Whether the leader must wait before sending this follower another append. */
+  boolean isPaused() {
+    return state == State.PROBE ? probeSent : inflights.isFull();
+  }
+
+  /** Records an append sent whose last entry is {@code lastIndex}. */
+  void onAppendSent(long lastIndex, long nowNanos) {
+    if (state == State.PROBE) {
+      probeSent = true;
+      return;
+    }
+    if (lastIndex >= nextIndex) {
+      nextIndex = lastIndex + 1;
+      inflights.add(lastIndex, nowNanos);
+    }
+  }
+
+  /**
+   * The follower matches, durably, up to {@code index}.
+   *
+   * @return whether the match index advanced
+   */
+  boolean onAccepted(long index) {
+    boolean advanced = index > matchIndex;
+    if (advanced) {
+      matchIndex = index;
+      inflights.freeUpTo(index);
+    }
+    if (state == State.PROBE) {
+      if (matchIndex >= nextIndex - 1) {
+        becomeReplicate();
+      }
+    } else if (nextIndex <= matchIndex) {
+      nextIndex = matchIndex + 1;
+    }
+    return advanced;
+  }
+
+  /**
+   * The follower rejected an append whose prevLogIndex was {@code rejectedIndex}; the leader
+   * computed from the follower's hint that it may resume at {@code hintIndex}.
+   *
+   * @return false if the rejection was stale (an answer to an append already superseded)
+   */
+  boolean onRejected(long rejectedIndex, long hintIndex) {
+    if (state == State.REPLICATE) {
+      if (rejectedIndex <= matchIndex) {
+        return false;
+      }
+      becomeProbe();
+    } else if (rejectedIndex != nextIndex - 1) {
+      return false;
+    }
+    nextIndex = Math.max(matchIndex + 1, Math.min(rejectedIndex, hintIndex));
+    probeSent = false;
+    return true;
+  }
+
+  /**
+   * Whether an append has gone unacknowledged for {@code timeoutNanos}: it, or its answer, was
+   * probably lost, and the leader should probe again rather than wait forever.
+   */
+  boolean hasStalledAppend(long nowNanos, long timeoutNanos) {
+    return state == State.REPLICATE
+        && !inflights.isEmpty()
+        && nowNanos - inflights.oldestSentNanos() >= timeoutNanos;
+  }
+
+  /** A heartbeat interval passed: a probe may be sent again even if the last one was not answered. */
+  void allowProbe() {
+    probeSent = false;
+  }
+
+  void becomeProbe() {
+    state = State.PROBE;
+    nextIndex = matchIndex + 1;
+    probeSent = false;
+    inflights.clear();
+  }
+
+  private void becomeReplicate() {
+    state = State.REPLICATE;
+    nextIndex = matchIndex + 1;
+    probeSent = false;
+    inflights.clear();
+  }
+
+  /** Fails loudly if the progress is inconsistent with a leader log ending at {@code lastIndex}. */
+  void checkInvariants(long leaderLastIndex) {
+    if (matchIndex >= nextIndex) {
+      throw new IllegalStateException(peer + ": matchIndex " + matchIndex + " >= nextIndex " + nextIndex);
+    }
+    if (matchIndex > leaderLastIndex || nextIndex > leaderLastIndex + 1) {
+      throw new IllegalStateException(peer + ": match " + matchIndex + " / next " + nextIndex
+          + " beyond the leader's last index " + leaderLastIndex);
+    }
+    if (state == State.PROBE && !inflights.isEmpty()) {
+      throw new IllegalStateException(peer + ": in-flight appends counted while probing");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return peer + "{" + state + " match=" + matchIndex + " next=" + nextIndex
+        + " inflight=" + inflights.size() + (probeSent ? " probeSent" : "") + "}";
+  }
+}

@@ -1,0 +1,596 @@
+package io.keel.raft.protocol;
+
+import io.keel.raft.HardState;
+import io.keel.raft.LogEntry;
+import io.keel.raft.LogStore;
+import io.keel.raft.NodeId;
+import io.keel.raft.NotLeaderException;
+import io.keel.raft.RaftConfig;
+import io.keel.raft.StateMachine;
+import io.keel.raft.StorageFailedException;
+import io.keel.raft.TooManyPendingProposalsException;
+import io.keel.raft.Transport;
+import io.keel.raft.message.AppendEntries;
+import io.keel.raft.message.AppendEntriesResponse;
+import io.keel.raft.message.Message;
+import io.keel.raft.message.PreVote;
+import io.keel.raft.message.PreVoteResponse;
+import io.keel.raft.message.RequestVote;
+import io.keel.raft.message.RequestVoteResponse;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One Raft node, as pure logic: a deterministic, single-threaded state machine that the driver (the
+ * production runtime, the simulator or a test) feeds with events and that acts only through the
+ * {@link Transport}, {@link LogStore} and {@link StateMachine} it was given.
+ *
+ * <p>Events in: {@link #tick} (the time is now T), {@link #receive} (a message from a peer),
+ * {@link #propose} (a client command), {@link #onLogDurable} and {@link #onHardStateDurable} (the
+ * store's reports), {@link #onStorageFailure}. The node never reads a clock, starts a thread, blocks
+ * or does I/O itself, and its only randomness comes from the seed it was built with, so the same
+ * seed and events always produce the same outputs. All calls must come from one thread at a time;
+ * proposal futures complete on that thread.
+ *
+ * <p>{@code receive} first applies the term rules common to all roles (Figure 2, "All servers"),
+ * then hands the message to the current role: {@link Follower}, {@link Candidate} or
+ * {@link Leader}.
+ *
+ * @param <R> the state machine's result type
+ */
+public final class RaftNode<R> {
+
+  private final NodeId id;
+  private final List<NodeId> voters;
+  private final List<NodeId> peers;
+  private final RaftConfig config;
+  private final LogStore store;
+  private final RaftLog log;
+  private final StateMachine<R> stateMachine;
+  private final Outbox outbox;
+  private final PendingProposals<R> proposals = new PendingProposals<>();
+  private final SplitMix64 random;
+  private final long electionTimeoutMinNanos;
+  private final long electionTimeoutMaxNanos;
+  private final long heartbeatIntervalNanos;
+
+  private long nowNanos;
+  private long currentTerm;
+  private NodeId votedFor;
+  private long commitIndex;
+  private long lastApplied;
+  private NodeId leaderId;
+  private long lastLeaderContactNanos;
+  private RoleState role;
+
+  private RaftNode(Builder<R> builder, long startNanos) {
+    this.id = Objects.requireNonNull(builder.id, "id");
+    this.voters = List.copyOf(new TreeSet<>(Objects.requireNonNull(builder.voters, "voters")));
+    if (!voters.contains(id)) {
+      throw new IllegalArgumentException("voters " + voters + " must include the node itself, " + id);
+    }
+    this.peers = voters.stream().filter(voter -> !voter.equals(id)).toList();
+    this.config = Objects.requireNonNull(builder.config, "config");
+    this.store = Objects.requireNonNull(builder.logStore, "logStore");
+    this.stateMachine = Objects.requireNonNull(builder.stateMachine, "stateMachine");
+    this.log = new RaftLog(store);
+    HardState hardState = store.hardState();
+    this.outbox = new Outbox(Objects.requireNonNull(builder.transport, "transport"), hardState);
+    this.random = new SplitMix64(builder.randomSeed);
+    this.electionTimeoutMinNanos = config.electionTimeoutMin().toNanos();
+    this.electionTimeoutMaxNanos = config.electionTimeoutMax().toNanos();
+    this.heartbeatIntervalNanos = config.heartbeatInterval().toNanos();
+    this.nowNanos = startNanos;
+    this.currentTerm = hardState.term();
+    this.votedFor = hardState.votedFor();
+    if (log.lastTerm() > currentTerm) {
+      throw new IllegalStateException("the log's last term " + log.lastTerm()
+          + " is beyond the stored current term " + currentTerm);
+    }
+    this.role = new Follower(this, log, randomElectionDeadline());
+  }
+
+  /** A builder; every field but {@code randomSeed} is required. */
+  public static <R> Builder<R> builder() {
+    return new Builder<>();
+  }
+
+  // ---------------------------------------------------------------- events
+
+  /**
+   * The time is now {@code nowNanos} (any monotonic clock, the same for all calls): fires the role's
+   * timer if it is due. Call it before delivering other events, and again at
+   * {@link #nextDeadlineNanos()}.
+   *
+   * @throws IllegalArgumentException if time went backwards
+   */
+  public void tick(long nowNanos) {
+    if (nowNanos < this.nowNanos) {
+      throw new IllegalArgumentException("time went backwards: " + nowNanos + " < " + this.nowNanos);
+    }
+    this.nowNanos = nowNanos;
+    if (nowNanos >= role.deadlineNanos()) {
+      role.onDeadline();
+    }
+  }
+
+  /** Handles a message from a peer. Messages from nodes that are not voters are ignored. */
+  public void receive(Message message) {
+    if (role.role() == Role.FAILED || message.from().equals(id) || !voters.contains(message.from())) {
+      return;
+    }
+    if (message.term() > currentTerm) {
+      if (!adoptsTermOf(message)) {
+        return;
+      }
+    } else if (message.term() < currentTerm) {
+      answerStale(message);
+      return;
+    }
+    dispatch(message);
+  }
+
+  /**
+   * Proposes one command. The future completes with the state machine's result once the command is
+   * applied here; fails at once with {@link NotLeaderException} if this node is not the leader, or
+   * {@link TooManyPendingProposalsException} if too many proposals are pending; and fails with
+   * {@link io.keel.raft.LeadershipLostException} if this node stops leading before the command is
+   * applied, in which case the outcome is unknown.
+   */
+  public CompletableFuture<R> propose(byte[] command) {
+    return propose(List.of(command)).get(0);
+  }
+
+  /** Proposes several commands as one append; one future per command, in order. */
+  public List<CompletableFuture<R>> propose(List<byte[]> commands) {
+    RuntimeException refusal = refusalOf(commands.size());
+    if (refusal != null) {
+      List<CompletableFuture<R>> failed = new ArrayList<>(commands.size());
+      for (int i = 0; i < commands.size(); i++) {
+        failed.add(CompletableFuture.failedFuture(refusal));
+      }
+      return failed;
+    }
+    List<CompletableFuture<R>> futures = new ArrayList<>(commands.size());
+    long firstIndex = ((Leader) role).appendCommands(commands);
+    for (int i = 0; i < commands.size(); i++) {
+      CompletableFuture<R> future = new CompletableFuture<>();
+      proposals.add(firstIndex + i, currentTerm, future);
+      futures.add(future);
+    }
+    return futures;
+  }
+
+  /** The store reports every entry up to {@code index}@{@code term} durable. */
+  public void onLogDurable(long index, long term) {
+    if (role.role() != Role.FAILED && log.onDurable(index, term)) {
+      role.onLogDurable();
+    }
+  }
+
+  /** The store reports {@code state} (and all saved before it) durable. */
+  public void onHardStateDurable(HardState state) {
+    if (role.role() == Role.FAILED) {
+      return;
+    }
+    outbox.onDurable(state);
+    role.onHardStateDurable();
+  }
+
+  /** The store failed a write: the node stops and fails every pending proposal. */
+  public void onStorageFailure(Throwable cause) {
+    if (role.role() == Role.FAILED) {
+      return;
+    }
+    role = new Failed();
+    leaderId = null;
+    proposals.failAll(new StorageFailedException(id, cause));
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /** This node's id. */
+  public NodeId id() {
+    return id;
+  }
+
+  /** Every voter, this node included, in id order. */
+  public List<NodeId> voters() {
+    return voters;
+  }
+
+  /** The role this node plays now. */
+  public Role role() {
+    return role.role();
+  }
+
+  /** The node's current term. */
+  public long currentTerm() {
+    return currentTerm;
+  }
+
+  /** The candidate this node voted for in its current term, if any. */
+  public Optional<NodeId> votedFor() {
+    return Optional.ofNullable(votedFor);
+  }
+
+  /** The leader of the current term, if this node knows it. */
+  public Optional<NodeId> leader() {
+    return Optional.ofNullable(leaderId);
+  }
+
+  /** The highest index known committed. */
+  public long commitIndex() {
+    return commitIndex;
+  }
+
+  /** The highest index applied to the state machine. */
+  public long lastApplied() {
+    return lastApplied;
+  }
+
+  /** The index of the last entry in this node's log. */
+  public long lastLogIndex() {
+    return log.lastIndex();
+  }
+
+  /** The highest index this node's store has reported durable. */
+  public long durableIndex() {
+    return log.durableIndex();
+  }
+
+  /** When the driver must next call {@link #tick}, on the clock it ticks with. */
+  public long nextDeadlineNanos() {
+    return role.deadlineNanos();
+  }
+
+  /** How many proposals await their outcome. */
+  public int pendingProposals() {
+    return proposals.size();
+  }
+
+  /**
+   * Fails loudly if the node's state breaks one of its invariants. Cheap; tests and the simulator
+   * call it after every event.
+   */
+  public void checkInvariants() {
+    log.checkInvariants();
+    if (commitIndex > log.lastIndex()) {
+      throw new IllegalStateException(id + ": commit index " + commitIndex + " beyond last index " + log.lastIndex());
+    }
+    if (lastApplied != commitIndex) {
+      throw new IllegalStateException(id + ": applied " + lastApplied + " but committed " + commitIndex);
+    }
+    if (log.lastTerm() > currentTerm) {
+      throw new IllegalStateException(id + ": log term " + log.lastTerm() + " beyond current term " + currentTerm);
+    }
+    if (!store.hardState().equals(hardState())) {
+      throw new IllegalStateException(id + ": store holds " + store.hardState() + ", node " + hardState());
+    }
+    if (role.role() == Role.LEADER && (!id.equals(leaderId) || !id.equals(votedFor))) {
+      throw new IllegalStateException(id + ": leader of term " + currentTerm + " without its own vote");
+    }
+    role.checkInvariants();
+  }
+
+  @Override
+  public String toString() {
+    return id + "{" + role.role() + " term=" + currentTerm + " leader=" + leaderId + " last="
+        + log.lastIndex() + " durable=" + log.durableIndex() + " commit=" + commitIndex + "}";
+  }
+
+  // ---------------------------------------------------------------- term rules and routing
+
+  /**
+   * A message of a higher term: Figure 2, "if RPC request or response contains term T >
+   * currentTerm: set currentTerm = T, convert to follower" — except for pre-votes, which change no
+   * term, and for vote requests that arrive while this node hears from a leader (thesis §4.2.3).
+   *
+   * @return whether to go on handling the message
+   */
+  private boolean adoptsTermOf(Message message) {
+    if (message instanceof PreVote || (message instanceof PreVoteResponse response && response.granted())) {
+      return true;
+    }
+    if (message instanceof RequestVote && config.checkQuorum() && hearsFromLeader()) {
+      return false;
+    }
+    becomeFollower(message.term(), message instanceof AppendEntries ? message.from() : null);
+    return true;
+  }
+
+  /** A message of a lower term: refuse requests, so that their stale sender learns the term. */
+  private void answerStale(Message message) {
+    if (message instanceof AppendEntries request) {
+      send(message.from(), AppendEntriesResponse.rejected(currentTerm, id, request.prevLogIndex(), 0, 0));
+    } else if (message instanceof RequestVote) {
+      send(message.from(), new RequestVoteResponse(currentTerm, id, false));
+    } else if (message instanceof PreVote) {
+      send(message.from(), new PreVoteResponse(currentTerm, id, false));
+    }
+  }
+
+  private void dispatch(Message message) {
+    if (message instanceof AppendEntries request) {
+      if (role instanceof Leader) {
+        throw new IllegalStateException(id + " is leader of term " + currentTerm
+            + " and received AppendEntries of the same term from " + request.from());
+      }
+      if (!(role instanceof Follower)) {
+        becomeFollower(currentTerm, request.from()); // Figure 2, Candidates: a new leader exists
+      }
+      ((Follower) role).handle(request);
+    } else if (message instanceof AppendEntriesResponse response) {
+      if (role instanceof Leader leader) {
+        leader.handle(response);
+      }
+    } else if (message instanceof RequestVote request) {
+      handleRequestVote(request);
+    } else if (message instanceof RequestVoteResponse response) {
+      if (role instanceof Candidate candidate) {
+        candidate.handle(response);
+      }
+    } else if (message instanceof PreVote request) {
+      handlePreVote(request);
+    } else if (message instanceof PreVoteResponse response) {
+      if (role instanceof Candidate candidate) {
+        candidate.handle(response);
+      }
+    }
+  }
+
+  /** Figure 2, "RequestVote RPC", receiver: grant at most one vote per term, to an up-to-date log. */
+  private void handleRequestVote(RequestVote request) {
+    boolean mayVote = request.from().equals(votedFor) || (votedFor == null && leaderId == null);
+    boolean grant = mayVote && log.isUpToDate(request.lastLogIndex(), request.lastLogTerm());
+    if (grant) {
+      votedFor = request.from();
+      persistHardState();
+      if (role instanceof Follower follower) {
+        follower.resetElectionTimer();
+      }
+    }
+    send(request.from(), new RequestVoteResponse(currentTerm, id, grant));
+  }
+
+  /**
+   * Thesis §9.6: grant a pre-vote for a term beyond ours to an up-to-date log, unless this node
+   * hears from a leader, which is what keeps a node returning from a partition from deposing it.
+   */
+  private void handlePreVote(PreVote request) {
+    boolean grant = request.term() > currentTerm
+        && !hearsFromLeader()
+        && log.isUpToDate(request.lastLogIndex(), request.lastLogTerm());
+    send(request.from(), new PreVoteResponse(grant ? request.term() : currentTerm, id, grant));
+  }
+
+  /** Whether this node is the leader or heard from one within the minimum election timeout. */
+  private boolean hearsFromLeader() {
+    if (role instanceof Leader) {
+      return true;
+    }
+    return leaderId != null && nowNanos - lastLeaderContactNanos < electionTimeoutMinNanos;
+  }
+
+  private RuntimeException refusalOf(int commandCount) {
+    if (role.role() == Role.FAILED) {
+      return new StorageFailedException(id, new IllegalStateException("storage failed earlier"));
+    }
+    if (!(role instanceof Leader)) {
+      return new NotLeaderException(id, leaderId);
+    }
+    if (proposals.size() + commandCount > config.maxPendingProposals()) {
+      return new TooManyPendingProposalsException(config.maxPendingProposals());
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- transitions (used by the roles)
+
+  void becomeFollower(long term, NodeId leader) {
+    if (role instanceof Leader) {
+      proposals.failAll(id);
+    }
+    if (term > currentTerm) {
+      currentTerm = term;
+      votedFor = null;
+      persistHardState();
+    }
+    leaderId = leader;
+    if (leader != null) {
+      lastLeaderContactNanos = nowNanos;
+    }
+    role = new Follower(this, log, randomElectionDeadline());
+  }
+
+  /** The election timer fired: campaign, through a PreVote round if configured. */
+  void campaign() {
+    if (config.preVote()) {
+      becomeCandidate(true);
+    } else {
+      becomeCandidate();
+    }
+  }
+
+  /** Figure 2, Candidates: increment the term, vote for self, reset the timer, request votes. */
+  void becomeCandidate() {
+    currentTerm++;
+    votedFor = id;
+    persistHardState();
+    becomeCandidate(false);
+  }
+
+  private void becomeCandidate(boolean preVote) {
+    leaderId = null;
+    Candidate candidate = new Candidate(this, preVote, randomElectionDeadline());
+    role = candidate;
+    candidate.start();
+  }
+
+  void becomeLeader() {
+    leaderId = id;
+    Leader leader = new Leader(this, log, config);
+    role = leader;
+    leader.start();
+  }
+
+  void heardFromLeader(NodeId leader) {
+    if (leaderId != null && !leaderId.equals(leader)) {
+      throw new IllegalStateException(id + ": two leaders in term " + currentTerm + ": "
+          + leaderId + " and " + leader);
+    }
+    leaderId = leader;
+    lastLeaderContactNanos = nowNanos;
+  }
+
+  /** Figure 2, All servers: apply every newly committed entry, in order. */
+  void commitTo(long index) {
+    if (index <= commitIndex) {
+      return;
+    }
+    if (index > log.lastIndex()) {
+      throw new IllegalStateException(id + ": cannot commit " + index + " beyond last index " + log.lastIndex());
+    }
+    commitIndex = index;
+    while (lastApplied < commitIndex) {
+      for (LogEntry entry : store.entries(lastApplied + 1, commitIndex + 1, config.maxBytesPerAppend())) {
+        apply(entry);
+      }
+    }
+  }
+
+  private void apply(LogEntry entry) {
+    R result = null;
+    RuntimeException failure = null;
+    if (entry.type() == io.keel.raft.EntryType.COMMAND) {
+      try {
+        result = stateMachine.apply(entry.index(), entry.command());
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
+    lastApplied = entry.index();
+    proposals.onApplied(entry.index(), entry.term(), result, failure);
+  }
+
+  /** Sends a message once the current hard state is durable. */
+  void send(NodeId to, Message message) {
+    outbox.send(to, message, hardState());
+  }
+
+  private void persistHardState() {
+    store.saveHardState(hardState());
+  }
+
+  private HardState hardState() {
+    return new HardState(currentTerm, votedFor);
+  }
+
+  long randomElectionDeadline() {
+    long spread = electionTimeoutMaxNanos - electionTimeoutMinNanos;
+    return nowNanos + electionTimeoutMinNanos + (spread == 0 ? 0 : random.nextLong(spread + 1));
+  }
+
+  // ---------------------------------------------------------------- accessors for the roles
+
+  long nowNanos() {
+    return nowNanos;
+  }
+
+  long electionTimeoutMinNanos() {
+    return electionTimeoutMinNanos;
+  }
+
+  long heartbeatIntervalNanos() {
+    return heartbeatIntervalNanos;
+  }
+
+  List<NodeId> peers() {
+    return peers;
+  }
+
+  NodeId leaderId() {
+    return leaderId;
+  }
+
+  long lastLogTerm() {
+    return log.lastTerm();
+  }
+
+  HardState durableHardState() {
+    return outbox.durable();
+  }
+
+  /** The leader's view of a follower, for tests; null unless this node leads. */
+  Progress progressOf(NodeId peer) {
+    return role instanceof Leader leader ? leader.progressOf(peer) : null;
+  }
+
+  /** Collects what a node needs; {@link #start(long)} checks it and builds the node. */
+  public static final class Builder<R> {
+    private NodeId id;
+    private Collection<NodeId> voters;
+    private RaftConfig config = RaftConfig.defaults();
+    private LogStore logStore;
+    private Transport transport;
+    private StateMachine<R> stateMachine;
+    private long randomSeed;
+
+    private Builder() {}
+
+    /** This node's id. */
+    public Builder<R> id(NodeId id) {
+      this.id = id;
+      return this;
+    }
+
+    /** Every voter in the cluster, this node included. */
+    public Builder<R> voters(Collection<NodeId> voters) {
+      this.voters = voters;
+      return this;
+    }
+
+    /** The protocol's tunables; {@link RaftConfig#defaults()} if not set. */
+    public Builder<R> config(RaftConfig config) {
+      this.config = config;
+      return this;
+    }
+
+    /** The node's log and hard state, holding only durable content when the node starts. */
+    public Builder<R> logStore(LogStore logStore) {
+      this.logStore = logStore;
+      return this;
+    }
+
+    /** How the node sends messages. */
+    public Builder<R> transport(Transport transport) {
+      this.transport = transport;
+      return this;
+    }
+
+    /** Where committed commands are applied. */
+    public Builder<R> stateMachine(StateMachine<R> stateMachine) {
+      this.stateMachine = stateMachine;
+      return this;
+    }
+
+    /**
+     * Seeds the node's only source of randomness, its election timeouts. Nodes of one cluster need
+     * different seeds; production seeds from a secure source, the simulator from its own seed.
+     */
+    public Builder<R> randomSeed(long randomSeed) {
+      this.randomSeed = randomSeed;
+      return this;
+    }
+
+    /** Builds the node as a follower of its stored term, its clock at {@code nowNanos}. */
+    public RaftNode<R> start(long nowNanos) {
+      return new RaftNode<>(this, nowNanos);
+    }
+  }
+}

@@ -32,7 +32,7 @@ final class TestCluster {
   /** One node with its store, clock and what it applied. */
   final class Member {
     final NodeId id;
-    final InMemoryLogStore store;
+    InMemoryLogStore store;
     long clockNanos;
     RaftNode<Long> node;
     boolean crashed;
@@ -226,6 +226,44 @@ final class TestCluster {
 
   void heal() {
     isolated.clear();
+  }
+
+  /**
+   * Replaces a node's store with one that durably holds {@code hardState} and {@code entries}, as if
+   * the node had run before, and restarts it from there.
+   */
+  void preload(String id, HardState hardState, LogEntry... entries) {
+    Member member = member(id);
+    member.crashed = true;
+    member.store = new InMemoryLogStore(new Listener(member), () -> member.clockNanos, 0);
+    if (entries.length > 0) {
+      member.store.append(List.of(entries));
+    }
+    member.store.saveHardState(hardState);
+    member.store.reportAllDurable();
+    restart(id);
+  }
+
+  /** Delivers messages in order, syncing stores when the network is empty, until {@code done} holds. */
+  void deliverUntil(BooleanSupplier done) {
+    for (int steps = 0; steps < 100_000 && !done.getAsBoolean(); steps++) {
+      if (network.isEmpty()) {
+        if (members.values().stream().noneMatch(m -> !m.crashed && m.store.hasPendingWrites())) {
+          throw new AssertionError("nothing left to deliver and the condition does not hold: " + this);
+        }
+        syncAll();
+      } else {
+        deliver(0);
+      }
+    }
+    if (!done.getAsBoolean()) {
+      throw new AssertionError("condition not reached: " + this);
+    }
+  }
+
+  /** Drops every message in flight. */
+  void dropAll() {
+    network.clear();
   }
 
   /** Delivers messages (syncing stores when the network runs dry) until the network is empty. */

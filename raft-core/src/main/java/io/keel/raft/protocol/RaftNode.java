@@ -1,12 +1,10 @@
 package io.keel.raft.protocol;
 
 import io.keel.raft.HardState;
-import io.keel.raft.LogEntry;
 import io.keel.raft.LogStore;
 import io.keel.raft.NodeId;
 import io.keel.raft.NotLeaderException;
 import io.keel.raft.RaftConfig;
-import io.keel.raft.StateMachine;
 import io.keel.raft.StorageFailedException;
 import io.keel.raft.TooManyPendingProposalsException;
 import io.keel.raft.Transport;
@@ -18,7 +16,6 @@ import io.keel.raft.message.PreVoteResponse;
 import io.keel.raft.message.RequestVote;
 import io.keel.raft.message.RequestVoteResponse;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,9 +48,8 @@ public final class RaftNode<R> {
   private final RaftConfig config;
   private final LogStore store;
   private final RaftLog log;
-  private final StateMachine<R> stateMachine;
+  private final Applier<R> applier;
   private final Outbox outbox;
-  private final PendingProposals<R> proposals = new PendingProposals<>();
   private final SplitMix64 random;
   private final long electionTimeoutMinNanos;
   private final long electionTimeoutMaxNanos;
@@ -62,13 +58,12 @@ public final class RaftNode<R> {
   private long nowNanos;
   private long currentTerm;
   private NodeId votedFor;
-  private long commitIndex;
-  private long lastApplied;
   private NodeId leaderId;
   private long lastLeaderContactNanos;
   private RoleState role;
+  private Throwable storageFailure;
 
-  private RaftNode(Builder<R> builder, long startNanos) {
+  RaftNode(RaftNodeBuilder<R> builder, long startNanos) {
     this.id = Objects.requireNonNull(builder.id, "id");
     this.voters = List.copyOf(new TreeSet<>(Objects.requireNonNull(builder.voters, "voters")));
     if (!voters.contains(id)) {
@@ -77,7 +72,8 @@ public final class RaftNode<R> {
     this.peers = voters.stream().filter(voter -> !voter.equals(id)).toList();
     this.config = Objects.requireNonNull(builder.config, "config");
     this.store = Objects.requireNonNull(builder.logStore, "logStore");
-    this.stateMachine = Objects.requireNonNull(builder.stateMachine, "stateMachine");
+    this.applier = new Applier<>(id, store,
+        Objects.requireNonNull(builder.stateMachine, "stateMachine"), config.maxBytesPerAppend());
     this.log = new RaftLog(store);
     HardState hardState = store.hardState();
     this.outbox = new Outbox(Objects.requireNonNull(builder.transport, "transport"), hardState);
@@ -96,8 +92,8 @@ public final class RaftNode<R> {
   }
 
   /** A builder; every field but {@code randomSeed} is required. */
-  public static <R> Builder<R> builder() {
-    return new Builder<>();
+  public static <R> RaftNodeBuilder<R> builder() {
+    return new RaftNodeBuilder<>();
   }
 
   // ---------------------------------------------------------------- events
@@ -160,7 +156,7 @@ public final class RaftNode<R> {
     long firstIndex = ((Leader) role).appendCommands(commands);
     for (int i = 0; i < commands.size(); i++) {
       CompletableFuture<R> future = new CompletableFuture<>();
-      proposals.add(firstIndex + i, currentTerm, future);
+      applier.track(firstIndex + i, currentTerm, future);
       futures.add(future);
     }
     return futures;
@@ -188,8 +184,9 @@ public final class RaftNode<R> {
       return;
     }
     role = new Failed();
+    storageFailure = cause;
     leaderId = null;
-    proposals.failAll(new StorageFailedException(id, cause));
+    applier.proposals().failAll(new StorageFailedException(id, cause));
   }
 
   // ---------------------------------------------------------------- queries
@@ -226,12 +223,12 @@ public final class RaftNode<R> {
 
   /** The highest index known committed. */
   public long commitIndex() {
-    return commitIndex;
+    return applier.commitIndex();
   }
 
   /** The highest index applied to the state machine. */
   public long lastApplied() {
-    return lastApplied;
+    return applier.lastApplied();
   }
 
   /** The index of the last entry in this node's log. */
@@ -251,7 +248,7 @@ public final class RaftNode<R> {
 
   /** How many proposals await their outcome. */
   public int pendingProposals() {
-    return proposals.size();
+    return applier.proposals().size();
   }
 
   /**
@@ -260,12 +257,7 @@ public final class RaftNode<R> {
    */
   public void checkInvariants() {
     log.checkInvariants();
-    if (commitIndex > log.lastIndex()) {
-      throw new IllegalStateException(id + ": commit index " + commitIndex + " beyond last index " + log.lastIndex());
-    }
-    if (lastApplied != commitIndex) {
-      throw new IllegalStateException(id + ": applied " + lastApplied + " but committed " + commitIndex);
-    }
+    applier.checkInvariants(log.lastIndex());
     if (log.lastTerm() > currentTerm) {
       throw new IllegalStateException(id + ": log term " + log.lastTerm() + " beyond current term " + currentTerm);
     }
@@ -281,7 +273,7 @@ public final class RaftNode<R> {
   @Override
   public String toString() {
     return id + "{" + role.role() + " term=" + currentTerm + " leader=" + leaderId + " last="
-        + log.lastIndex() + " durable=" + log.durableIndex() + " commit=" + commitIndex + "}";
+        + log.lastIndex() + " durable=" + log.durableIndex() + " commit=" + applier.commitIndex() + "}";
   }
 
   // ---------------------------------------------------------------- term rules and routing
@@ -379,12 +371,12 @@ public final class RaftNode<R> {
 
   private RuntimeException refusalOf(int commandCount) {
     if (role.role() == Role.FAILED) {
-      return new StorageFailedException(id, new IllegalStateException("storage failed earlier"));
+      return new StorageFailedException(id, storageFailure);
     }
     if (!(role instanceof Leader)) {
       return new NotLeaderException(id, leaderId);
     }
-    if (proposals.size() + commandCount > config.maxPendingProposals()) {
+    if (applier.proposals().size() + commandCount > config.maxPendingProposals()) {
       return new TooManyPendingProposalsException(config.maxPendingProposals());
     }
     return null;
@@ -394,7 +386,7 @@ public final class RaftNode<R> {
 
   void becomeFollower(long term, NodeId leader) {
     if (role instanceof Leader) {
-      proposals.failAll(id);
+      applier.proposals().failAll(id);
     }
     if (term > currentTerm) {
       currentTerm = term;
@@ -450,32 +442,7 @@ public final class RaftNode<R> {
 
   /** Figure 2, All servers: apply every newly committed entry, in order. */
   void commitTo(long index) {
-    if (index <= commitIndex) {
-      return;
-    }
-    if (index > log.lastIndex()) {
-      throw new IllegalStateException(id + ": cannot commit " + index + " beyond last index " + log.lastIndex());
-    }
-    commitIndex = index;
-    while (lastApplied < commitIndex) {
-      for (LogEntry entry : store.entries(lastApplied + 1, commitIndex + 1, config.maxBytesPerAppend())) {
-        apply(entry);
-      }
-    }
-  }
-
-  private void apply(LogEntry entry) {
-    R result = null;
-    RuntimeException failure = null;
-    if (entry.type() == io.keel.raft.EntryType.COMMAND) {
-      try {
-        result = stateMachine.apply(entry.index(), entry.command());
-      } catch (RuntimeException e) {
-        failure = e;
-      }
-    }
-    lastApplied = entry.index();
-    proposals.onApplied(entry.index(), entry.term(), result, failure);
+    applier.commitTo(index);
   }
 
   /** Sends a message once the current hard state is durable. */
@@ -529,68 +496,5 @@ public final class RaftNode<R> {
   /** The leader's view of a follower, for tests; null unless this node leads. */
   Progress progressOf(NodeId peer) {
     return role instanceof Leader leader ? leader.progressOf(peer) : null;
-  }
-
-  /** Collects what a node needs; {@link #start(long)} checks it and builds the node. */
-  public static final class Builder<R> {
-    private NodeId id;
-    private Collection<NodeId> voters;
-    private RaftConfig config = RaftConfig.defaults();
-    private LogStore logStore;
-    private Transport transport;
-    private StateMachine<R> stateMachine;
-    private long randomSeed;
-
-    private Builder() {}
-
-    /** This node's id. */
-    public Builder<R> id(NodeId id) {
-      this.id = id;
-      return this;
-    }
-
-    /** Every voter in the cluster, this node included. */
-    public Builder<R> voters(Collection<NodeId> voters) {
-      this.voters = voters;
-      return this;
-    }
-
-    /** The protocol's tunables; {@link RaftConfig#defaults()} if not set. */
-    public Builder<R> config(RaftConfig config) {
-      this.config = config;
-      return this;
-    }
-
-    /** The node's log and hard state, holding only durable content when the node starts. */
-    public Builder<R> logStore(LogStore logStore) {
-      this.logStore = logStore;
-      return this;
-    }
-
-    /** How the node sends messages. */
-    public Builder<R> transport(Transport transport) {
-      this.transport = transport;
-      return this;
-    }
-
-    /** Where committed commands are applied. */
-    public Builder<R> stateMachine(StateMachine<R> stateMachine) {
-      this.stateMachine = stateMachine;
-      return this;
-    }
-
-    /**
-     * Seeds the node's only source of randomness, its election timeouts. Nodes of one cluster need
-     * different seeds; production seeds from a secure source, the simulator from its own seed.
-     */
-    public Builder<R> randomSeed(long randomSeed) {
-      this.randomSeed = randomSeed;
-      return this;
-    }
-
-    /** Builds the node as a follower of its stored term, its clock at {@code nowNanos}. */
-    public RaftNode<R> start(long nowNanos) {
-      return new RaftNode<>(this, nowNanos);
-    }
   }
 }

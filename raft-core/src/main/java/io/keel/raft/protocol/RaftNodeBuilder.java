@@ -1,0 +1,71 @@
+package io.keel.raft.protocol;
+
+import io.keel.raft.LogStore;
+import io.keel.raft.NodeId;
+import io.keel.raft.RaftConfig;
+import io.keel.raft.StateMachine;
+import io.keel.raft.Transport;
+import java.util.Collection;
+
+/** Collects what a {@link RaftNode} needs; {@link #start(long)} checks it and builds the node. */
+public final class RaftNodeBuilder<R> {
+  NodeId id;
+  Collection<NodeId> voters;
+  RaftConfig config = RaftConfig.defaults();
+  LogStore logStore;
+  Transport transport;
+  StateMachine<R> stateMachine;
+  long randomSeed;
+
+  RaftNodeBuilder() {}
+
+  /** This node's id. */
+  public RaftNodeBuilder<R> id(NodeId id) {
+    this.id = id;
+    return this;
+  }
+
+  /** Every voter in the cluster, this node included. */
+  public RaftNodeBuilder<R> voters(Collection<NodeId> voters) {
+    this.voters = voters;
+    return this;
+  }
+
+  /** The protocol's tunables; {@link RaftConfig#defaults()} if not set. */
+  public RaftNodeBuilder<R> config(RaftConfig config) {
+    this.config = config;
+    return this;
+  }
+
+  /** The node's log and hard state, holding only durable content when the node starts. */
+  public RaftNodeBuilder<R> logStore(LogStore logStore) {
+    this.logStore = logStore;
+    return this;
+  }
+
+  /** How the node sends messages. */
+  public RaftNodeBuilder<R> transport(Transport transport) {
+    this.transport = transport;
+    return this;
+  }
+
+  /** Where committed commands are applied. */
+  public RaftNodeBuilder<R> stateMachine(StateMachine<R> stateMachine) {
+    this.stateMachine = stateMachine;
+    return this;
+  }
+
+  /**
+   * Seeds the node's only source of randomness, its election timeouts. Nodes of one cluster need
+   * different seeds; production seeds from a secure source, the simulator from its own seed.
+   */
+  public RaftNodeBuilder<R> randomSeed(long randomSeed) {
+    this.randomSeed = randomSeed;
+    return this;
+  }
+
+  /** Builds the node as a follower of its stored term, its clock at {@code nowNanos}. */
+  public RaftNode<R> start(long nowNanos) {
+    return new RaftNode<>(this, nowNanos);
+  }
+}

@@ -47,12 +47,12 @@ class ClusterSafetyProperties {
 
   record Restart(int node) implements Step {}
 
-  @Property(tries = 1000)
+  @Property
   void threeNodesStaySafe(@ForAll("schedules") List<Step> schedule, @ForAll long seed, @ForAll boolean preVoteAndCheckQuorum) {
     run(3, schedule, seed, preVoteAndCheckQuorum);
   }
 
-  @Property(tries = 500)
+  @Property
   void fiveNodesStaySafe(@ForAll("schedules") List<Step> schedule, @ForAll long seed, @ForAll boolean preVoteAndCheckQuorum) {
     run(5, schedule, seed, preVoteAndCheckQuorum);
   }

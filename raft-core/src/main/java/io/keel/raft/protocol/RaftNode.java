@@ -58,6 +58,8 @@ public final class RaftNode<R> {
   private long nowNanos;
   private long currentTerm;
   private NodeId votedFor;
+  /** {@code (currentTerm, votedFor)} as last saved; every outgoing message is stamped with it. */
+  private HardState hardState;
   private NodeId leaderId;
   private long lastLeaderContactNanos;
   private RoleState role;
@@ -75,7 +77,7 @@ public final class RaftNode<R> {
     this.applier = new Applier<>(id, store,
         Objects.requireNonNull(builder.stateMachine, "stateMachine"), config.maxBytesPerAppend());
     this.log = new RaftLog(store);
-    HardState hardState = store.hardState();
+    this.hardState = store.hardState();
     this.outbox = new Outbox(Objects.requireNonNull(builder.transport, "transport"), hardState);
     this.random = new SplitMix64(builder.randomSeed);
     this.electionTimeoutMinNanos = config.electionTimeoutMin().toNanos();
@@ -261,8 +263,10 @@ public final class RaftNode<R> {
     if (log.lastTerm() > currentTerm) {
       throw new IllegalStateException(id + ": log term " + log.lastTerm() + " beyond current term " + currentTerm);
     }
-    if (!store.hardState().equals(hardState())) {
-      throw new IllegalStateException(id + ": store holds " + store.hardState() + ", node " + hardState());
+    if (!store.hardState().equals(hardState)
+        || hardState.term() != currentTerm || !Objects.equals(hardState.votedFor(), votedFor)) {
+      throw new IllegalStateException(id + ": store holds " + store.hardState() + ", node saved "
+          + hardState + " at term " + currentTerm + " with vote " + votedFor);
     }
     if (role.role() == Role.LEADER && (!id.equals(leaderId) || !id.equals(votedFor))) {
       throw new IllegalStateException(id + ": leader of term " + currentTerm + " without its own vote");
@@ -447,15 +451,12 @@ public final class RaftNode<R> {
 
   /** Sends a message once the current hard state is durable. */
   void send(NodeId to, Message message) {
-    outbox.send(to, message, hardState());
+    outbox.send(to, message, hardState);
   }
 
   private void persistHardState() {
-    store.saveHardState(hardState());
-  }
-
-  private HardState hardState() {
-    return new HardState(currentTerm, votedFor);
+    hardState = new HardState(currentTerm, votedFor);
+    store.saveHardState(hardState);
   }
 
   long randomElectionDeadline() {

@@ -34,13 +34,17 @@ class PartitionTest {
     cluster.deliverAll();
   }
 
+  private static String aFollowerOf(TestCluster cluster, RaftNode<Long> leader) {
+    return cluster.ids.stream().map(Object::toString)
+        .filter(id -> !id.equals(leader.id().value())).findFirst().orElseThrow();
+  }
+
   @Test
   void nodeRejoiningAfterLongIsolationDoesNotDeposeTheLeaderWithPreVote() {
     TestCluster cluster = stableCluster(true);
     RaftNode<Long> leader = cluster.leader();
     long term = leader.currentTerm();
-    String outsider = cluster.ids.stream().map(Object::toString)
-        .filter(id -> !id.equals(leader.id().value())).findFirst().orElseThrow();
+    String outsider = aFollowerOf(cluster, leader);
     cluster.isolate(outsider);
     runRounds(cluster, 100);
     assertEquals(term, cluster.node(outsider).currentTerm(), "pre-votes fail, so the outsider's term stays");
@@ -55,8 +59,7 @@ class PartitionTest {
     TestCluster cluster = stableCluster(false);
     RaftNode<Long> leader = cluster.leader();
     long term = leader.currentTerm();
-    String outsider = cluster.ids.stream().map(Object::toString)
-        .filter(id -> !id.equals(leader.id().value())).findFirst().orElseThrow();
+    String outsider = aFollowerOf(cluster, leader);
     cluster.isolate(outsider);
     runRounds(cluster, 100);
     assertTrue(cluster.node(outsider).currentTerm() > term + 5, "its term ran ahead while isolated");

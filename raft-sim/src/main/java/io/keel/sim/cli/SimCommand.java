@@ -1,5 +1,7 @@
 package io.keel.sim.cli;
 
+import io.keel.sim.linearizability.cli.CheckHistoryCommand;
+import io.keel.sim.linearizability.cli.GenHistoryCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +13,7 @@ import picocli.CommandLine.Command;
     name = "raft-sim",
     mixinStandardHelpOptions = true,
     description = "Keel's deterministic Raft simulator.",
-    subcommands = {})
+    subcommands = {CheckHistoryCommand.class, GenHistoryCommand.class})
 public final class SimCommand implements Callable<Integer> {
 
   @Override

@@ -11,9 +11,12 @@ public final class BadHistoryException extends Exception {
   private final long lineNumber;
   private final String reason;
 
-  /** A problem found on line {@code lineNumber} (counting from 1) of {@code source}. */
+  /**
+   * A problem found on line {@code lineNumber} (counting from 1) of {@code source}; line 0 means
+   * the problem is with the source as a whole, such as a file that cannot be read.
+   */
   public BadHistoryException(String source, long lineNumber, String reason) {
-    super(source + ":" + lineNumber + ": " + reason);
+    super(source + (lineNumber > 0 ? ":" + lineNumber : "") + ": " + reason);
     this.source = source;
     this.lineNumber = lineNumber;
     this.reason = reason;
@@ -24,7 +27,7 @@ public final class BadHistoryException extends Exception {
     return source;
   }
 
-  /** The offending line, counting from 1. */
+  /** The offending line, counting from 1, or 0 if no line is to blame. */
   public long lineNumber() {
     return lineNumber;
   }

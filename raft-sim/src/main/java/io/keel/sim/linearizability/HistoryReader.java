@@ -2,14 +2,16 @@ package io.keel.sim.linearizability;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Reader;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,25 +37,25 @@ public final class HistoryReader {
 
   /** Reads the history in {@code file}, which must be UTF-8. */
   public static History read(Path file) throws IOException, BadHistoryException {
-    var decoder =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    try (Reader reader = new InputStreamReader(Files.newInputStream(file), decoder)) {
-      return read(new BufferedReader(reader, 1 << 16), file.toString());
+    try (InputStream in = Files.newInputStream(file)) {
+      return read(new Utf8Lines(in), file.toString());
     }
   }
 
   /** Reads a history from {@code reader}; {@code source} names it in error messages. */
   public static History read(BufferedReader reader, String source)
       throws IOException, BadHistoryException {
+    return read(lineNumber -> reader.readLine(), source);
+  }
+
+  private static History read(LineSource lines, String source)
+      throws IOException, BadHistoryException {
     HistoryReader historyReader = new HistoryReader(source);
     long lineNumber = 0;
     while (true) {
       String line;
       try {
-        line = reader.readLine();
+        line = lines.next(lineNumber + 1);
       } catch (CharacterCodingException e) {
         throw new BadHistoryException(source, lineNumber + 1, "not valid UTF-8");
       }
@@ -227,6 +229,67 @@ public final class HistoryReader {
 
   private BadHistoryException bad(long lineNumber, String reason) {
     return new BadHistoryException(source, lineNumber, reason);
+  }
+
+  /** Where lines come from; returns null at the end. */
+  private interface LineSource {
+    String next(long lineNumber) throws IOException;
+  }
+
+  /**
+   * Lines of a UTF-8 byte stream, decoded one line at a time so that invalid UTF-8 is reported
+   * on its own line (a decoding reader reads ahead and would blame an earlier one).
+   */
+  private static final class Utf8Lines implements LineSource {
+    private final InputStream in;
+    private final byte[] buffer = new byte[1 << 16];
+    private int position;
+    private int limit;
+    private byte[] line = new byte[256];
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+
+    Utf8Lines(InputStream in) {
+      this.in = in;
+    }
+
+    @Override
+    public String next(long lineNumber) throws IOException {
+      int length = 0;
+      boolean sawAnything = false;
+      boolean ascii = true;
+      while (true) {
+        if (position == limit) {
+          limit = in.read(buffer);
+          position = 0;
+          if (limit <= 0) {
+            limit = 0;
+            return sawAnything ? decode(length, ascii) : null;
+          }
+        }
+        sawAnything = true;
+        byte b = buffer[position++];
+        if (b == '\n') {
+          return decode(length, ascii);
+        }
+        if (length == line.length) {
+          line = Arrays.copyOf(line, length * 2);
+        }
+        line[length++] = b;
+        ascii &= b >= 0;
+      }
+    }
+
+    private String decode(int length, boolean ascii) throws CharacterCodingException {
+      if (length > 0 && line[length - 1] == '\r') {
+        length--;
+      }
+      if (ascii) {
+        return new String(line, 0, length, StandardCharsets.ISO_8859_1);
+      }
+      return decoder.decode(ByteBuffer.wrap(line, 0, length)).toString();
+    }
   }
 
   private record PendingInvoke(HistoryEvent event, long lineNumber, int invocationIndex) {}

@@ -59,14 +59,43 @@ final class ConfigurationMemo {
     return (long) hashes.length * SLOT_BYTES + encodingBytes;
   }
 
+  /**
+   * Forgets the configurations whose sets have fewer than {@code fullPrefixWords} leading full
+   * words, that is, which lie far behind the search's frontier, and shrinks the table to fit.
+   * Forgetting is always sound: a memo entry only saves re-exploring a configuration that is known
+   * to lead nowhere, so losing one can cost time, never a wrong verdict.
+   */
+  void forgetBehind(int fullPrefixWords) {
+    int kept = 0;
+    long keptEncodingBytes = 0;
+    for (long[] encoded : encodings) {
+      if (encoded != null && encoded[0] >= fullPrefixWords) {
+        kept++;
+        keptEncodingBytes += ENCODING_OVERHEAD_BYTES + (long) encoded.length * Long.BYTES;
+      }
+    }
+    int capacity = 1 << 10;
+    while (kept > capacity * MAX_LOAD / 2) {
+      capacity *= 2;
+    }
+    rehash(capacity, fullPrefixWords);
+    size = kept;
+    encodingBytes = keptEncodingBytes;
+  }
+
   private void grow() {
+    rehash(hashes.length * 2, 0);
+  }
+
+  /** Moves the entries with at least {@code minimumFullPrefixWords} into a table of {@code capacity}. */
+  private void rehash(int capacity, int minimumFullPrefixWords) {
     long[] oldHashes = hashes;
     int[] oldStates = states;
     long[][] oldEncodings = encodings;
-    allocate(oldHashes.length * 2);
+    allocate(capacity);
     int mask = hashes.length - 1;
     for (int old = 0; old < oldHashes.length; old++) {
-      if (oldEncodings[old] == null) {
+      if (oldEncodings[old] == null || oldEncodings[old][0] < minimumFullPrefixWords) {
         continue;
       }
       int slot = (int) oldHashes[old] & mask;

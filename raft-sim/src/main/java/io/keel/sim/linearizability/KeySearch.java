@@ -22,6 +22,11 @@ final class KeySearch {
 
   /** The clock is read once per this many steps, to keep the inner loop cheap. */
   private static final int STEPS_PER_DEADLINE_CHECK = 4096;
+  /**
+   * When the memo is full, configurations whose sets are complete only more than this many words
+   * (64 operations each) behind the current one are forgotten.
+   */
+  private static final int FORGET_LAG_WORDS = 4;
 
   private final KeyHistory history;
   private final EntryList entries;
@@ -75,7 +80,7 @@ final class KeySearch {
         if (after != KeyHistory.ILLEGAL) {
           linearized.add(op);
           if (memo.add(linearized, after)) {
-            if (memo.bytes() > memoBytesLimit) {
+            if (memo.bytes() > memoBytesLimit && !forgetConfigurationsFarBehind()) {
               return unknown("memo bound of " + (memoBytesLimit >> 20) + " MiB reached with "
                   + memo.size() + " configurations");
             }
@@ -103,6 +108,16 @@ final class KeySearch {
     }
     return new KeyResult(
         history.key, Verdict.LINEARIZABLE, history.operationCount(), null, null, memo.size());
+  }
+
+  /**
+   * Makes room in a full memo by forgetting configurations far behind the current one, which a
+   * long but tame history never revisits. Says whether that freed at least half of the budget; if
+   * not, the configurations near the frontier alone fill the memo: the history is too concurrent.
+   */
+  private boolean forgetConfigurationsFarBehind() {
+    memo.forgetBehind(linearized.fullPrefixWords() - FORGET_LAG_WORDS);
+    return memo.bytes() <= memoBytesLimit / 2;
   }
 
   private void push(int op, int stateBefore) {

@@ -63,6 +63,11 @@ final class LinearizedSet {
     }
   }
 
+  /** How many leading words of the set are full: every operation below 64 times this is in it. */
+  int fullPrefixWords() {
+    return fullPrefixWords;
+  }
+
   long hash() {
     return hash;
   }

@@ -60,6 +60,29 @@ class SearchBoundsTest {
   }
 
   @Test
+  void whenLongTameHistoryOverflowsTheMemo_thenOldConfigurationsAreForgottenAndItPasses()
+      throws Exception {
+    StringWriter out = new StringWriter();
+    RegisterHistoryGenerator.generate(new RegisterHistoryGenerator.Settings(
+        40_000, 1, 8, 11, 0.02, 1000, RegisterHistoryGenerator.Anomaly.NONE), out);
+    History history =
+        HistoryReader.read(new BufferedReader(new StringReader(out.toString())), "long");
+    CheckLimits limits = CheckLimits.withTimeout(Duration.ofSeconds(30))
+        .withMemoBytesPerKey(1 << 20);
+    try (LinearizabilityChecker checker = new LinearizabilityChecker(limits)) {
+      CheckResult result = checker.check(history);
+      assertEquals(Verdict.LINEARIZABLE, result.verdict(), result::toString);
+    }
+    // Unbounded, the memo holds far more than 1 MiB (an entry takes at least 40 bytes), so the
+    // pass above must have come from forgetting, not from the bound being loose.
+    KeyResult unbounded = KeySearch.check(
+        KeyHistory.prepare("k0", history.operationsByKey().get("k0")),
+        System.nanoTime() + Duration.ofSeconds(30).toNanos(), Long.MAX_VALUE);
+    assertEquals(Verdict.LINEARIZABLE, unbounded.verdict());
+    assertTrue(unbounded.memoEntries() * 40 > 4 << 20, "memo entries: " + unbounded.memoEntries());
+  }
+
+  @Test
   void whenOneKeyFailsAndAnotherIsUnknown_thenTheFailureWins() throws Exception {
     StringWriter out = new StringWriter();
     RegisterHistoryGenerator.generateTooConcurrent(40, out);

@@ -192,7 +192,7 @@ final class KeySearch {
     List<Operation> shown =
         concurrent.subList(0, Math.min(concurrent.size(), Counterexample.MAX_CONCURRENT_SHOWN));
     Counterexample counterexample = new Counterexample(
-        history.key, blockingOperation, shown, concurrent.size(), prefix, history.valueOf(state));
+        history.key, List.of(), false, blockingOperation, shown, concurrent.size(), prefix, history.valueOf(state));
     return new KeyResult(
         history.key, Verdict.NOT_LINEARIZABLE, operationCount, counterexample, null, memo.size());
   }

@@ -85,7 +85,15 @@ public final class LinearizabilityChecker implements AutoCloseable {
   private KeyResult checkKey(String key, List<Operation> operations, long deadlineNanos) {
     KeyHistory keyHistory = KeyHistory.prepare(key, operations);
     try {
-      return KeySearch.check(keyHistory, deadlineNanos, limits.memoBytesPerKey());
+      KeyResult result = KeySearch.check(keyHistory, deadlineNanos, limits.memoBytesPerKey());
+      if (result.verdict() != Verdict.NOT_LINEARIZABLE) {
+        return result;
+      }
+      CounterexampleShrinker.Core core = CounterexampleShrinker.core(
+          key, operations, deadlineNanos, limits.memoBytesPerKey());
+      Counterexample shrunk = result.counterexample().withCore(core.operations(), core.minimal());
+      return new KeyResult(key, result.verdict(), result.operationCount(), shrunk, null,
+          result.memoEntries());
     } catch (OutOfMemoryError e) {
       // The memo budget should prevent this; if other keys' memos together still exhaust the
       // heap, the search's data is unreachable once this returns, and "unknown" is the truth.

@@ -31,6 +31,15 @@ class HandWrittenHistoriesTest {
     assertTrue(result.failedKeys().isEmpty());
   }
 
+  /** Asserts the core, each operation written as "f value @invokeTime". */
+  private static void assertCore(Counterexample counterexample, String... expected) {
+    List<String> core = counterexample.core().stream()
+        .map(op -> op.kind().jsonName() + " " + op.value() + " @" + op.invokeNanos())
+        .toList();
+    assertEquals(List.of(expected), core);
+    assertTrue(counterexample.coreIsMinimal());
+  }
+
   private static Counterexample assertNotLinearizable(HistoryBuilder builder, String key) {
     CheckResult result = check(builder);
     assertEquals(Verdict.NOT_LINEARIZABLE, result.verdict());
@@ -101,6 +110,9 @@ class HandWrittenHistoriesTest {
       assertEquals(6, counterexample.blocking().invokeNanos());
       assertEquals("b", counterexample.valueAfterPrefix());
       assertEquals(3, counterexample.longestLinearizablePrefix().size());
+      // Shrinking weakens the write of b: the read of b proves that b was written by time 5,
+      // after the write of a ended, so reading a at 6 is impossible whatever else happened.
+      assertCore(counterexample, "write a @0", "read b @4", "read a @6");
     }
 
     @Test
@@ -110,6 +122,7 @@ class HandWrittenHistoriesTest {
           .write(1, "k", "b", 2, 3)
           .read(2, "k", "a", 4, 5), "k");
       assertEquals(OperationKind.READ, counterexample.blocking().kind());
+      assertCore(counterexample, "write a @0", "write b @2", "read a @4");
     }
 
     @Test
@@ -129,6 +142,7 @@ class HandWrittenHistoriesTest {
           .write(0, "k", "b", 2, 3)
           .cas(1, "k", "a", "c", 4, 5), "k");
       assertEquals(OperationKind.CAS, counterexample.blocking().kind());
+      assertCore(counterexample, "write a @0", "write b @2", "cas c @4");
     }
 
     @Test
@@ -272,5 +286,6 @@ class HandWrittenHistoriesTest {
     assertEquals("a", counterexample.valueAfterPrefix());
     assertEquals(1, counterexample.concurrentCount());
     assertEquals(OperationKind.CAS, counterexample.concurrent().get(0).kind());
+    assertCore(counterexample, "read y @10");
   }
 }

@@ -12,6 +12,8 @@ public final class ResultReport {
 
   /** How many operations of the longest prefix a report shows, counting back from its end. */
   static final int PREFIX_TAIL_SHOWN = 10;
+  /** How many operations of a core a report shows. */
+  static final int CORE_SHOWN = 20;
 
   private ResultReport() {}
 
@@ -45,7 +47,18 @@ public final class ResultReport {
   private static void appendCounterexample(StringBuilder text, Counterexample counterexample) {
     text.append("  key ");
     HistoryJson.appendString(text, counterexample.key());
-    text.append(": cannot place\n    ").append(counterexample.blocking().describe()).append('\n');
+    List<Operation> core = counterexample.core();
+    text.append(": these ").append(core.size())
+        .append(" ok operations cannot be ordered, whatever the others did");
+    text.append(counterexample.coreIsMinimal() ? ":\n" : " (not minimal: shrinking ran out of time):\n");
+    for (Operation operation : core.subList(0, Math.min(core.size(), CORE_SHOWN))) {
+      text.append("    ").append(operation.describe()).append('\n');
+    }
+    if (core.size() > CORE_SHOWN) {
+      text.append("    ... and ").append(core.size() - CORE_SHOWN).append(" more\n");
+    }
+    text.append("  the search could not place\n    ")
+        .append(counterexample.blocking().describe()).append('\n');
     List<Operation> prefix = counterexample.longestLinearizablePrefix();
     text.append("  after the longest linearizable prefix (").append(prefix.size())
         .append(" operations, leaving the value ");
@@ -109,6 +122,11 @@ public final class ResultReport {
   private static void appendCounterexampleJson(StringBuilder json, Counterexample counterexample) {
     json.append("{\"key\":");
     HistoryJson.appendString(json, counterexample.key());
+    List<Operation> core = counterexample.core();
+    json.append(",\"core_size\":").append(core.size());
+    json.append(",\"core_is_minimal\":").append(counterexample.coreIsMinimal());
+    json.append(",\"core\":");
+    appendOperationsJson(json, core.subList(0, Math.min(core.size(), CORE_SHOWN)));
     json.append(",\"blocking\":");
     appendOperationJson(json, counterexample.blocking());
     json.append(",\"concurrent_count\":").append(counterexample.concurrentCount());

@@ -87,7 +87,7 @@ final class ConfigurationMemo {
     rehash(hashes.length * 2, 0);
   }
 
-  /** Moves the entries with at least {@code minimumFullPrefixWords} into a table of {@code capacity}. */
+  /** Moves the entries with enough full leading words into a table of {@code capacity}. */
   private void rehash(int capacity, int minimumFullPrefixWords) {
     long[] oldHashes = hashes;
     int[] oldStates = states;

@@ -42,7 +42,8 @@ final class CounterexampleShrinker {
    */
   static Core core(
       String key, List<Operation> operations, long deadlineNanos, long memoBytesLimit) {
-    CounterexampleShrinker shrinker = new CounterexampleShrinker(key, deadlineNanos, memoBytesLimit);
+    CounterexampleShrinker shrinker =
+        new CounterexampleShrinker(key, deadlineNanos, memoBytesLimit);
     List<Operation> cut = shrinker.earliestFailingCut(operations);
     List<Operation> core = shrinker.weakenWhatIsNotNeeded(cut);
     List<Operation> okOperations = new ArrayList<>();
@@ -102,7 +103,7 @@ final class CounterexampleShrinker {
     return cut;
   }
 
-  /** Tries to weaken ok operations in chunks that halve, keeping every weakening that still fails. */
+  /** Weakens ok operations in chunks that halve, keeping every weakening that still fails. */
   private List<Operation> weakenWhatIsNotNeeded(List<Operation> operations) {
     List<Operation> current = operations;
     List<Operation> okOperations = okInCompletionOrder(current);
@@ -154,7 +155,7 @@ final class CounterexampleShrinker {
     return result;
   }
 
-  /** Adds the operation with an unknown outcome; a read of unknown outcome says nothing: dropped. */
+  /** Adds the operation with an unknown outcome; a read of unknown outcome is dropped instead. */
   private static void weaken(Operation operation, List<Operation> into) {
     if (operation.kind() == OperationKind.READ) {
       return;

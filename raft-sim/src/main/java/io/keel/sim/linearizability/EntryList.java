@@ -118,7 +118,8 @@ final class EntryList {
   }
 
   /** An entry before the list is linked: ordered by time, calls first, then by operation. */
-  private record Entry(long timeNanos, boolean isReturn, int operation) implements Comparable<Entry> {
+  private record Entry(long timeNanos, boolean isReturn, int operation)
+      implements Comparable<Entry> {
     @Override
     public int compareTo(Entry other) {
       int byTime = Long.compare(timeNanos, other.timeNanos);

@@ -13,7 +13,12 @@ import java.util.Objects;
  * @param timeNanos nanoseconds on the monotonic clock shared by all clients of the history
  */
 public record HistoryEvent(
-    long process, EventType type, OperationKind kind, String key, EventValue value, long timeNanos) {
+    long process,
+    EventType type,
+    OperationKind kind,
+    String key,
+    EventValue value,
+    long timeNanos) {
 
   /** Checks that no field is missing. */
   public HistoryEvent {

@@ -26,8 +26,8 @@ import java.util.function.LongSupplier;
  * expected value did not match, a request refused before it was sent), and with
  * {@link RecordedOperation#timedOut()}, {@link RecordedOperation#connectionLost()} or
  * {@link RecordedOperation#info()} in every other case. A timed-out write may still be applied
- * later; recording it as failed would make the checker reject correct histories (when the write
- * did land) or accept wrong ones (when a read that saw it is blamed on something else).
+ * later; recording it as failed would make the checker reject a correct system as soon as a read
+ * sees that write. Recording it as {@code info} lets the checker consider both outcomes.
  */
 public final class HistoryRecorder implements Closeable, Flushable {
 
@@ -61,7 +61,7 @@ public final class HistoryRecorder implements Closeable, Flushable {
     return invoke(process, OperationKind.WRITE, key, EventValue.single(value));
   }
 
-  /** Records that {@code process} invokes a compare-and-set from {@code expected} to {@code replacement}. */
+  /** Records that {@code process} invokes a compare-and-set of {@code expected} to a new value. */
   public RecordedOperation invokeCas(
       long process, String key, String expected, String replacement) {
     return invoke(process, OperationKind.CAS, key, EventValue.pair(expected, replacement));

@@ -161,7 +161,7 @@ final class JsonCursor {
     }
   }
 
-  /** Consumes one JSON value of any type, checking its syntax; used for fields the format ignores. */
+  /** Consumes one JSON value of any type, checking its syntax: fields the format ignores. */
   void skipValue(int depth) throws MalformedEventException {
     if (depth > 64) {
       throw error("nesting deeper than 64");
@@ -217,7 +217,8 @@ final class JsonCursor {
     while (position < text.length() && isDigit(text.charAt(position))) {
       position++;
     }
-    if (position == digitsStart || (position - digitsStart > 1 && text.charAt(digitsStart) == '0')) {
+    boolean leadingZero = position - digitsStart > 1 && text.charAt(digitsStart) == '0';
+    if (position == digitsStart || leadingZero) {
       position = start;
       throw error("malformed number");
     }

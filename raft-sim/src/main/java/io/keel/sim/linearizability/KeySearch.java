@@ -191,8 +191,8 @@ final class KeySearch {
     concurrent.sort(Comparator.comparingLong(Operation::invokeNanos).reversed());
     List<Operation> shown =
         concurrent.subList(0, Math.min(concurrent.size(), Counterexample.MAX_CONCURRENT_SHOWN));
-    Counterexample counterexample = new Counterexample(
-        history.key, List.of(), false, blockingOperation, shown, concurrent.size(), prefix, history.valueOf(state));
+    Counterexample counterexample = new Counterexample(history.key, List.of(), false,
+        blockingOperation, shown, concurrent.size(), prefix, history.valueOf(state));
     return new KeyResult(
         history.key, Verdict.NOT_LINEARIZABLE, operationCount, counterexample, null, memo.size());
   }

@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Judges key-value histories for linearizability. Each key is a separate register, and a history
- * is linearizable exactly when every key's sub-history is (linearizability is compositional, Herlihy
- * and Wing's locality, which Lowe calls P-compositionality), so keys are checked independently and
- * in parallel, on a pool with one thread per core that lives as long as the checker.
+ * is linearizable exactly when every key's sub-history is (Herlihy and Wing's locality, which Lowe
+ * calls P-compositionality), so keys are checked independently and in parallel, on a pool with
+ * one thread per core that lives as long as the checker.
  *
  * <p>One checker can judge many histories in turn; close it to stop its threads.
  */

@@ -53,7 +53,7 @@ public final class RecordedOperation {
     info();
   }
 
-  /** The connection broke before a reply; recorded as {@code info}, since the request may have landed. */
+  /** The connection broke before a reply; recorded as {@code info}: the request may have landed. */
   public void connectionLost() {
     info();
   }

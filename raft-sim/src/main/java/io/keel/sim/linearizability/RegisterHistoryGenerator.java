@@ -33,7 +33,7 @@ public final class RegisterHistoryGenerator {
     STALE_READ,
     /** {@code write(v)} is acknowledged but never applied: a later read sees {@code u}. */
     LOST_WRITE,
-    /** {@code write(u)} is applied a second time after {@code write(v)}: a later read sees {@code u}. */
+    /** {@code write(u)} is applied again after {@code write(v)}: a later read sees {@code u}. */
     DUPLICATED_WRITE,
     /** {@code cas(u -> n)} succeeds although the value is {@code v}. */
     CAS_WRONG_EXPECTED

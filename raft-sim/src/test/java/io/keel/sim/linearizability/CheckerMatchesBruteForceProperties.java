@@ -43,7 +43,8 @@ class CheckerMatchesBruteForceProperties {
     CheckResult result = CHECKER.check(history);
     Statistics.label("verdict").collect(result.verdict());
     boolean anyUnknownOutcome = ops.stream().anyMatch(op ->
-        op.ending() == RandomSmallHistory.Ending.INFO || op.ending() == RandomSmallHistory.Ending.NEVER);
+        op.ending() == RandomSmallHistory.Ending.INFO
+            || op.ending() == RandomSmallHistory.Ending.NEVER);
     Statistics.label("has info or never-completed operations").collect(anyUnknownOutcome);
     Statistics.label("verdict").coverage(coverage -> {
       coverage.check(Verdict.LINEARIZABLE).percentage(percent -> percent > 20);

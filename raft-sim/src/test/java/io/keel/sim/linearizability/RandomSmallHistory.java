@@ -41,7 +41,8 @@ final class RandomSmallHistory {
       draft.process = process;
       draft.key = "k" + random.nextInt(keys);
       int kind = random.nextInt(20);
-      draft.kind = kind < 8 ? OperationKind.READ : kind < 15 ? OperationKind.WRITE : OperationKind.CAS;
+      draft.kind =
+          kind < 8 ? OperationKind.READ : kind < 15 ? OperationKind.WRITE : OperationKind.CAS;
       draft.argument = VALUES[random.nextInt(VALUES.length)];
       draft.replacement = VALUES[1 + random.nextInt(VALUES.length - 1)];
       draft.invoke = clocks[process];
@@ -50,7 +51,8 @@ final class RandomSmallHistory {
       clocks[process] = draft.complete + random.nextInt(4);
       int ending = random.nextInt(10);
       draft.ending = ending < 7 ? Ending.OK : ending < 8 ? Ending.FAIL : Ending.INFO;
-      draft.applies = draft.ending == Ending.OK || (draft.ending == Ending.INFO && random.nextBoolean());
+      draft.applies =
+          draft.ending == Ending.OK || (draft.ending == Ending.INFO && random.nextBoolean());
       drafts.add(draft);
     }
     simulate(drafts);

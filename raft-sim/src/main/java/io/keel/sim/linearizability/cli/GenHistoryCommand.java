@@ -28,7 +28,8 @@ public final class GenHistoryCommand implements Callable<Integer> {
       description = "where to write the history")
   private Path output;
 
-  @Option(names = "--ops", defaultValue = "1000", description = "operations (default ${DEFAULT-VALUE})")
+  @Option(names = "--ops", defaultValue = "1000",
+      description = "operations (default ${DEFAULT-VALUE})")
   private int operations;
 
   @Option(names = "--keys", defaultValue = "10", description = "keys (default ${DEFAULT-VALUE})")
@@ -38,7 +39,8 @@ public final class GenHistoryCommand implements Callable<Integer> {
       description = "concurrent clients (default ${DEFAULT-VALUE})")
   private int processes;
 
-  @Option(names = "--seed", defaultValue = "1", description = "random seed (default ${DEFAULT-VALUE})")
+  @Option(names = "--seed", defaultValue = "1",
+      description = "random seed (default ${DEFAULT-VALUE})")
   private long seed;
 
   @Option(names = "--info-rate", defaultValue = "0.0",

@@ -50,7 +50,8 @@ public final class ResultReport {
     List<Operation> core = counterexample.core();
     text.append(": these ").append(core.size())
         .append(" ok operations cannot be ordered, whatever the others did");
-    text.append(counterexample.coreIsMinimal() ? ":\n" : " (not minimal: shrinking ran out of time):\n");
+    text.append(counterexample.coreIsMinimal()
+        ? ":\n" : " (not minimal: shrinking ran out of time):\n");
     for (Operation operation : core.subList(0, Math.min(core.size(), CORE_SHOWN))) {
       text.append("    ").append(operation.describe()).append('\n');
     }

@@ -74,6 +74,10 @@ final class KeySearch {
       if (steps++ % STEPS_PER_DEADLINE_CHECK == 0 && System.nanoTime() - deadlineNanos > 0) {
         return unknown("time bound reached after " + steps + " search steps");
       }
+      if (entry == entries.tail) {
+        // An unlinearized ok operation always has its return entry ahead, so the walk stops there.
+        throw new IllegalStateException("search ran past the last entry of key " + history.key);
+      }
       if (entries.isCall(entry)) {
         int op = entries.operation(entry);
         int after = history.step(state, op);

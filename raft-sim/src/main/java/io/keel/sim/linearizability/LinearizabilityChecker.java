@@ -22,6 +22,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LinearizabilityChecker implements AutoCloseable {
 
+  /**
+   * The most time spent shrinking one key's counterexample, so that a history with many broken
+   * keys does not spend its whole time bound on explanations.
+   */
+  private static final long MAX_SHRINK_NANOS = TimeUnit.SECONDS.toNanos(2);
+
   private final CheckLimits limits;
   private final ExecutorService keyPool;
 
@@ -89,8 +95,9 @@ public final class LinearizabilityChecker implements AutoCloseable {
       if (result.verdict() != Verdict.NOT_LINEARIZABLE) {
         return result;
       }
+      long shrinkDeadlineNanos = earlier(deadlineNanos, System.nanoTime() + MAX_SHRINK_NANOS);
       CounterexampleShrinker.Core core = CounterexampleShrinker.core(
-          key, operations, deadlineNanos, limits.memoBytesPerKey());
+          key, operations, shrinkDeadlineNanos, limits.memoBytesPerKey());
       Counterexample shrunk = result.counterexample().withCore(core.operations(), core.minimal());
       return new KeyResult(key, result.verdict(), result.operationCount(), shrunk, null,
           result.memoEntries());
@@ -100,6 +107,11 @@ public final class LinearizabilityChecker implements AutoCloseable {
       return new KeyResult(key, Verdict.UNKNOWN, keyHistory.operationCount(), null,
           "heap exhausted", 0);
     }
+  }
+
+  /** Of two deadlines on the {@code System.nanoTime()} clock, the one that comes first. */
+  private static long earlier(long deadlineNanos, long otherDeadlineNanos) {
+    return deadlineNanos - otherDeadlineNanos < 0 ? deadlineNanos : otherDeadlineNanos;
   }
 
   private static KeyResult await(Future<KeyResult> future) {

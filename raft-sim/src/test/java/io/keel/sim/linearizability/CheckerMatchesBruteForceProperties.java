@@ -24,12 +24,12 @@ class CheckerMatchesBruteForceProperties {
     CHECKER.close();
   }
 
-  @Property(tries = 3000)
+  @Property(tries = 10000)
   void checkerAgreesWithBruteForce(
       @ForAll long seed,
       @ForAll @IntRange(min = 1, max = 4) int processes,
       @ForAll @IntRange(min = 1, max = 2) int keys,
-      @ForAll @IntRange(min = 1, max = 8) int operations,
+      @ForAll @IntRange(min = 1, max = 10) int operations,
       @ForAll boolean mutate) throws Exception {
     List<Op> ops = RandomSmallHistory.generate(seed, processes, keys, operations, mutate);
     boolean expected = BruteForceChecker.isLinearizable(ops);

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -63,8 +64,15 @@ public final class CheckHistoryCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     if (!(timeoutSeconds > 0)) {
-      throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "--timeout-s must be positive");
+      throw new ParameterException(spec.commandLine(), "--timeout-s must be positive");
+    }
+    if (memoMebibytes != null && memoMebibytes <= 0) {
+      throw new ParameterException(spec.commandLine(), "--memo-mb must be positive");
+    }
+    List<Path> files = expand(inputs);
+    if (files.isEmpty()) {
+      // Checking nothing must not look like a pass.
+      throw new ParameterException(spec.commandLine(), "no history files found in " + inputs);
     }
     CheckLimits limits =
         CheckLimits.withTimeout(Duration.ofNanos((long) (timeoutSeconds * 1e9)));
@@ -75,7 +83,7 @@ public final class CheckHistoryCommand implements Callable<Integer> {
     boolean anyNotLinearizable = false;
     boolean anyUndecided = false;
     try (LinearizabilityChecker checker = new LinearizabilityChecker(limits)) {
-      for (Path file : expand(inputs)) {
+      for (Path file : files) {
         CheckResult result = checkOne(checker, file);
         out.print(json ? ResultReport.json(result) + "\n" : ResultReport.text(result));
         out.flush();

@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code gen-history}: writes a seeded random history of a simulated atomic register, optionally
@@ -23,6 +26,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Writes a seeded random key-value history from a simulated atomic register.")
 public final class GenHistoryCommand implements Callable<Integer> {
+
+  @Spec private CommandSpec spec;
 
   @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
       description = "where to write the history")
@@ -63,16 +68,26 @@ public final class GenHistoryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    Settings settings = tooConcurrentWriters == null ? settings() : null;
+    if (tooConcurrentWriters != null && tooConcurrentWriters < 1) {
+      throw new ParameterException(spec.commandLine(), "--too-concurrent needs a writer");
+    }
     try (Writer out = new BufferedWriter(
         Files.newBufferedWriter(output, StandardCharsets.UTF_8), 1 << 16)) {
       if (tooConcurrentWriters != null) {
         RegisterHistoryGenerator.generateTooConcurrent(tooConcurrentWriters, out);
       } else {
-        Settings settings = new Settings(
-            operations, keys, processes, seed, infoRate, maxLatencyNanos, anomaly);
         RegisterHistoryGenerator.generate(settings, out);
       }
     }
     return 0;
+  }
+
+  private Settings settings() {
+    try {
+      return new Settings(operations, keys, processes, seed, infoRate, maxLatencyNanos, anomaly);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 }

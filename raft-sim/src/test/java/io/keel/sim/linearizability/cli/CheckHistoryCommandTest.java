@@ -81,6 +81,21 @@ class CheckHistoryCommandTest {
   }
 
   @Test
+  void whenDirectoryHoldsNoHistory_thenNothingPassesAndExitIsTwo() throws Exception {
+    Path empty = Files.createDirectory(directory.resolve("empty"));
+    Run run = run("check-history", empty.toString());
+    assertEquals(2, run.exitCode(), run.output());
+    assertTrue(run.output().contains("no history files found"), run.output());
+  }
+
+  @Test
+  void whenGeneratorSettingsAreInvalid_thenItIsAUsageError() {
+    Run run = run("gen-history", "-o", directory.resolve("x.jsonl").toString(), "--keys", "0");
+    assertEquals(2, run.exitCode(), run.output());
+    assertTrue(Files.notExists(directory.resolve("x.jsonl")), "no file is left behind");
+  }
+
+  @Test
   void whenHistoryIsTooConcurrent_thenItIsUnknownAndExitIsTwo() {
     Path file = generate("wide.jsonl", "--too-concurrent", "40");
     Run run = run("check-history", file.toString(), "--timeout-s", "0.3", "--json");

@@ -1,5 +1,6 @@
 package io.keel.sim.linearizability;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +16,9 @@ public record History(
 
   /** Copies the map so that the history is immutable. */
   public History {
-    operationsByKey = Map.copyOf(operationsByKey);
+    Map<String, List<Operation>> copy = new HashMap<>();
+    operationsByKey.forEach((key, operations) -> copy.put(key, List.copyOf(operations)));
+    operationsByKey = Map.copyOf(copy);
   }
 
   /** Number of distinct keys the history touches (keys with only failed operations included). */

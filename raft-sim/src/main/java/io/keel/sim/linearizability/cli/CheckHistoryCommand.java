@@ -44,6 +44,9 @@ public final class CheckHistoryCommand implements Callable<Integer> {
   /** Exit status when no history is proven wrong but some could not be judged. */
   public static final int EXIT_UNDECIDED = 2;
 
+  /** A year: longer bounds would overflow the nanosecond deadline arithmetic. */
+  private static final double MAX_TIMEOUT_SECONDS = 365.0 * 24 * 3600;
+
   @Spec private CommandSpec spec;
 
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "history files or directories")
@@ -63,8 +66,9 @@ public final class CheckHistoryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (!(timeoutSeconds > 0)) {
-      throw new ParameterException(spec.commandLine(), "--timeout-s must be positive");
+    if (!(timeoutSeconds > 0 && timeoutSeconds <= MAX_TIMEOUT_SECONDS)) {
+      throw new ParameterException(spec.commandLine(),
+          "--timeout-s must be positive and at most " + (long) MAX_TIMEOUT_SECONDS);
     }
     if (memoMebibytes != null && memoMebibytes <= 0) {
       throw new ParameterException(spec.commandLine(), "--memo-mb must be positive");

@@ -4,6 +4,8 @@ import io.keel.sim.CounterStateMachine;
 import io.keel.sim.Simulation;
 import io.keel.sim.SimulationConfig;
 import io.keel.sim.SimulationReport;
+import io.keel.sim.linearizability.cli.CheckHistoryCommand;
+import io.keel.sim.linearizability.cli.GenHistoryCommand;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Option;
     name = "raft-sim",
     mixinStandardHelpOptions = true,
     description = "Keel's deterministic Raft simulator: runs the real raft-core under simulated time and faults.",
-    subcommands = {})
+    subcommands = {CheckHistoryCommand.class, GenHistoryCommand.class})
 public final class SimCommand implements Callable<Integer> {
 
   @Option(names = "--seed", description = "Seed that decides every random choice (default: ${DEFAULT-VALUE}).")

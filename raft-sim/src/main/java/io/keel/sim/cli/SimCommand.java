@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code raft-sim.jar} command line: runs a simulation of the default scenario (a replicated
- * counter under message loss and leader crashes), prints its summary, and hosts the simulator's
- * sub-commands.
+ * counter under message loss and leader crashes) and prints its summary; its sub-commands check
+ * and generate key-value histories ({@code check-history}, {@code gen-history}).
  */
 @Command(
     name = "raft-sim",
@@ -46,6 +46,6 @@ public final class SimCommand implements Callable<Integer> {
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new SimCommand()).execute(args));
+    System.exit(new CommandLine(new SimCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
   }
 }

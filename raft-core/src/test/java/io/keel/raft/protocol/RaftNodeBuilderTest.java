@@ -1,0 +1,83 @@
+package io.keel.raft.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.keel.raft.DurabilityListener;
+import io.keel.raft.HardState;
+import io.keel.raft.LogEntry;
+import io.keel.raft.NodeId;
+import io.keel.raft.storage.InMemoryLogStore;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A node is refused at build time when what it is given cannot work. */
+class RaftNodeBuilderTest {
+
+  private static final NodeId A = NodeId.of("a");
+  private static final NodeId B = NodeId.of("b");
+
+  private static InMemoryLogStore store() {
+    return new InMemoryLogStore(new DurabilityListener() {
+      @Override
+      public void logDurable(long index, long term) {}
+
+      @Override
+      public void hardStateDurable(HardState state) {}
+
+      @Override
+      public void storageFailed(Exception cause) {}
+    }, () -> 0L, 0);
+  }
+
+  private static RaftNodeBuilder<Object> complete(InMemoryLogStore store) {
+    return RaftNode.builder()
+        .id(A)
+        .voters(List.of(A, B))
+        .logStore(store)
+        .transport((to, message) -> { })
+        .stateMachine((index, command) -> null);
+  }
+
+  @Test
+  void missingPartsAreNamed() {
+    assertEquals("transport", assertThrows(NullPointerException.class,
+        () -> complete(store()).transport(null).start(0)).getMessage());
+    assertEquals("stateMachine", assertThrows(NullPointerException.class,
+        () -> complete(store()).stateMachine(null).start(0)).getMessage());
+    assertEquals("logStore", assertThrows(NullPointerException.class,
+        () -> complete(store()).logStore(null).start(0)).getMessage());
+    assertEquals("voters", assertThrows(NullPointerException.class,
+        () -> complete(store()).voters(null).start(0)).getMessage());
+  }
+
+  @Test
+  void votersMustIncludeTheNode() {
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+        () -> complete(store()).voters(List.of(B)).start(0));
+    assertEquals("voters [b] must include the node itself, a", error.getMessage());
+  }
+
+  @Test
+  void storeWhoseLogIsAheadOfItsTermIsRefused() {
+    InMemoryLogStore store = store();
+    store.append(List.of(LogEntry.command(1, 5, new byte[] {1})));
+    store.saveHardState(new HardState(3, null));
+    store.reportAllDurable();
+    IllegalStateException error = assertThrows(IllegalStateException.class, () -> complete(store).start(0));
+    assertEquals("the log's last term 5 is beyond the stored current term 3", error.getMessage());
+  }
+
+  @Test
+  void nodeStartsAsFollowerOfItsStoredTermWithItsVote() {
+    InMemoryLogStore store = store();
+    store.saveHardState(new HardState(7, B));
+    store.reportAllDurable();
+    RaftNode<Object> node = complete(store).start(1_000);
+    assertEquals(Role.FOLLOWER, node.role());
+    assertEquals(7, node.currentTerm());
+    assertEquals(B, node.votedFor().orElseThrow());
+    assertEquals(List.of(A, B), node.voters());
+    node.checkInvariants();
+  }
+}

@@ -3,10 +3,10 @@ package io.keel.raft.protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.keel.raft.DurabilityListener;
 import io.keel.raft.HardState;
 import io.keel.raft.LogEntry;
 import io.keel.raft.NodeId;
+import io.keel.raft.storage.IgnoringListener;
 import io.keel.raft.storage.InMemoryLogStore;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,16 +18,7 @@ class RaftNodeBuilderTest {
   private static final NodeId B = NodeId.of("b");
 
   private static InMemoryLogStore store() {
-    return new InMemoryLogStore(new DurabilityListener() {
-      @Override
-      public void logDurable(long index, long term) {}
-
-      @Override
-      public void hardStateDurable(HardState state) {}
-
-      @Override
-      public void storageFailed(Exception cause) {}
-    }, () -> 0L, 0);
+    return new InMemoryLogStore(new IgnoringListener(), () -> 0L, 0);
   }
 
   private static RaftNodeBuilder<Object> complete(InMemoryLogStore store) {

@@ -98,15 +98,6 @@ class InMemoryLogStoreTest {
     assertThrows(IndexOutOfBoundsException.class, () -> store.entry(2));
     assertThrows(IndexOutOfBoundsException.class, () -> store.entries(1, 3, 10));
     assertThrows(IllegalArgumentException.class,
-        () -> new InMemoryLogStore(new DurabilityListener() {
-          @Override
-          public void logDurable(long index, long term) {}
-
-          @Override
-          public void hardStateDurable(HardState state) {}
-
-          @Override
-          public void storageFailed(Exception cause) {}
-        }, () -> 0L, -1));
+        () -> new InMemoryLogStore(new IgnoringListener(), () -> 0L, -1));
   }
 }

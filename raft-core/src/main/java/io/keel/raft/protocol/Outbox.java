@@ -28,10 +28,6 @@ final class Outbox {
     return durable;
   }
 
-  int heldCount() {
-    return held.size();
-  }
-
   /** Sends {@code message} once {@code requires} is durable; in order with earlier messages. */
   void send(NodeId to, Message message, HardState requires) {
     if (held.isEmpty() && durable.covers(requires)) {

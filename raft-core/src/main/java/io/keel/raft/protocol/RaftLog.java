@@ -21,10 +21,6 @@ final class RaftLog {
     this.durableIndex = store.lastIndex();
   }
 
-  long firstIndex() {
-    return store.firstIndex();
-  }
-
   long lastIndex() {
     return store.lastIndex();
   }
@@ -35,10 +31,6 @@ final class RaftLog {
 
   long term(long index) {
     return store.term(index);
-  }
-
-  LogEntry entry(long index) {
-    return store.entry(index);
   }
 
   long durableIndex() {

@@ -56,9 +56,10 @@ public final class RaftNode<R> {
   private final long heartbeatIntervalNanos;
 
   private long nowNanos;
-  private long currentTerm;
-  private NodeId votedFor;
-  /** {@code (currentTerm, votedFor)} as last saved; every outgoing message is stamped with it. */
+  /**
+   * The current term and vote, as last saved to the store (Figure 2's persistent state); every
+   * outgoing message is stamped with it.
+   */
   private HardState hardState;
   private NodeId leaderId;
   private long lastLeaderContactNanos;
@@ -84,11 +85,9 @@ public final class RaftNode<R> {
     this.electionTimeoutMaxNanos = config.electionTimeoutMax().toNanos();
     this.heartbeatIntervalNanos = config.heartbeatInterval().toNanos();
     this.nowNanos = startNanos;
-    this.currentTerm = hardState.term();
-    this.votedFor = hardState.votedFor();
-    if (log.lastTerm() > currentTerm) {
+    if (log.lastTerm() > hardState.term()) {
       throw new IllegalStateException("the log's last term " + log.lastTerm()
-          + " is beyond the stored current term " + currentTerm);
+          + " is beyond the stored current term " + hardState.term());
     }
     this.role = new Follower(this, log, randomElectionDeadline());
   }
@@ -122,11 +121,11 @@ public final class RaftNode<R> {
     if (role.role() == Role.FAILED || message.from().equals(id) || !voters.contains(message.from())) {
       return;
     }
-    if (message.term() > currentTerm) {
+    if (message.term() > currentTerm()) {
       if (!adoptsTermOf(message)) {
         return;
       }
-    } else if (message.term() < currentTerm) {
+    } else if (message.term() < currentTerm()) {
       answerStale(message);
       return;
     }
@@ -158,7 +157,7 @@ public final class RaftNode<R> {
     long firstIndex = ((Leader) role).appendCommands(commands);
     for (int i = 0; i < commands.size(); i++) {
       CompletableFuture<R> future = new CompletableFuture<>();
-      applier.track(firstIndex + i, currentTerm, future);
+      applier.track(firstIndex + i, currentTerm(), future);
       futures.add(future);
     }
     return futures;
@@ -210,12 +209,12 @@ public final class RaftNode<R> {
 
   /** The node's current term. */
   public long currentTerm() {
-    return currentTerm;
+    return hardState.term();
   }
 
   /** The candidate this node voted for in its current term, if any. */
   public Optional<NodeId> votedFor() {
-    return Optional.ofNullable(votedFor);
+    return Optional.ofNullable(hardState.votedFor());
   }
 
   /** The leader of the current term, if this node knows it. */
@@ -260,23 +259,21 @@ public final class RaftNode<R> {
   public void checkInvariants() {
     log.checkInvariants();
     applier.checkInvariants(log.lastIndex());
-    if (log.lastTerm() > currentTerm) {
-      throw new IllegalStateException(id + ": log term " + log.lastTerm() + " beyond current term " + currentTerm);
+    if (log.lastTerm() > currentTerm()) {
+      throw new IllegalStateException(id + ": log term " + log.lastTerm() + " beyond current term " + currentTerm());
     }
-    if (!store.hardState().equals(hardState)
-        || hardState.term() != currentTerm || !Objects.equals(hardState.votedFor(), votedFor)) {
-      throw new IllegalStateException(id + ": store holds " + store.hardState() + ", node saved "
-          + hardState + " at term " + currentTerm + " with vote " + votedFor);
+    if (!store.hardState().equals(hardState)) {
+      throw new IllegalStateException(id + ": store holds " + store.hardState() + ", node saved " + hardState);
     }
-    if (role.role() == Role.LEADER && (!id.equals(leaderId) || !id.equals(votedFor))) {
-      throw new IllegalStateException(id + ": leader of term " + currentTerm + " without its own vote");
+    if (role.role() == Role.LEADER && (!id.equals(leaderId) || !id.equals(hardState.votedFor()))) {
+      throw new IllegalStateException(id + ": leader of term " + currentTerm() + " without its own vote");
     }
     role.checkInvariants();
   }
 
   @Override
   public String toString() {
-    return id + "{" + role.role() + " term=" + currentTerm + " leader=" + leaderId + " last="
+    return id + "{" + role.role() + " term=" + currentTerm() + " leader=" + leaderId + " last="
         + log.lastIndex() + " durable=" + log.durableIndex() + " commit=" + applier.commitIndex() + "}";
   }
 
@@ -284,7 +281,7 @@ public final class RaftNode<R> {
 
   /**
    * A message of a higher term: Figure 2, "if RPC request or response contains term T >
-   * currentTerm: set currentTerm = T, convert to follower" — except for pre-votes, which change no
+   * currentTerm(): set currentTerm() = T, convert to follower" — except for pre-votes, which change no
    * term, and for vote requests that arrive while this node hears from a leader (thesis §4.2.3).
    *
    * @return whether to go on handling the message
@@ -303,22 +300,22 @@ public final class RaftNode<R> {
   /** A message of a lower term: refuse requests, so that their stale sender learns the term. */
   private void answerStale(Message message) {
     if (message instanceof AppendEntries request) {
-      send(message.from(), AppendEntriesResponse.rejected(currentTerm, id, request.prevLogIndex(), 0, 0));
+      send(message.from(), AppendEntriesResponse.rejected(currentTerm(), id, request.prevLogIndex(), 0, 0));
     } else if (message instanceof RequestVote) {
-      send(message.from(), new RequestVoteResponse(currentTerm, id, false));
+      send(message.from(), new RequestVoteResponse(currentTerm(), id, false));
     } else if (message instanceof PreVote) {
-      send(message.from(), new PreVoteResponse(currentTerm, id, false));
+      send(message.from(), new PreVoteResponse(currentTerm(), id, false));
     }
   }
 
   private void dispatch(Message message) {
     if (message instanceof AppendEntries request) {
       if (role instanceof Leader) {
-        throw new IllegalStateException(id + " is leader of term " + currentTerm
+        throw new IllegalStateException(id + " is leader of term " + currentTerm()
             + " and received AppendEntries of the same term from " + request.from());
       }
       if (!(role instanceof Follower)) {
-        becomeFollower(currentTerm, request.from()); // Figure 2, Candidates: a new leader exists
+        becomeFollower(currentTerm(), request.from()); // Figure 2, Candidates: a new leader exists
       }
       ((Follower) role).handle(request);
     } else if (message instanceof AppendEntriesResponse response) {
@@ -342,16 +339,16 @@ public final class RaftNode<R> {
 
   /** Figure 2, "RequestVote RPC", receiver: grant at most one vote per term, to an up-to-date log. */
   private void handleRequestVote(RequestVote request) {
+    NodeId votedFor = hardState.votedFor();
     boolean mayVote = request.from().equals(votedFor) || (votedFor == null && leaderId == null);
     boolean grant = mayVote && log.isUpToDate(request.lastLogIndex(), request.lastLogTerm());
     if (grant) {
-      votedFor = request.from();
-      persistHardState();
+      persist(new HardState(currentTerm(), request.from()));
       if (role instanceof Follower follower) {
         follower.resetElectionTimer();
       }
     }
-    send(request.from(), new RequestVoteResponse(currentTerm, id, grant));
+    send(request.from(), new RequestVoteResponse(currentTerm(), id, grant));
   }
 
   /**
@@ -359,10 +356,10 @@ public final class RaftNode<R> {
    * hears from a leader, which is what keeps a node returning from a partition from deposing it.
    */
   private void handlePreVote(PreVote request) {
-    boolean grant = request.term() > currentTerm
+    boolean grant = request.term() > currentTerm()
         && !hearsFromLeader()
         && log.isUpToDate(request.lastLogIndex(), request.lastLogTerm());
-    send(request.from(), new PreVoteResponse(grant ? request.term() : currentTerm, id, grant));
+    send(request.from(), new PreVoteResponse(grant ? request.term() : currentTerm(), id, grant));
   }
 
   /** Whether this node is the leader or heard from one within the minimum election timeout. */
@@ -392,10 +389,8 @@ public final class RaftNode<R> {
     if (role instanceof Leader) {
       applier.proposals().failAll(id);
     }
-    if (term > currentTerm) {
-      currentTerm = term;
-      votedFor = null;
-      persistHardState();
+    if (term > currentTerm()) {
+      persist(new HardState(term, null));
     }
     leaderId = leader;
     if (leader != null) {
@@ -415,9 +410,7 @@ public final class RaftNode<R> {
 
   /** Figure 2, Candidates: increment the term, vote for self, reset the timer, request votes. */
   void becomeCandidate() {
-    currentTerm++;
-    votedFor = id;
-    persistHardState();
+    persist(new HardState(currentTerm() + 1, id));
     becomeCandidate(false);
   }
 
@@ -437,7 +430,7 @@ public final class RaftNode<R> {
 
   void heardFromLeader(NodeId leader) {
     if (leaderId != null && !leaderId.equals(leader)) {
-      throw new IllegalStateException(id + ": two leaders in term " + currentTerm + ": "
+      throw new IllegalStateException(id + ": two leaders in term " + currentTerm() + ": "
           + leaderId + " and " + leader);
     }
     leaderId = leader;
@@ -454,9 +447,10 @@ public final class RaftNode<R> {
     outbox.send(to, message, hardState);
   }
 
-  private void persistHardState() {
-    hardState = new HardState(currentTerm, votedFor);
-    store.saveHardState(hardState);
+  /** Figure 2: term and vote go to stable storage; messages wait on it through the outbox. */
+  private void persist(HardState state) {
+    hardState = state;
+    store.saveHardState(state);
   }
 
   long randomElectionDeadline() {

@@ -85,11 +85,13 @@ public final class RaftNode<R> {
     this.electionTimeoutMaxNanos = config.electionTimeoutMax().toNanos();
     this.heartbeatIntervalNanos = config.heartbeatInterval().toNanos();
     this.nowNanos = startNanos;
-    if (log.lastTerm() > hardState.term()) {
-      throw new IllegalStateException("the log's last term " + log.lastTerm()
-          + " is beyond the stored current term " + hardState.term());
-    }
     this.role = new Follower(this, log, randomElectionDeadline());
+    if (log.lastTerm() > hardState.term()) {
+      // The log and the hard state are separate writes: a crash can keep entries of a term whose
+      // hard state it lost. That term's vote was never sent (messages wait for the hard state), so
+      // adopting the term with no vote is what the node would have done on hearing of the term.
+      persist(new HardState(log.lastTerm(), null));
+    }
   }
 
   /** A builder; every field but {@code randomSeed} is required. */

@@ -2,6 +2,7 @@ package io.keel.raft.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keel.raft.HardState;
 import io.keel.raft.LogEntry;
@@ -50,13 +51,16 @@ class RaftNodeBuilderTest {
   }
 
   @Test
-  void storeWhoseLogIsAheadOfItsTermIsRefused() {
+  void storeWhoseLogOutlivedItsHardStateAdoptsTheLogsLastTermWithNoVote() {
     InMemoryLogStore store = store();
     store.append(List.of(LogEntry.command(1, 5, new byte[] {1})));
-    store.saveHardState(new HardState(3, null));
+    store.saveHardState(new HardState(3, B));
     store.reportAllDurable();
-    IllegalStateException error = assertThrows(IllegalStateException.class, () -> complete(store).start(0));
-    assertEquals("the log's last term 5 is beyond the stored current term 3", error.getMessage());
+    RaftNode<Object> node = complete(store).start(0);
+    assertEquals(5, node.currentTerm());
+    assertTrue(node.votedFor().isEmpty(), "no vote in the adopted term");
+    assertEquals(new HardState(5, null), store.hardState(), "the adopted term is saved");
+    node.checkInvariants();
   }
 
   @Test

@@ -32,6 +32,34 @@ public final class SimRandom {
 
   /** True with probability {@code p}. */
   public boolean chance(double p) {
-    return (generator.nextLong() >>> 11) * 0x1.0p-53 < p;
+    return nextDouble() < p;
+  }
+
+  /** A uniform value in {@code [0, 1)}. */
+  public double nextDouble() {
+    return (generator.nextLong() >>> 11) * 0x1.0p-53;
+  }
+
+  /** A uniform value in {@code [min, max)}. */
+  public double between(double min, double max) {
+    return min + (max - min) * nextDouble();
+  }
+
+  /** An exponentially distributed value with the given mean. */
+  public double exponential(double mean) {
+    return -mean * Math.log(1.0 - nextDouble());
+  }
+
+  /** One of {@code choices}, uniformly. */
+  public <T> T pick(java.util.List<T> choices) {
+    return choices.get((int) nextLong(choices.size()));
+  }
+
+  /**
+   * A new generator seeded from this one: an independent stream, so that drawing more from one
+   * part of the simulation (say, the network) does not shift the draws of another (the nemesis).
+   */
+  public SimRandom fork() {
+    return new SimRandom(nextLong());
   }
 }

@@ -7,70 +7,79 @@ import io.keel.raft.RaftConfig;
 import io.keel.raft.StateMachine;
 import io.keel.raft.Transport;
 import io.keel.raft.protocol.RaftNode;
-import io.keel.raft.storage.InMemoryLogStore;
 import java.util.List;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * One node of the simulated cluster: the real {@link RaftNode}, its simulated disk (an
- * {@link InMemoryLogStore} with a sync delay) and its state machine. A crash loses the node's
- * volatile state and every write not yet durable; a restart builds a new node on what survived.
+ * One node of the simulated cluster: the real {@link RaftNode}, its {@link SimulatedDisk}, its
+ * drifting clock and its state machine. A crash loses the node's volatile state (the node object
+ * and its state machine) and the disk's unsynced writes; a restart builds a new node on what the
+ * disk kept, with a fresh state machine that re-applies the committed log.
  *
  * @param <R> the state machine's result type
  */
 public final class SimulatedNode<R> {
 
+  /** Sees every command a node's state machine applies, with its result. */
+  interface ApplyObserver {
+    void applied(int node, long index, long attemptId, Object result);
+  }
+
+  private final int number;
   private final NodeId id;
   private final List<NodeId> voters;
   private final RaftConfig config;
   private final Supplier<? extends StateMachine<R>> stateMachines;
   private final Transport transport;
-  private final LongSupplier clockNanos;
+  private final SimulatedDisk disk;
+  private final NodeClock clock;
   private final long seed;
-  private final InMemoryLogStore store;
-  private final AppliedRecorder recorder;
+  private final ApplyObserver observer;
   private RaftNode<R> node;
   private StateMachine<R> stateMachine;
   private boolean crashed;
-  private int starts;
+  private long pausedUntilNanos;
+  private int incarnation;
 
-  /** Records every command the state machine applies, for the safety checks. */
-  interface AppliedRecorder {
-    void applied(NodeId node, long index, byte[] command);
-  }
-
-  SimulatedNode(NodeId id, List<NodeId> voters, RaftConfig config,
-      Supplier<? extends StateMachine<R>> stateMachines, Transport transport, LongSupplier clockNanos,
-      long diskSyncDelayNanos, long seed, AppliedRecorder recorder) {
-    this.id = id;
+  SimulatedNode(int number, List<NodeId> voters, RaftConfig config, Supplier<? extends StateMachine<R>> stateMachines,
+      Transport transport, SimulatedDisk disk, NodeClock clock, long seed, ApplyObserver observer) {
+    this.number = number;
+    this.id = voters.get(number - 1);
     this.voters = voters;
     this.config = config;
     this.stateMachines = stateMachines;
     this.transport = transport;
-    this.clockNanos = clockNanos;
+    this.disk = disk;
+    this.clock = clock;
     this.seed = seed;
-    this.recorder = recorder;
-    this.store = new InMemoryLogStore(new Listener(), clockNanos, diskSyncDelayNanos);
-    start();
+    this.observer = observer;
+    disk.listener(new Listener());
   }
 
-  private void start() {
+  /** Builds the Raft node on what the disk holds, at true time {@code nowNanos}. */
+  void start(long nowNanos) {
     StateMachine<R> fresh = stateMachines.get();
     stateMachine = fresh;
     node = RaftNode.<R>builder()
         .id(id)
         .voters(voters)
         .config(config)
-        .logStore(store)
+        .logStore(disk)
         .transport(transport)
         .stateMachine((index, command) -> {
-          recorder.applied(id, index, command);
-          return fresh.apply(index, command);
+          long attemptId = Envelope.attemptId(command);
+          R result = fresh.apply(index, Envelope.payload(command));
+          observer.applied(number, index, attemptId, result);
+          return result;
         })
-        .randomSeed(seed * 0x9E3779B97F4A7C15L + 31L * starts++)
-        .start(clockNanos.getAsLong());
+        .randomSeed(seed * 0x9E3779B97F4A7C15L + 31L * incarnation++)
+        .start(clock.localNanos(nowNanos));
     crashed = false;
+  }
+
+  /** The node's number, 1 for {@code n1}. */
+  public int number() {
+    return number;
   }
 
   /** The node's id. */
@@ -78,14 +87,14 @@ public final class SimulatedNode<R> {
     return id;
   }
 
-  /** The Raft node, valid while the node is up. */
+  /** The Raft node of the current incarnation; stale while the node is down. */
   public RaftNode<R> raft() {
     return node;
   }
 
-  /** The node's simulated disk. */
-  public InMemoryLogStore store() {
-    return store;
+  /** The node's disk. */
+  public SimulatedDisk disk() {
+    return disk;
   }
 
   /** The state machine of the node's current incarnation. */
@@ -98,13 +107,31 @@ public final class SimulatedNode<R> {
     return crashed;
   }
 
-  void crash() {
-    crashed = true;
-    store.crash();
+  /** How many times the node has started. */
+  public int incarnations() {
+    return incarnation;
   }
 
-  void restart() {
-    start();
+  NodeClock clock() {
+    return clock;
+  }
+
+  long pausedUntilNanos() {
+    return pausedUntilNanos;
+  }
+
+  void pauseUntil(long nanos) {
+    pausedUntilNanos = Math.max(pausedUntilNanos, nanos);
+  }
+
+  void resume() {
+    pausedUntilNanos = 0;
+  }
+
+  void crash(boolean tearWrites) {
+    crashed = true;
+    pausedUntilNanos = 0;
+    disk.crash(tearWrites);
   }
 
   private final class Listener implements DurabilityListener {

@@ -1,77 +1,117 @@
 package io.keel.sim;
 
-import io.keel.raft.LeadershipLostException;
 import io.keel.raft.NodeId;
 import io.keel.raft.StateMachine;
 import io.keel.raft.message.Message;
+import io.keel.raft.protocol.RaftNode;
 import io.keel.raft.protocol.Role;
+import io.keel.sim.EventQueue.Event;
+import io.keel.sim.EventQueue.Kind;
+import io.keel.sim.check.Checkers;
+import io.keel.sim.check.Liveness;
+import io.keel.sim.check.Violation;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.PriorityQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * A deterministic simulation of a Raft cluster: the real {@code raft-core} nodes driven by one event
- * queue in simulated time, with a lossy network of random delays, disks that sync after a delay,
- * leader crashes and restarts, and a client proposing commands throughout. One seed decides every
- * choice, so a run replays exactly. Safety is checked after every event.
- *
- * <p>This is the first cut of the simulator; its fault model grows with the simulator's own issue.
+ * queue in simulated time, over a network that delays, drops, duplicates and partitions messages,
+ * on disks that sync late, tear and fail, with clocks that drift, nodes that crash, restart and
+ * pause, and clients that propose commands throughout and retry. One seed decides every choice, so a
+ * run replays exactly; every safety property is checked after every event, and liveness after the
+ * heal that ends each run's faults.
  *
  * @param <R> the state machine's result type
  */
 public final class Simulation<R> {
 
-  private enum Kind { DELIVER, TIMER, DISK, PROPOSE, CRASH_LEADER, RESTART }
-
-  private record Event(long timeNanos, long sequence, Kind kind, int node, Message message) {}
-
   private final SimulationConfig config;
-  private final Workload workload;
-  private final SimRandom random;
+  private final FaultSchedule schedule;
+  private final FaultRates rates;
+  private final EventQueue queue = new EventQueue();
   private final List<SimulatedNode<R>> nodes = new ArrayList<>();
-  private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) -> a.timeNanos != b.timeNanos
-      ? Long.compare(a.timeNanos, b.timeNanos) : Long.compare(a.sequence, b.sequence));
+  private final Map<NodeId, Integer> numbers = new HashMap<>();
+  private final Checkers checkers = new Checkers();
+  private final Liveness liveness;
+  private final SimNetwork network;
+  private final Clients clients;
+  private final SimRandom diskRandom;
   private final long[] timerAt;
   private final long[] diskAt;
-  private final SafetyChecker checker = new SafetyChecker();
-  private final List<CompletableFuture<R>> outstanding = new ArrayList<>();
+  private final Trace trace = new Trace();
   private long nowNanos;
-  private long sequence;
   private long events;
-  private long proposals;
-  private long acknowledged;
-  private long refused;
-  private long unknownOutcome;
+  private long maxTerm;
   private long firstLeaderNanos = -1;
   private int crashes;
-  private long messagesSent;
-  private long messagesDropped;
+  private int restarts;
+  private int pauses;
+  private int partitions;
+
+  /** A simulation of {@code config} under the faults its seed draws ({@link Nemesis}). */
+  public Simulation(SimulationConfig config, Supplier<? extends StateMachine<R>> stateMachines, Workload workload) {
+    this(config, null, stateMachines, workload);
+  }
 
   /**
-   * A simulation of {@code config}, each node running a state machine from {@code stateMachines},
-   * the client proposing commands from {@code workload}.
+   * A simulation of {@code config} under {@code schedule} (null: the one the seed draws), each node
+   * running a state machine from {@code stateMachines}, the clients proposing commands from
+   * {@code workload}.
    */
-  public Simulation(SimulationConfig config, Supplier<? extends StateMachine<R>> stateMachines, Workload workload) {
+  public Simulation(SimulationConfig config, FaultSchedule schedule,
+      Supplier<? extends StateMachine<R>> stateMachines, Workload workload) {
     this.config = Objects.requireNonNull(config, "config");
-    this.workload = Objects.requireNonNull(workload, "workload");
-    this.random = new SimRandom(config.seed());
+    Objects.requireNonNull(stateMachines, "stateMachines");
+    Objects.requireNonNull(workload, "workload");
+    SimRandom seedRandom = new SimRandom(config.seed());
+    Nemesis.Drawn drawn = Nemesis.draw(seedRandom.fork(), config);
+    this.schedule = schedule != null ? schedule : drawn.schedule();
+    this.rates = schedule != null ? null : drawn.rates();
+    if (this.schedule.driftPpm().size() != config.nodes()) {
+      throw new IllegalArgumentException("the schedule has clock drifts for " + this.schedule.driftPpm().size()
+          + " nodes, the cluster has " + config.nodes());
+    }
+    this.network = new SimNetwork(seedRandom.fork(), queue, this.schedule.network(), config.nodes());
+    SimRandom clientRandom = seedRandom.fork();
+    this.diskRandom = seedRandom.fork();
+    java.time.Duration healAt = this.schedule.healAt();
+    this.liveness = new Liveness(healAt == null ? -1 : healAt.toNanos(), config.livenessBound().toNanos(),
+        config.stormElections(), config.clients() > 0);
     List<NodeId> voters = new ArrayList<>();
-    for (int i = 1; i <= config.nodes(); i++) {
-      voters.add(NodeId.of("n" + i));
+    for (int number = 1; number <= config.nodes(); number++) {
+      voters.add(NodeId.of("n" + number));
+      numbers.put(voters.get(number - 1), number);
     }
-    for (int i = 0; i < config.nodes(); i++) {
-      int from = i;
-      nodes.add(new SimulatedNode<>(voters.get(i), voters, config.raft(), stateMachines,
-          (to, message) -> send(from, to, message), () -> nowNanos, config.diskSyncDelay().toNanos(),
-          random.nextLong(), checker::onApplied));
+    for (int number = 1; number <= config.nodes(); number++) {
+      int from = number;
+      SimulatedDisk disk = new SimulatedDisk(() -> nowNanos, diskRandom.fork(), this.schedule.fsyncLatency().toNanos());
+      nodes.add(new SimulatedNode<>(number, voters, config.raft(), stateMachines,
+          (to, message) -> network.send(from, numbers.get(to), message, nowNanos), disk,
+          new NodeClock(this.schedule.driftPpm().get(number - 1)), seedRandom.nextLong(), checkers::onApplied));
     }
-    this.timerAt = new long[config.nodes()];
-    this.diskAt = new long[config.nodes()];
+    this.clients = new Clients(config, workload, clientRandom, queue, () -> nowNanos, checkers, liveness, numbers);
+    this.timerAt = new long[config.nodes() + 1];
+    this.diskAt = new long[config.nodes() + 1];
+  }
+
+  /** Writes every event of the run, one line each, to {@code sink}: the full trace of a replay. */
+  public Simulation<R> traceTo(Consumer<String> sink) {
+    trace.sink(sink);
+    return this;
+  }
+
+  /**
+   * Judges liveness from {@code start} (for the liveness bound) instead of from the schedule's heal:
+   * for scenarios whose faults last, where the cluster must make progress despite them.
+   */
+  public Simulation<R> checkLivenessFrom(java.time.Duration start) {
+    liveness.startAt(start.toNanos());
+    return this;
   }
 
   /** The simulated nodes, to inspect after (or during) a run. */
@@ -79,180 +119,212 @@ public final class Simulation<R> {
     return nodes;
   }
 
-  /** Runs to the end of the simulated time, or to the first safety violation. */
+  /** The fault schedule this run follows. */
+  public FaultSchedule schedule() {
+    return schedule;
+  }
+
+  /** The simulated time now, in nanoseconds from the start. */
+  public long nowNanos() {
+    return nowNanos;
+  }
+
+  /** Runs to the end of the simulated time, or to the first violated property. */
   public SimulationReport run() {
     long startWall = System.nanoTime();
     long endNanos = config.simulatedTime().toNanos();
-    for (int i = 0; i < nodes.size(); i++) {
-      timerAt[i] = -1;
-      reschedule(i);
-    }
-    schedule(config.proposalInterval().toNanos(), Kind.PROPOSE, -1, null);
-    if (!config.leaderCrashInterval().isZero()) {
-      schedule(config.leaderCrashInterval().toNanos(), Kind.CRASH_LEADER, -1, null);
-    }
-    String violation = null;
+    Violation violation = null;
     try {
-      while (!queue.isEmpty() && queue.peek().timeNanos() <= endNanos) {
+      for (SimulatedNode<R> node : nodes) {
+        startNode(node);
+      }
+      for (FaultSchedule.Timed timed : schedule.faults()) {
+        queue.schedule(timed.at().toNanos(), Kind.FAULT, 0, timed.fault(), 0);
+      }
+      if (liveness.startNanos() >= 0) {
+        queue.schedule(liveness.startNanos(), Kind.LIVENESS, 0, null, 0);
+        queue.schedule(liveness.deadlineNanos(), Kind.LIVENESS, 0, null, 0);
+      }
+      clients.start();
+      while (!queue.isEmpty() && queue.peek().timeNanos <= endNanos) {
         Event event = queue.poll();
-        nowNanos = event.timeNanos();
+        nowNanos = event.timeNanos;
         events++;
         process(event);
       }
       nowNanos = endNanos;
-    } catch (SafetyChecker.SafetyViolation | IllegalStateException e) {
-      violation = e.getMessage() + " (at " + nowNanos / 1_000_000 + " ms)";
+    } catch (Violation e) {
+      violation = e;
     }
-    settleOutstanding();
-    unknownOutcome += outstanding.size(); // still pending at the end, or lost with a crashed leader
-    outstanding.clear();
-    return new SimulationReport(config.seed(), config.nodes(), nowNanos / 1_000_000, events,
-        (System.nanoTime() - startWall) / 1_000_000, checker.termsWithLeader(),
-        firstLeaderNanos < 0 ? -1 : firstLeaderNanos / 1_000_000, proposals, acknowledged, refused,
-        unknownOutcome, checker.highestCommitted(), crashes, messagesSent, messagesDropped, violation);
+    return new SimulationReport(config.seed(), config.nodes(), rates == null ? "scripted schedule" : rates.describe(),
+        nowNanos, events, System.nanoTime() - startWall, checkers.termsWithLeader(), firstLeaderNanos,
+        clients.attempts, clients.acknowledged, clients.refused, clients.unknownOutcome, checkers.committed(),
+        crashes, restarts, partitions, pauses, network.sent, network.dropped, network.duplicated, trace.hash(),
+        violation == null ? null : violation.getMessage(), violation != null && violation.isLivelock());
   }
 
   private void process(Event event) {
-    switch (event.kind()) {
-      case DELIVER -> onNode(event.node(), node -> node.raft().receive(event.message()));
+    switch (event.kind) {
+      case DELIVER -> {
+        Message message = (Message) event.payload;
+        int from = numbers.get(message.from());
+        if (!network.reaches(from, event.node)) {
+          network.dropped++;
+          trace.line(nowNanos, event.node, "lost (partition) ", message);
+          return;
+        }
+        onNode(event, node -> node.raft().receive(message));
+      }
       case TIMER -> {
-        if (timerAt[event.node()] == event.timeNanos()) {
-          timerAt[event.node()] = -1;
-          onNode(event.node(), node -> { });
+        if (timerAt[event.node] == event.timeNanos) {
+          timerAt[event.node] = -1;
+          onNode(event, node -> { });
         }
       }
       case DISK -> {
-        if (diskAt[event.node()] == event.timeNanos()) {
-          diskAt[event.node()] = -1;
-          onNode(event.node(), node -> node.store().reportDurable(nowNanos));
+        if (diskAt[event.node] == event.timeNanos) {
+          diskAt[event.node] = -1;
+          onNode(event, node -> node.disk().completeSync(nowNanos));
         }
       }
-      case PROPOSE -> propose();
-      case CRASH_LEADER -> crashLeader();
-      case RESTART -> restart(event.node());
+      case PROPOSE -> onNode(event, node -> clients.propose(node.raft(), (Clients.Attempt) event.payload));
+      case RESUME -> onNode(event, node -> node.disk().completeSync(nowNanos));
+      case CLIENT_SEND -> clients.send(event.node);
+      case CLIENT_REPLY -> clients.onReply(event.node, event.payload);
+      case CLIENT_TIMEOUT -> clients.onTimeout(event.node, event.argument);
+      case FAULT -> {
+        Fault fault = (Fault) event.payload;
+        trace.line(nowNanos, 0, fault.describe(), null);
+        inject(fault);
+        checkers.afterEvent(nodes, null);
+      }
+      case LIVENESS -> liveness.observe(nowNanos, maxTerm);
     }
   }
 
-  /** Brings the node's clock to now, runs {@code action}, checks safety, and reschedules its timers. */
-  private void onNode(int index, Consumer<SimulatedNode<R>> action) {
-    SimulatedNode<R> node = nodes.get(index);
+  /**
+   * Runs {@code action} on the node the event is for: brings the node's clock to now, checks every
+   * property, and reschedules the node's timer and disk. A crashed node loses the event; a paused
+   * one gets it when it resumes.
+   */
+  private void onNode(Event event, Consumer<SimulatedNode<R>> action) {
+    SimulatedNode<R> node = nodes.get(event.node - 1);
     if (node.isCrashed()) {
       return;
     }
-    node.raft().tick(nowNanos);
+    if (nowNanos < node.pausedUntilNanos()) {
+      if (event.kind == Kind.DELIVER || event.kind == Kind.PROPOSE) {
+        queue.schedule(node.pausedUntilNanos(), event.kind, event.node, event.payload, event.argument);
+      }
+      return;
+    }
+    RaftNode<R> raft = node.raft();
+    raft.tick(node.clock().localNanos(nowNanos));
     action.accept(node);
-    checker.check(node);
-    if (firstLeaderNanos < 0 && node.raft().role() == Role.LEADER) {
+    afterNodeEvent(node, event);
+  }
+
+  private void afterNodeEvent(SimulatedNode<R> node, Event event) {
+    RaftNode<R> raft = node.raft();
+    trace.node(nowNanos, node.number(), event, raft);
+    checkers.afterEvent(nodes, node);
+    if (raft.currentTerm() > maxTerm) {
+      maxTerm = raft.currentTerm();
+    }
+    liveness.observe(nowNanos, maxTerm);
+    if (firstLeaderNanos < 0 && raft.role() == Role.LEADER) {
       firstLeaderNanos = nowNanos;
     }
-    reschedule(index);
+    reschedule(node);
   }
 
-  private void reschedule(int index) {
-    SimulatedNode<R> node = nodes.get(index);
-    long deadline = Math.max(nowNanos, node.raft().nextDeadlineNanos());
-    if (timerAt[index] != deadline && deadline != Long.MAX_VALUE) {
-      timerAt[index] = deadline;
-      schedule(deadline, Kind.TIMER, index, null);
-    }
-    long durable = node.store().nextDurableNanos();
-    if (durable != Long.MAX_VALUE && diskAt[index] != Math.max(nowNanos, durable)) {
-      diskAt[index] = Math.max(nowNanos, durable);
-      schedule(diskAt[index], Kind.DISK, index, null);
-    }
-  }
-
-  private void send(int from, NodeId to, Message message) {
-    messagesSent++;
-    if (random.chance(config.dropProbability())) {
-      messagesDropped++;
-      return;
-    }
-    long delay = random.between(config.messageDelayMin().toNanos(), config.messageDelayMax().toNanos());
-    schedule(nowNanos + delay, Kind.DELIVER, indexOf(to), message);
-  }
-
-  private void propose() {
-    schedule(nowNanos + config.proposalInterval().toNanos(), Kind.PROPOSE, -1, null);
-    SimulatedNode<R> target = leader();
-    if (target == null) {
-      target = nodes.get((int) random.nextLong(nodes.size()));
-      if (target.isCrashed()) {
-        refused++;
-        proposals++;
-        return;
+  private void reschedule(SimulatedNode<R> node) {
+    int number = node.number();
+    long deadline = node.raft().nextDeadlineNanos();
+    if (deadline != Long.MAX_VALUE) {
+      long at = node.clock().globalNanosAt(deadline, nowNanos);
+      if (timerAt[number] != at) {
+        timerAt[number] = at;
+        queue.schedule(at, Kind.TIMER, number, null, 0);
       }
     }
-    int index = nodes.indexOf(target);
-    proposals++;
-    byte[] command = workload.nextCommand(proposals, random);
-    SimulatedNode<R> proposer = target;
-    onNode(index, node -> outstanding.add(proposer.raft().propose(command)));
-    settleOutstanding();
-  }
-
-  private void crashLeader() {
-    schedule(nowNanos + config.leaderCrashInterval().toNanos(), Kind.CRASH_LEADER, -1, null);
-    SimulatedNode<R> leader = leader();
-    if (leader == null) {
-      return;
+    long sync = node.disk().syncDoneNanos();
+    if (sync != Long.MAX_VALUE && diskAt[number] != Math.max(nowNanos, sync)) {
+      diskAt[number] = Math.max(nowNanos, sync);
+      queue.schedule(diskAt[number], Kind.DISK, number, null, 0);
     }
-    int index = nodes.indexOf(leader);
-    leader.crash();
-    crashes++;
-    timerAt[index] = -1;
-    diskAt[index] = -1;
-    schedule(nowNanos + config.restartDelay().toNanos(), Kind.RESTART, index, null);
   }
 
-  private void restart(int index) {
-    SimulatedNode<R> node = nodes.get(index);
-    node.restart();
-    checker.onRestart(node.id());
-    onNode(index, started -> { });
+  private void startNode(SimulatedNode<R> node) {
+    node.start(nowNanos);
+    checkers.onStart(node.number(), nodes.size());
+    timerAt[node.number()] = -1;
+    diskAt[node.number()] = -1;
+    afterNodeEvent(node, null);
   }
 
-  private SimulatedNode<R> leader() {
-    SimulatedNode<R> found = null;
+  private void inject(Fault fault) {
+    if (fault instanceof Fault.Crash crash) {
+      crash(nodes.get(crash.node() - 1));
+    } else if (fault instanceof Fault.Restart restart) {
+      restart(nodes.get(restart.node() - 1));
+    } else if (fault instanceof Fault.Cut cut) {
+      network.partition(cut.partition());
+      partitions += cut.partition().isNone() ? 0 : 1;
+    } else if (fault instanceof Fault.Pause pause) {
+      SimulatedNode<R> node = nodes.get(pause.node() - 1);
+      if (!node.isCrashed()) {
+        pauses++;
+        node.pauseUntil(nowNanos + pause.duration().toNanos());
+        queue.schedule(node.pausedUntilNanos(), Kind.RESUME, node.number(), null, 0);
+      }
+    } else if (fault instanceof Fault.SlowDisk slow) {
+      nodes.get(slow.node() - 1).disk().slowDown(slow.factor(), nowNanos + slow.duration().toNanos());
+    } else if (fault instanceof Fault.DiskError error) {
+      nodes.get(error.node() - 1).disk().failNextSync();
+    } else if (fault instanceof Fault.ClockJump jump) {
+      SimulatedNode<R> node = nodes.get(jump.node() - 1);
+      node.clock().jump(jump.amount().toNanos());
+      queue.schedule(nowNanos, Kind.RESUME, node.number(), null, 0);
+    } else if (fault instanceof Fault.Network change) {
+      network.model(change.model());
+    } else if (fault instanceof Fault.Heal) {
+      heal();
+    }
+  }
+
+  private void heal() {
+    network.partition(Partition.none(nodes.size()));
+    network.model(schedule.network().healed());
     for (SimulatedNode<R> node : nodes) {
-      if (!node.isCrashed() && node.raft().role() == Role.LEADER
-          && (found == null || node.raft().currentTerm() > found.raft().currentTerm())) {
-        found = node;
+      node.disk().restoreSpeed();
+      if (!node.isCrashed() && (node.disk().failed() || node.raft().role() == Role.FAILED)) {
+        crash(node);
+      }
+      if (node.isCrashed()) {
+        restart(node);
+      } else if (nowNanos < node.pausedUntilNanos()) {
+        node.resume();
+        queue.schedule(nowNanos, Kind.RESUME, node.number(), null, 0);
       }
     }
-    return found;
   }
 
-  /** Counts the proposals that have an answer; a crashed proposer's are unknown. */
-  private void settleOutstanding() {
-    outstanding.removeIf(future -> {
-      if (!future.isDone()) {
-        return false;
-      }
-      try {
-        future.join();
-        acknowledged++;
-      } catch (CompletionException e) {
-        if (e.getCause() instanceof LeadershipLostException) {
-          unknownOutcome++;
-        } else {
-          refused++;
-        }
-      }
-      return true;
-    });
+  private void crash(SimulatedNode<R> node) {
+    if (node.isCrashed()) {
+      return;
+    }
+    crashes++;
+    node.crash(schedule.tornWrites());
+    timerAt[node.number()] = -1;
+    diskAt[node.number()] = -1;
   }
 
-  private int indexOf(NodeId id) {
-    return Integer.parseInt(id.value().substring(1)) - 1;
-  }
-
-  private void schedule(long timeNanos, Kind kind, int node, Message message) {
-    queue.add(new Event(timeNanos, sequence++, kind, node, message));
-  }
-
-  /** The simulated time now, in nanoseconds. */
-  public long nowNanos() {
-    return nowNanos;
+  private void restart(SimulatedNode<R> node) {
+    if (!node.isCrashed()) {
+      return;
+    }
+    restarts++;
+    startNode(node);
   }
 }

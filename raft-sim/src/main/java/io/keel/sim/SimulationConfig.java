@@ -2,102 +2,127 @@ package io.keel.sim;
 
 import io.keel.raft.RaftConfig;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
- * One simulation's settings: cluster size, simulated duration, network and disk behaviour, the
- * faults injected and the client's pace. Validated when built, naming the field and its range.
+ * One simulation's settings: the seed, the cluster, how long it runs, which faults the nemesis may
+ * draw, how the clients behave and what liveness means. Validated when built, naming the field and
+ * its range.
  *
  * @param seed decides every random choice of the run
  * @param nodes cluster size, 1 to 9
- * @param simulatedTime how long the run lasts in simulated time
+ * @param simulatedTime how long the run lasts in simulated time, the heal period included
+ * @param healPeriod the fault-free period at the end of the run, in which liveness is checked
  * @param raft the protocol configuration every node uses
- * @param messageDelayMin the shortest one-way message delay
- * @param messageDelayMax the longest one-way message delay
- * @param dropProbability chance that a message is lost, in [0, 0.5]
- * @param diskSyncDelay time from a write to its durability
- * @param proposalInterval time between client proposals
- * @param leaderCrashInterval how often the current leader is crashed; zero for never
- * @param restartDelay how long a crashed node stays down
+ * @param faults the kinds of fault the nemesis draws from (each seed draws its own rates)
+ * @param clients how many clients propose commands, each one at a time
+ * @param clientThinkTime how long a client waits between an answer and its next command
+ * @param clientTimeout how long a client waits for an answer before it retries elsewhere
+ * @param livenessBound how soon after the heal a new proposal must commit
+ * @param stormElections how many elections may begin within the liveness bound before the run
+ *     counts as an election storm
  */
 public record SimulationConfig(
     long seed,
     int nodes,
     Duration simulatedTime,
+    Duration healPeriod,
     RaftConfig raft,
-    Duration messageDelayMin,
-    Duration messageDelayMax,
-    double dropProbability,
-    Duration diskSyncDelay,
-    Duration proposalInterval,
-    Duration leaderCrashInterval,
-    Duration restartDelay) {
+    Set<FaultKind> faults,
+    int clients,
+    Duration clientThinkTime,
+    Duration clientTimeout,
+    Duration livenessBound,
+    int stormElections) {
 
   /** Validates every field. */
   public SimulationConfig {
-    requireRange("nodes", nodes, 1, 9);
-    requirePositive("simulatedTime", simulatedTime);
+    Checks.range("nodes", nodes, 1, 9);
+    Checks.positive("simulatedTime", simulatedTime);
+    Checks.nonNegative("healPeriod", healPeriod);
+    if (healPeriod.compareTo(simulatedTime) > 0) {
+      throw new IllegalArgumentException("healPeriod must be at most simulatedTime (" + simulatedTime
+          + "), got " + healPeriod);
+    }
     if (raft == null) {
       throw new IllegalArgumentException("raft must be set");
     }
-    requireNonNegative("messageDelayMin", messageDelayMin);
-    requireNonNegative("messageDelayMax", messageDelayMax);
-    if (messageDelayMax.compareTo(messageDelayMin) < 0) {
-      throw new IllegalArgumentException("messageDelayMax must be >= messageDelayMin (" + messageDelayMin
-          + "), got " + messageDelayMax);
-    }
-    if (!(dropProbability >= 0 && dropProbability <= 0.5)) {
-      throw new IllegalArgumentException("dropProbability must be between 0 and 0.5, got " + dropProbability);
-    }
-    requireNonNegative("diskSyncDelay", diskSyncDelay);
-    requirePositive("proposalInterval", proposalInterval);
-    requireNonNegative("leaderCrashInterval", leaderCrashInterval);
-    requireNonNegative("restartDelay", restartDelay);
+    faults = faults.isEmpty() ? EnumSet.noneOf(FaultKind.class) : EnumSet.copyOf(faults);
+    Checks.range("clients", clients, 0, 1000);
+    Checks.nonNegative("clientThinkTime", clientThinkTime);
+    Checks.positive("clientTimeout", clientTimeout);
+    Checks.positive("livenessBound", livenessBound);
+    Checks.range("stormElections", stormElections, 1, 1_000_000);
   }
 
   /**
-   * The default scenario: three nodes for 30 simulated seconds on a LAN-like network (1–10 ms
-   * delays, 1% loss, 2 ms fsync), a proposal every 5 ms, and the leader crashed every 8 seconds
-   * and restarted 2 seconds later.
+   * The default run: three nodes for 30 simulated seconds under every kind of fault, with a 10-second
+   * heal period at the end; three clients, each proposing a command 10 ms after its last answer and
+   * retrying after 1 s without one; liveness means a commit within 10 maximum election timeouts
+   * of the heal, with at most 10 elections in that time.
    */
   public static SimulationConfig defaults(long seed) {
-    return new SimulationConfig(seed, 3, Duration.ofSeconds(30), RaftConfig.defaults(),
-        Duration.ofMillis(1), Duration.ofMillis(10), 0.01, Duration.ofMillis(2),
-        Duration.ofMillis(5), Duration.ofSeconds(8), Duration.ofSeconds(2));
+    RaftConfig raft = RaftConfig.defaults();
+    return new SimulationConfig(seed, 3, Duration.ofSeconds(30), Duration.ofSeconds(10), raft,
+        EnumSet.allOf(FaultKind.class), 3, Duration.ofMillis(10), Duration.ofSeconds(1),
+        raft.electionTimeoutMax().multipliedBy(10), 10);
   }
 
   /** This configuration with another seed. */
   public SimulationConfig withSeed(long newSeed) {
-    return new SimulationConfig(newSeed, nodes, simulatedTime, raft, messageDelayMin, messageDelayMax,
-        dropProbability, diskSyncDelay, proposalInterval, leaderCrashInterval, restartDelay);
+    return new SimulationConfig(newSeed, nodes, simulatedTime, healPeriod, raft, faults, clients,
+        clientThinkTime, clientTimeout, livenessBound, stormElections);
   }
 
   /** This configuration with another cluster size. */
   public SimulationConfig withNodes(int newNodes) {
-    return new SimulationConfig(seed, newNodes, simulatedTime, raft, messageDelayMin, messageDelayMax,
-        dropProbability, diskSyncDelay, proposalInterval, leaderCrashInterval, restartDelay);
+    return new SimulationConfig(seed, newNodes, simulatedTime, healPeriod, raft, faults, clients,
+        clientThinkTime, clientTimeout, livenessBound, stormElections);
   }
 
-  /** This configuration with another duration. */
+  /**
+   * This configuration with another duration; the heal period becomes a sixth of it, at least twice
+   * the liveness bound where the run is long enough, and at most half the run.
+   */
   public SimulationConfig withSimulatedTime(Duration newTime) {
-    return new SimulationConfig(seed, nodes, newTime, raft, messageDelayMin, messageDelayMax,
-        dropProbability, diskSyncDelay, proposalInterval, leaderCrashInterval, restartDelay);
+    Duration heal = newTime.dividedBy(6);
+    if (heal.compareTo(livenessBound.multipliedBy(2)) < 0) {
+      heal = livenessBound.multipliedBy(2);
+    }
+    if (heal.compareTo(newTime.dividedBy(2)) > 0) {
+      heal = newTime.dividedBy(2);
+    }
+    return new SimulationConfig(seed, nodes, newTime, heal, raft, faults, clients, clientThinkTime,
+        clientTimeout, livenessBound, stormElections);
   }
 
-  private static void requireRange(String field, long value, long min, long max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(field + " must be between " + min + " and " + max + ", got " + value);
-    }
+  /** This configuration with another protocol configuration; the liveness bound follows its timeouts. */
+  public SimulationConfig withRaft(RaftConfig newRaft) {
+    return new SimulationConfig(seed, nodes, simulatedTime, healPeriod, newRaft, faults, clients,
+        clientThinkTime, clientTimeout, newRaft.electionTimeoutMax().multipliedBy(10), stormElections);
   }
 
-  private static void requirePositive(String field, Duration value) {
-    if (value == null || value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(field + " must be positive, got " + value);
-    }
+  /** This configuration with another set of fault kinds. */
+  public SimulationConfig withFaults(Set<FaultKind> newFaults) {
+    return new SimulationConfig(seed, nodes, simulatedTime, healPeriod, raft, newFaults, clients,
+        clientThinkTime, clientTimeout, livenessBound, stormElections);
   }
 
-  private static void requireNonNegative(String field, Duration value) {
-    if (value == null || value.isNegative()) {
-      throw new IllegalArgumentException(field + " must be zero or more, got " + value);
-    }
+  /** This configuration with another number of clients and think time. */
+  public SimulationConfig withClients(int newClients, Duration newThinkTime) {
+    return new SimulationConfig(seed, nodes, simulatedTime, healPeriod, raft, faults, newClients,
+        newThinkTime, clientTimeout, livenessBound, stormElections);
+  }
+
+  /** This configuration with another heal period. */
+  public SimulationConfig withHealPeriod(Duration newHealPeriod) {
+    return new SimulationConfig(seed, nodes, simulatedTime, newHealPeriod, raft, faults, clients,
+        clientThinkTime, clientTimeout, livenessBound, stormElections);
+  }
+
+  /** When the heal begins, as simulated time from the start. */
+  public Duration healAt() {
+    return simulatedTime.minus(healPeriod);
   }
 }

@@ -3,58 +3,80 @@ package io.keel.sim;
 import java.util.Locale;
 
 /**
- * What one simulation run did, and whether a safety property broke.
+ * What one simulation run did, and whether a property broke.
  *
  * @param seed the run's seed
  * @param nodes cluster size
- * @param simulatedMillis simulated time covered
+ * @param faultRates the fault rates the seed drew, or "scripted schedule"
+ * @param simulatedNanos simulated time covered
  * @param events events processed
- * @param wallMillis real time taken
+ * @param wallNanos real time taken
  * @param termsWithLeader how many terms elected a leader
- * @param firstLeaderMillis simulated time when the first leader was elected, or -1
- * @param proposals proposals made by the client
- * @param acknowledged proposals whose future completed with a result
- * @param refused proposals refused at once (no leader, or too many pending)
- * @param unknownOutcome proposals whose leader lost office or crashed before answering
+ * @param firstLeaderNanos simulated time when the first leader was elected, or -1
+ * @param attempts proposals the clients sent (every retry counts)
+ * @param acknowledged attempts whose command was applied and acknowledged
+ * @param refused attempts refused at once (not the leader, too many pending, storage failed)
+ * @param unknownOutcome attempts whose leader lost office, or that timed out
  * @param committed entries committed (including leaders' no-op entries)
- * @param crashes node crashes injected
+ * @param crashes node crashes
+ * @param restarts node restarts
+ * @param partitions partitions that cut links
+ * @param pauses node pauses
  * @param messagesSent messages handed to the network
- * @param messagesDropped messages the network lost
- * @param violation the broken property, or null
+ * @param messagesDropped messages lost, to loss or partitions
+ * @param messagesDuplicated messages delivered twice
+ * @param traceHash a hash of every event and the state it left: equal for two runs of one seed
+ * @param violation the broken property and how, or null
+ * @param livelock whether the violation is a liveness failure
  */
 public record SimulationReport(
     long seed,
     int nodes,
-    long simulatedMillis,
+    String faultRates,
+    long simulatedNanos,
     long events,
-    long wallMillis,
+    long wallNanos,
     int termsWithLeader,
-    long firstLeaderMillis,
-    long proposals,
+    long firstLeaderNanos,
+    long attempts,
     long acknowledged,
     long refused,
     long unknownOutcome,
     long committed,
     int crashes,
+    int restarts,
+    int partitions,
+    int pauses,
     long messagesSent,
     long messagesDropped,
-    String violation) {
+    long messagesDuplicated,
+    long traceHash,
+    String violation,
+    boolean livelock) {
 
-  /** Whether every safety property held. */
-  public boolean safe() {
+  /** Whether every safety and liveness property held. */
+  public boolean ok() {
     return violation == null;
+  }
+
+  /** Whether every safety property held (a livelock is not a safety violation). */
+  public boolean safe() {
+    return violation == null || livelock;
   }
 
   /** A human-readable summary, a few lines long. */
   public String summary() {
     return String.format(Locale.ROOT,
         "seed %d: %d nodes, %.1f simulated seconds, %,d events in %,d ms%n"
-            + "  leaders: %d terms elected a leader; the first after %d ms%n"
-            + "  client: %,d proposals, %,d applied and acknowledged, %,d refused (no leader), %,d outcome unknown%n"
-            + "  log: %,d entries committed; faults: %d leader crashes, %,d of %,d messages dropped%n"
-            + "  safety: %s",
-        seed, nodes, simulatedMillis / 1000.0, events, wallMillis, termsWithLeader, firstLeaderMillis,
-        proposals, acknowledged, refused, unknownOutcome, committed, crashes, messagesDropped,
-        messagesSent, safe() ? "every check held after every event" : "VIOLATED: " + violation);
+            + "  faults: %s%n"
+            + "  injected: %d crashes, %d restarts, %d partitions, %d pauses; %,d of %,d messages lost, %,d duplicated%n"
+            + "  leaders: %d terms elected a leader; the first after %s%n"
+            + "  clients: %,d attempts, %,d acknowledged, %,d refused, %,d outcome unknown; %,d entries committed%n"
+            + "  checks: %s",
+        seed, nodes, simulatedNanos / 1e9, events, wallNanos / 1_000_000, faultRates, crashes, restarts,
+        partitions, pauses, messagesDropped, messagesSent, messagesDuplicated, termsWithLeader,
+        firstLeaderNanos < 0 ? "never" : Durations.formatNanos(firstLeaderNanos), attempts, acknowledged, refused,
+        unknownOutcome, committed,
+        ok() ? "every property held after every event" : (livelock ? "LIVELOCK: " : "VIOLATED: ") + violation);
   }
 }

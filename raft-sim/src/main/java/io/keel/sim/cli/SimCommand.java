@@ -1,21 +1,29 @@
 package io.keel.sim.cli;
 
-import io.keel.sim.CounterStateMachine;
-import io.keel.sim.Simulation;
-import io.keel.sim.SimulationConfig;
+import io.keel.sim.FaultKind;
+import io.keel.sim.FaultSchedule;
+import io.keel.sim.Nemesis;
+import io.keel.sim.Shrinker;
 import io.keel.sim.SimulationReport;
 import io.keel.sim.linearizability.cli.CheckHistoryCommand;
 import io.keel.sim.linearizability.cli.GenHistoryCommand;
-import java.time.Duration;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * The {@code raft-sim.jar} command line: runs a simulation of the default scenario (a replicated
- * counter under message loss and leader crashes) and prints its summary; its sub-commands check
- * and generate key-value histories ({@code check-history}, {@code gen-history}).
+ * The {@code raft-sim.jar} command line. Without {@code --seeds} it runs one seed and prints its
+ * summary; with {@code --seeds N} it runs N seeds on all cores and ends with one summary line (a
+ * JSON object with {@code --json}); {@code --replay SEED} prints a seed's full event trace and
+ * {@code --shrink SEED} makes its fault schedule smaller. Sub-commands study election timing and
+ * check or generate key-value histories.
  */
 @Command(
     name = "raft-sim",
@@ -24,28 +32,126 @@ import picocli.CommandLine.Option;
     subcommands = {CheckHistoryCommand.class, GenHistoryCommand.class})
 public final class SimCommand implements Callable<Integer> {
 
-  @Option(names = "--seed", description = "Seed that decides every random choice (default: ${DEFAULT-VALUE}).")
+  @Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--seed", description = "The seed of a single run (default: ${DEFAULT-VALUE}).")
   long seed = 1;
+
+  @Option(names = "--seeds", description = "Run this many seeds, from --start-seed, on all cores.")
+  Long seeds;
+
+  @Option(names = "--start-seed", description = "The first seed of --seeds (default: ${DEFAULT-VALUE}).")
+  long startSeed = 1;
 
   @Option(names = "--nodes", description = "Cluster size, 1 to 9 (default: ${DEFAULT-VALUE}).")
   int nodes = 3;
 
-  @Option(names = "--sim-seconds", description = "Simulated seconds to run (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--faults", description = "all, none, or a list of: drop, duplicate, delay, partition, crash, "
+      + "pause, disk, clock (default: ${DEFAULT-VALUE}).")
+  String faults = "all";
+
+  @Option(names = "--sim-seconds", description = "Simulated seconds per seed, the final heal included "
+      + "(default: ${DEFAULT-VALUE}).")
   long simulatedSeconds = 30;
 
+  @Option(names = "--pre-vote", description = "PreVote: on, off, or swarm (each seed draws it) (default: ${DEFAULT-VALUE}).")
+  RunSettings.Toggle preVote = RunSettings.Toggle.SWARM;
+
+  @Option(names = "--check-quorum", description = "CheckQuorum: on, off, or swarm (default: ${DEFAULT-VALUE}).")
+  RunSettings.Toggle checkQuorum = RunSettings.Toggle.SWARM;
+
+  @Option(names = "--threads", description = "Worker threads for --seeds (default: the number of cores).")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--json", description = "With --seeds: end with one JSON line of totals.")
+  boolean json;
+
+  @Option(names = "--replay", paramLabel = "SEED", description = "Run one seed and print its full event trace.")
+  Long replay;
+
+  @Option(names = "--shrink", paramLabel = "SEED", description = "Shrink a failing seed's fault schedule.")
+  Long shrink;
+
+  @Option(names = "--schedule", paramLabel = "FILE", description = "Run --seed (or --replay) under the fault "
+      + "schedule in FILE, as --shrink writes it, instead of the one the seed draws.")
+  Path scheduleFile;
+
+  @Option(names = "--max-shrink-runs", description = "Most runs --shrink may take (default: ${DEFAULT-VALUE}).")
+  int maxShrinkRuns = 400;
+
   @Override
-  public Integer call() {
-    SimulationConfig config = SimulationConfig.defaults(seed)
-        .withNodes(nodes)
-        .withSimulatedTime(Duration.ofSeconds(simulatedSeconds));
-    SimulationReport report =
-        new Simulation<>(config, CounterStateMachine::new, CounterStateMachine.randomAdds()).run();
-    System.out.println(report.summary());
-    return report.safe() ? 0 : 1;
+  public Integer call() throws Exception {
+    RunSettings settings = settings();
+    PrintWriter out = spec.commandLine().getOut();
+    if (shrink != null) {
+      return shrink(settings, shrink, out);
+    }
+    FaultSchedule schedule = scheduleFile == null ? null
+        : FaultSchedule.parse(nodes, Files.readString(scheduleFile, StandardCharsets.UTF_8));
+    if (replay != null) {
+      SimulationReport report = settings.run(replay, schedule, out::println);
+      out.println(settings.protocolOf(replay));
+      out.println(report.summary());
+      out.println("trace hash " + Long.toHexString(report.traceHash()));
+      out.flush();
+      return report.ok() ? 0 : 1;
+    }
+    if (seeds == null) {
+      SimulationReport report = settings.run(seed, schedule, null);
+      out.println(report.summary());
+      out.println("  protocol: " + settings.protocolOf(seed));
+      out.flush();
+      return report.ok() ? 0 : 1;
+    }
+    if (seeds < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--seeds must be at least 1, got " + seeds);
+    }
+    ProgressBar progress = new ProgressBar(System.console() != null && !json ? System.err : null);
+    SeedRunner.Totals totals = new SeedRunner(settings, Math.max(1, threads), out, progress).run(startSeed, seeds);
+    out.println(json ? totals.json() : totals.summary(settings));
+    out.flush();
+    return totals.violations() + totals.livelocks() == 0 ? 0 : 1;
+  }
+
+  private int shrink(RunSettings settings, long failingSeed, PrintWriter out) throws IOException {
+    FaultSchedule original = Nemesis.scheduleOf(settings.configFor(failingSeed));
+    SimulationReport failure = settings.run(failingSeed, original, null);
+    if (failure.ok()) {
+      out.println("seed " + failingSeed + " does not fail with " + settings.options() + ": nothing to shrink");
+      return 1;
+    }
+    out.println("seed " + failingSeed + " fails: " + failure.violation());
+    out.println("shrinking " + original.faults().size() + " faults...");
+    Shrinker.Result result = new Shrinker(schedule -> settings.run(failingSeed, schedule, null), failure, maxShrinkRuns)
+        .shrink(original);
+    Path file = Path.of("shrunk-seed-" + failingSeed + ".schedule");
+    Files.writeString(file, result.schedule().describe(), StandardCharsets.UTF_8);
+    out.println("after " + result.runs() + " runs, " + result.schedule().faults().size() + " faults still fail: "
+        + result.report().violation());
+    out.print(result.schedule().describe());
+    out.println("written to " + file + "; replay it with:");
+    out.println("  java -jar raft-sim/target/raft-sim.jar --replay " + failingSeed + " --schedule " + file + " "
+        + settings.options());
+    out.flush();
+    return 0;
+  }
+
+  private RunSettings settings() {
+    try {
+      return new RunSettings(nodes, simulatedSeconds, faults, FaultKind.parse(faults), preVote, checkQuorum);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new SimCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line, configured as {@link #main} runs it. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new SimCommand()).setCaseInsensitiveEnumValuesAllowed(true);
   }
 }

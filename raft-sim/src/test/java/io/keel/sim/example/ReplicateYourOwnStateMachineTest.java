@@ -30,7 +30,7 @@ class ReplicateYourOwnStateMachineTest {
   @Test
   void everyReplicaSignsTheSameNamesInTheSameOrder() {
     Simulation<Integer> simulation = new Simulation<>(
-        SimulationConfig.defaults(7),                      // 3 nodes, lossy network, leader crashes
+        SimulationConfig.defaults(7),                      // 3 nodes under every kind of fault
         Guestbook::new,                                    // one state machine per node (re)start
         (sequence, random) -> ("guest-" + sequence).getBytes(UTF_8));
     SimulationReport report = simulation.run();

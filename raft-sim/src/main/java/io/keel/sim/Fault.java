@@ -1,0 +1,96 @@
+package io.keel.sim;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * One fault a schedule injects at a point in simulated time. Nodes are numbered from 1, as in their
+ * ids. Each fault writes itself as one line of the schedule's text form ({@link #describe}).
+ */
+public sealed interface Fault {
+
+  /** The line of schedule text for this fault, without its time. */
+  String describe();
+
+  /** The node crashes: its volatile state and its unsynced writes are lost; it stays down. */
+  record Crash(int node) implements Fault {
+    @Override
+    public String describe() {
+      return "crash n" + node;
+    }
+  }
+
+  /** A crashed node restarts from its disk. Restarting a node that is up does nothing. */
+  record Restart(int node) implements Fault {
+    @Override
+    public String describe() {
+      return "restart n" + node;
+    }
+  }
+
+  /** The network's links become {@code partition}'s (replacing any partition before it). */
+  record Cut(Partition partition) implements Fault {
+    @Override
+    public String describe() {
+      return "partition " + partition.describe();
+    }
+  }
+
+  /**
+   * The node stops for {@code duration} (a stop-the-world pause): it handles nothing, and what
+   * arrives for it waits until it resumes.
+   */
+  record Pause(int node, Duration duration) implements Fault {
+    @Override
+    public String describe() {
+      return "pause n" + node + " " + Durations.format(duration);
+    }
+  }
+
+  /** The node's fsyncs take {@code factor} times longer for {@code duration}. */
+  record SlowDisk(int node, double factor, Duration duration) implements Fault {
+    @Override
+    public String describe() {
+      return String.format(Locale.ROOT, "slow-disk n%d x%s %s", node, trim(factor), Durations.format(duration));
+    }
+  }
+
+  /** The node's next fsync fails with an I/O error; the node stops until it is restarted. */
+  record DiskError(int node) implements Fault {
+    @Override
+    public String describe() {
+      return "disk-error n" + node;
+    }
+  }
+
+  /** The node's clock jumps forward by {@code amount}. */
+  record ClockJump(int node, Duration amount) implements Fault {
+    @Override
+    public String describe() {
+      return "clock-jump n" + node + " " + Durations.format(amount);
+    }
+  }
+
+  /** The network starts treating messages as {@code model} says. */
+  record Network(NetworkModel model) implements Fault {
+    @Override
+    public String describe() {
+      return "network " + model.describe();
+    }
+  }
+
+  /**
+   * Every fault ends: crashed and failed nodes restart, pauses end, the partition and slow disks
+   * go, and the network loses no more messages. Liveness is judged from here.
+   */
+  record Heal() implements Fault {
+    @Override
+    public String describe() {
+      return "heal";
+    }
+  }
+
+  private static String trim(double value) {
+    return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+  }
+}

@@ -1,0 +1,151 @@
+package io.keel.sim;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Everything a run's environment does to the cluster, decided in advance: the network's behaviour,
+ * the disks' fsync latency and whether crashes tear unsynced writes, each node's clock drift, and
+ * the timed faults. The {@link Nemesis} draws one from a seed; a {@link Scenario} writes one by
+ * hand; {@code --shrink} makes one smaller. Its text form ({@link #describe}, {@link #parse}) is one
+ * line per setting or fault:
+ *
+ * <pre>
+ * network delay=1ms..5ms tail=0.020/40ms drop=0.0100 duplicate=0.0050
+ * disk fsync=2ms torn-writes=on
+ * drift n1=+1200ppm n2=-300ppm n3=0ppm
+ * at 1.5s crash n2
+ * at 3s partition split n1,n2|n3
+ * at 50s heal
+ * </pre>
+ *
+ * @param network how the network treats messages until a {@link Fault.Network} changes it
+ * @param fsyncLatency the disks' typical fsync latency
+ * @param tornWrites whether a crash may keep part of the unsynced writes (else it loses them all)
+ * @param driftPpm each node's clock drift in parts per million, node 1 first
+ * @param faults the timed faults, in time order
+ */
+public record FaultSchedule(
+    NetworkModel network,
+    Duration fsyncLatency,
+    boolean tornWrites,
+    List<Long> driftPpm,
+    List<Timed> faults) {
+
+  /** A fault at a simulated time. */
+  public record Timed(Duration at, Fault fault) {
+    /** Validates the time. */
+    public Timed {
+      Checks.nonNegative("at", at);
+      Objects.requireNonNull(fault, "fault");
+    }
+
+    /** The schedule line for this fault. */
+    public String describe() {
+      return "at " + Durations.format(at) + " " + fault.describe();
+    }
+  }
+
+  /** Validates the fields and sorts the faults by time (stably, so equal times keep their order). */
+  public FaultSchedule {
+    Objects.requireNonNull(network, "network");
+    Checks.nonNegative("fsyncLatency", fsyncLatency);
+    driftPpm = List.copyOf(driftPpm);
+    for (long drift : driftPpm) {
+      Checks.range("driftPpm", drift, -200_000, 200_000);
+    }
+    List<Timed> sorted = new ArrayList<>(faults);
+    sorted.sort(Comparator.comparing(Timed::at));
+    faults = List.copyOf(sorted);
+  }
+
+  /** No faults at all: a reliable network, 1 ms fsyncs, no drift, nothing injected. */
+  public static FaultSchedule none(int nodes) {
+    return new FaultSchedule(NetworkModel.reliable(), Duration.ofMillis(1), false,
+        java.util.Collections.nCopies(nodes, 0L), List.of());
+  }
+
+  /** This schedule with other faults. */
+  public FaultSchedule withFaults(List<Timed> newFaults) {
+    return new FaultSchedule(network, fsyncLatency, tornWrites, driftPpm, newFaults);
+  }
+
+  /** This schedule with another network model. */
+  public FaultSchedule withNetwork(NetworkModel newNetwork) {
+    return new FaultSchedule(newNetwork, fsyncLatency, tornWrites, driftPpm, faults);
+  }
+
+  /** This schedule with other disk settings. */
+  public FaultSchedule withDisk(Duration newFsyncLatency, boolean newTornWrites) {
+    return new FaultSchedule(network, newFsyncLatency, newTornWrites, driftPpm, faults);
+  }
+
+  /** This schedule with other clock drifts. */
+  public FaultSchedule withDrift(List<Long> newDriftPpm) {
+    return new FaultSchedule(network, fsyncLatency, tornWrites, newDriftPpm, faults);
+  }
+
+  /** When the last {@link Fault.Heal} happens, or null if none does. */
+  public Duration healAt() {
+    Duration heal = null;
+    for (Timed timed : faults) {
+      if (timed.fault() instanceof Fault.Heal) {
+        heal = timed.at();
+      }
+    }
+    return heal;
+  }
+
+  /** The schedule as text, one line per setting and fault; {@link #parse} reads it back. */
+  public String describe() {
+    StringBuilder text = new StringBuilder();
+    text.append("network ").append(network.describe()).append('\n');
+    text.append("disk fsync=").append(Durations.format(fsyncLatency))
+        .append(" torn-writes=").append(tornWrites ? "on" : "off").append('\n');
+    text.append("drift");
+    for (int i = 0; i < driftPpm.size(); i++) {
+      text.append(String.format(Locale.ROOT, " n%d=%+dppm", i + 1, driftPpm.get(i)));
+    }
+    text.append('\n');
+    for (Timed timed : faults) {
+      text.append(timed.describe()).append('\n');
+    }
+    return text.toString();
+  }
+
+  /**
+   * Reads a schedule for a cluster of {@code nodes} from its text form. Blank lines and lines from
+   * {@code #} on are ignored; settings not given keep {@link #none}'s values.
+   *
+   * @throws IllegalArgumentException naming the line, if one cannot be read
+   */
+  public static FaultSchedule parse(int nodes, String text) {
+    FaultSchedule schedule = none(nodes);
+    List<Timed> faults = new ArrayList<>();
+    String[] lines = text.split("\n", -1);
+    for (int number = 1; number <= lines.length; number++) {
+      String line = lines[number - 1].replaceAll("#.*", "").trim();
+      if (line.isEmpty()) {
+        continue;
+      }
+      try {
+        String[] words = line.split("\\s+", 2);
+        String rest = words.length > 1 ? words[1] : "";
+        switch (words[0]) {
+          case "network" -> schedule = schedule.withNetwork(ScheduleText.network(rest));
+          case "disk" -> schedule = ScheduleText.disk(schedule, rest);
+          case "drift" -> schedule = schedule.withDrift(ScheduleText.drift(nodes, rest));
+          case "at" -> faults.add(ScheduleText.timed(nodes, rest));
+          default -> throw new IllegalArgumentException("expected network, disk, drift or at");
+        }
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("schedule line " + number + " '" + line + "': " + e.getMessage(), e);
+      }
+    }
+    return schedule.withFaults(faults);
+  }
+}

@@ -1,0 +1,164 @@
+package io.keel.sim;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Draws a run's {@link FaultSchedule} from its seed: first the seed's own fault rates
+ * ({@link FaultRates}, swarm testing), then each kind of fault as a random process over the fault
+ * period, then a heal at the start of the heal period. Every choice comes from the generator it is
+ * given, so the same seed always gives the same schedule.
+ */
+public final class Nemesis {
+
+  private final SimRandom random;
+  private final int nodes;
+  private final long healAtMicros;
+  private final FaultRates rates;
+  private final List<FaultSchedule.Timed> faults = new ArrayList<>();
+
+  private Nemesis(SimRandom random, SimulationConfig config) {
+    this.random = random;
+    this.nodes = config.nodes();
+    this.healAtMicros = config.healAt().toNanos() / 1_000;
+    this.rates = FaultRates.draw(random, config.faults());
+  }
+
+  /** The rates and schedule {@code config}'s seed decides, drawn from {@code random}. */
+  public static Drawn draw(SimRandom random, SimulationConfig config) {
+    Nemesis nemesis = new Nemesis(random, config);
+    return new Drawn(nemesis.rates, nemesis.schedule());
+  }
+
+  /** The schedule a simulation of {@code config} runs under when it is given none. */
+  public static FaultSchedule scheduleOf(SimulationConfig config) {
+    return draw(new SimRandom(config.seed()).fork(), config).schedule();
+  }
+
+  /** What the nemesis drew: the rates, printed with the seed, and the schedule they gave. */
+  public record Drawn(FaultRates rates, FaultSchedule schedule) {}
+
+  private FaultSchedule schedule() {
+    List<Long> drift = new ArrayList<>();
+    for (int node = 1; node <= nodes; node++) {
+      drift.add(rates.maxDriftPpm() == 0 ? 0 : random.between(-rates.maxDriftPpm(), rates.maxDriftPpm()));
+    }
+    partitions();
+    crashes();
+    pauses();
+    slowDisks();
+    diskErrors();
+    clockJumps();
+    faults.add(new FaultSchedule.Timed(Duration.ofNanos(healAtMicros * 1_000), new Fault.Heal()));
+    return new FaultSchedule(rates.network(), rates.fsyncLatency(), rates.tornWrites(), drift, faults);
+  }
+
+  private void partitions() {
+    for (long at = next(0, rates.partitionGap()); at < healAtMicros; at = next(at, rates.partitionGap())) {
+      add(at, new Fault.Cut(randomPartition()));
+      long end = at + upTo(rates.partitionLength());
+      if (end < healAtMicros) {
+        add(end, new Fault.Cut(Partition.none(nodes)));
+      }
+    }
+  }
+
+  private Partition randomPartition() {
+    int node = randomNode();
+    if (nodes < 3) {
+      return Partition.isolate(nodes, node);
+    }
+    return switch ((int) random.nextLong(4)) {
+      case 0 -> Partition.isolate(nodes, node);
+      case 1 -> Partition.split(nodes, randomSide(1 + (int) random.nextLong(nodes - 1)));
+      case 2 -> Partition.asymmetric(nodes, randomSide(1 + (int) random.nextLong(nodes / 2)));
+      default -> {
+        int[] others = randomSide(nodes - 1, node);
+        int half = 1 + (int) random.nextLong(others.length - 1);
+        yield Partition.bridge(nodes, node, java.util.Arrays.copyOf(others, half));
+      }
+    };
+  }
+
+  private void crashes() {
+    for (long at = next(0, rates.crashGap()); at < healAtMicros; at = next(at, rates.crashGap())) {
+      int node = randomNode();
+      add(at, new Fault.Crash(node));
+      long restart = at + upTo(rates.downtime());
+      if (restart < healAtMicros) {
+        add(restart, new Fault.Restart(node));
+      }
+    }
+  }
+
+  private void pauses() {
+    for (long at = next(0, rates.pauseGap()); at < healAtMicros; at = next(at, rates.pauseGap())) {
+      add(at, new Fault.Pause(randomNode(), Duration.ofNanos(upTo(rates.pauseLength()) * 1_000)));
+    }
+  }
+
+  private void slowDisks() {
+    for (long at = next(0, rates.slowDiskGap()); at < healAtMicros; at = next(at, rates.slowDiskGap())) {
+      double factor = Math.round(random.between(5, 100));
+      add(at, new Fault.SlowDisk(randomNode(), factor, FaultRates.micros(random.between(200_000, 3_000_000))));
+    }
+  }
+
+  private void diskErrors() {
+    for (long at = next(0, rates.diskErrorGap()); at < healAtMicros; at = next(at, rates.diskErrorGap())) {
+      int node = randomNode();
+      add(at, new Fault.DiskError(node));
+      long restart = at + (long) random.between(500_000, 3_000_000);
+      if (restart < healAtMicros) {
+        add(restart, new Fault.Crash(node));
+        add(restart, new Fault.Restart(node));
+      }
+    }
+  }
+
+  private void clockJumps() {
+    for (long at = next(0, rates.clockJumpGap()); at < healAtMicros; at = next(at, rates.clockJumpGap())) {
+      add(at, new Fault.ClockJump(randomNode(), FaultRates.micros(random.between(10_000, 500_000))));
+    }
+  }
+
+  /** The start of the next fault of a kind with mean gap {@code gap}, or never if the kind is off. */
+  private long next(long fromMicros, Duration gap) {
+    if (gap.isZero()) {
+      return Long.MAX_VALUE;
+    }
+    return fromMicros + 1 + (long) random.exponential(gap.toNanos() / 1_000.0);
+  }
+
+  private long upTo(Duration longest) {
+    return 1 + random.nextLong(Math.max(1, longest.toNanos() / 1_000));
+  }
+
+  private int randomNode() {
+    return 1 + (int) random.nextLong(nodes);
+  }
+
+  /** {@code size} distinct nodes, other than {@code excluded}, in random order. */
+  private int[] randomSide(int size, int... excluded) {
+    List<Integer> candidates = new ArrayList<>();
+    for (int node = 1; node <= nodes; node++) {
+      boolean skip = false;
+      for (int x : excluded) {
+        skip |= x == node;
+      }
+      if (!skip) {
+        candidates.add(node);
+      }
+    }
+    int[] side = new int[size];
+    for (int i = 0; i < size; i++) {
+      side[i] = candidates.remove((int) random.nextLong(candidates.size()));
+    }
+    return side;
+  }
+
+  private void add(long atMicros, Fault fault) {
+    faults.add(new FaultSchedule.Timed(Duration.ofNanos(atMicros * 1_000), fault));
+  }
+}

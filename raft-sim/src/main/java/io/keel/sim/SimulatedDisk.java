@@ -1,0 +1,396 @@
+package io.keel.sim;
+
+import io.keel.raft.DurabilityListener;
+import io.keel.raft.HardState;
+import io.keel.raft.LogEntry;
+import io.keel.raft.LogStore;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * A node's simulated disk, a {@link LogStore} with the failure modes of a real one. Writes land in a
+ * page cache at once (reads see them) and become durable only when an fsync that started after
+ * them completes: one fsync at a time covers every write made before it started (group commit),
+ * and takes a latency drawn from the disk's model, which a slow-disk fault multiplies. A crash keeps
+ * what was reported durable and, if tearing is on, a random prefix of the writes after it (the last
+ * append possibly cut in the middle) and any one of the hard states saved since: exactly what a
+ * file-backed store may find on restart. An injected I/O error fails the next fsync.
+ *
+ * <p>The disk also keeps, for the checkers, a hash of every prefix of its log (visible and durable)
+ * and counts its suffix truncations.
+ */
+public final class SimulatedDisk implements LogStore {
+
+  private sealed interface Write permits Append, Truncate, SaveHardState {}
+
+  private record Append(List<LogEntry> entries) implements Write {}
+
+  private record Truncate(long fromIndex) implements Write {}
+
+  private record SaveHardState(HardState state) implements Write {}
+
+  private final LongSupplier clockNanos;
+  private final SimRandom random;
+  private DurabilityListener listener;
+
+  private final Image visible = new Image();
+  private final Image durable = new Image();
+  private final ArrayDeque<Write> pending = new ArrayDeque<>();
+  private HardState hardState = HardState.INITIAL;
+  private HardState durableHardState = HardState.INITIAL;
+
+  private long fsyncLatencyNanos;
+  private long slowUntilNanos;
+  private double slowFactor = 1;
+  private boolean failNextSync;
+  private boolean failed;
+
+  private int writesInSync;
+  private long syncDoneNanos = Long.MAX_VALUE;
+  private long truncations;
+  private long lowestAppendedIndex = Long.MAX_VALUE;
+
+  /** A disk on the simulation's clock, whose fsyncs take about {@code fsyncLatencyNanos}. */
+  SimulatedDisk(LongSupplier clockNanos, SimRandom random, long fsyncLatencyNanos) {
+    this.clockNanos = Objects.requireNonNull(clockNanos, "clockNanos");
+    this.random = Objects.requireNonNull(random, "random");
+    this.fsyncLatencyNanos = fsyncLatencyNanos;
+  }
+
+  void listener(DurabilityListener newListener) {
+    this.listener = newListener;
+  }
+
+  // ---------------------------------------------------------------- LogStore
+
+  @Override
+  public HardState hardState() {
+    return hardState;
+  }
+
+  @Override
+  public long firstIndex() {
+    return 1;
+  }
+
+  @Override
+  public long lastIndex() {
+    return visible.size();
+  }
+
+  @Override
+  public long term(long index) {
+    return index == 0 ? 0 : entry(index).term();
+  }
+
+  @Override
+  public LogEntry entry(long index) {
+    if (index < 1 || index > visible.size()) {
+      throw new IndexOutOfBoundsException("index " + index + " outside the log [1, " + visible.size() + "]");
+    }
+    return visible.get(index);
+  }
+
+  @Override
+  public List<LogEntry> entries(long fromIndex, long toIndex, long maxBytes) {
+    if (fromIndex < 1 || toIndex < fromIndex || toIndex > visible.size() + 1) {
+      throw new IndexOutOfBoundsException(
+          "range [" + fromIndex + ", " + toIndex + ") outside the log [1, " + visible.size() + "]");
+    }
+    long bytes = 0;
+    long end = fromIndex;
+    while (end < toIndex) {
+      bytes += visible.get(end).sizeBytes();
+      if (bytes > maxBytes && end > fromIndex) {
+        break;
+      }
+      end++;
+    }
+    return visible.range(fromIndex, end);
+  }
+
+  @Override
+  public void append(List<LogEntry> entries) {
+    checkWritable();
+    long expected = visible.size() + 1;
+    long previousTerm = visible.size() == 0 ? 0 : visible.get(visible.size()).term();
+    for (LogEntry entry : entries) {
+      if (entry.index() != expected || entry.term() < previousTerm) {
+        throw new IllegalArgumentException("entry " + entry + " does not continue the log at index "
+            + expected + " (last term " + previousTerm + ")");
+      }
+      previousTerm = entry.term();
+      expected++;
+    }
+    List<LogEntry> copy = List.copyOf(entries);
+    if (!copy.isEmpty()) {
+      lowestAppendedIndex = Math.min(lowestAppendedIndex, copy.get(0).index());
+    }
+    visible.addAll(copy);
+    write(new Append(copy));
+  }
+
+  @Override
+  public void truncateSuffix(long fromIndex) {
+    checkWritable();
+    if (fromIndex < 1 || fromIndex > visible.size() + 1) {
+      throw new IllegalArgumentException(
+          "cannot truncate from " + fromIndex + ": the log holds [1, " + visible.size() + "]");
+    }
+    if (fromIndex <= visible.size()) {
+      truncations++;
+    }
+    visible.truncate(fromIndex);
+    write(new Truncate(fromIndex));
+  }
+
+  @Override
+  public void saveHardState(HardState state) {
+    checkWritable();
+    hardState = Objects.requireNonNull(state, "state");
+    write(new SaveHardState(state));
+  }
+
+  // ---------------------------------------------------------------- the simulation's side
+
+  /** When the fsync in flight completes, or {@link Long#MAX_VALUE} if none is. */
+  long syncDoneNanos() {
+    return syncDoneNanos;
+  }
+
+  /**
+   * Completes the fsync in flight if it is due: its writes become durable and are reported, one log
+   * report and one hard-state report, or the failure is reported if an I/O error was injected.
+   * Starts the next fsync if more writes wait.
+   */
+  void completeSync(long nowNanos) {
+    if (nowNanos < syncDoneNanos) {
+      return;
+    }
+    syncDoneNanos = Long.MAX_VALUE;
+    if (failNextSync) {
+      failNextSync = false;
+      failed = true;
+      pending.clear();
+      writesInSync = 0;
+      listener.storageFailed(new IOException("simulated I/O error: fsync failed"));
+      return;
+    }
+    boolean logChanged = false;
+    HardState savedState = null;
+    for (int i = 0; i < writesInSync; i++) {
+      Write write = pending.pollFirst();
+      if (write instanceof Append append) {
+        durable.addAll(append.entries());
+        logChanged = true;
+      } else if (write instanceof Truncate truncate) {
+        durable.truncate(truncate.fromIndex());
+      } else if (write instanceof SaveHardState save) {
+        durableHardState = save.state();
+        savedState = save.state();
+      }
+    }
+    writesInSync = 0;
+    startSyncIfNeeded();
+    if (savedState != null) {
+      listener.hardStateDurable(savedState);
+    }
+    if (logChanged && durable.size() > 0) {
+      listener.logDurable(durable.size(), durable.get(durable.size()).term());
+    }
+  }
+
+  /**
+   * The machine crashes: the page cache is lost. What was reported durable survives; with
+   * {@code tear}, so does a random prefix of the later log writes (the last append perhaps only in
+   * part) and a random one of the hard states saved since.
+   */
+  void crash(boolean tear) {
+    List<Write> unsynced = new ArrayList<>(pending);
+    pending.clear();
+    writesInSync = 0;
+    syncDoneNanos = Long.MAX_VALUE;
+    failNextSync = false;
+    failed = false;
+    if (tear) {
+      keepRandomPrefixOf(unsynced);
+    }
+    visible.copyFrom(durable);
+    hardState = durableHardState;
+    lowestAppendedIndex = Long.MAX_VALUE;
+  }
+
+  private void keepRandomPrefixOf(List<Write> unsynced) {
+    List<Write> logWrites = new ArrayList<>();
+    List<HardState> states = new ArrayList<>();
+    for (Write write : unsynced) {
+      if (write instanceof SaveHardState save) {
+        states.add(save.state());
+      } else {
+        logWrites.add(write);
+      }
+    }
+    int kept = (int) random.nextLong(logWrites.size() + 1);
+    for (int i = 0; i < kept; i++) {
+      Write write = logWrites.get(i);
+      if (write instanceof Append append) {
+        List<LogEntry> entries = append.entries();
+        int survive = i == kept - 1 ? (int) random.nextLong(entries.size() + 1) : entries.size();
+        durable.addAll(entries.subList(0, survive));
+      } else if (write instanceof Truncate truncate) {
+        durable.truncate(truncate.fromIndex());
+      }
+    }
+    int state = (int) random.nextLong(states.size() + 1);
+    if (state > 0) {
+      durableHardState = states.get(state - 1);
+    }
+  }
+
+  /** The next fsync fails with an I/O error. */
+  void failNextSync() {
+    failNextSync = true;
+  }
+
+  /** Fsyncs take {@code factor} times longer until {@code untilNanos}. */
+  void slowDown(double factor, long untilNanos) {
+    this.slowFactor = factor;
+    this.slowUntilNanos = untilNanos;
+  }
+
+  /** Fsyncs return to their normal latency. */
+  void restoreSpeed() {
+    this.slowUntilNanos = 0;
+  }
+
+  /** Whether an injected I/O error has failed this disk (until the node restarts). */
+  boolean failed() {
+    return failed;
+  }
+
+  // ---------------------------------------------------------------- for the checkers
+
+  /** How many suffix truncations removed entries from the visible log. */
+  public long truncations() {
+    return truncations;
+  }
+
+  /** The lowest index appended since the last call, or {@link Long#MAX_VALUE}; resets it. */
+  public long takeLowestAppendedIndex() {
+    long lowest = lowestAppendedIndex;
+    lowestAppendedIndex = Long.MAX_VALUE;
+    return lowest;
+  }
+
+  /** The hash of the visible log's entries 1 to {@code index}; 0 for index 0. */
+  public long prefixHash(long index) {
+    return visible.prefixHash(index);
+  }
+
+  /** The index of the last durable entry. */
+  public long durableLastIndex() {
+    return durable.size();
+  }
+
+  /** The hash of the durable log's entries 1 to {@code index}; 0 for index 0. */
+  public long durablePrefixHash(long index) {
+    return durable.prefixHash(index);
+  }
+
+  /** The hard state that would survive a crash now. */
+  public HardState durableHardState() {
+    return durableHardState;
+  }
+
+  /** The hash the checkers compare, of the log up to {@code previous} followed by {@code entry}. */
+  public static long chain(long previous, LogEntry entry) {
+    long h = previous * 0x9E3779B97F4A7C15L + entry.index();
+    h = mix(h ^ entry.term() * 0xC2B2AE3D27D4EB4FL);
+    h = mix(h ^ entry.type().ordinal());
+    byte[] command = entry.command();
+    for (byte b : command) {
+      h = h * 0x100000001B3L ^ b;
+    }
+    return mix(h ^ command.length);
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  private void write(Write write) {
+    pending.addLast(write);
+    startSyncIfNeeded();
+  }
+
+  private void startSyncIfNeeded() {
+    if (syncDoneNanos != Long.MAX_VALUE || pending.isEmpty()) {
+      return;
+    }
+    long now = clockNanos.getAsLong();
+    double latency = fsyncLatencyNanos * random.between(0.5, 1.5);
+    if (now < slowUntilNanos) {
+      latency *= slowFactor;
+    }
+    writesInSync = pending.size();
+    syncDoneNanos = now + Math.max(1, (long) latency);
+  }
+
+  private void checkWritable() {
+    if (failed) {
+      throw new IllegalStateException("the disk failed an fsync; restart the node");
+    }
+  }
+
+  /** One image of the log: its entries and the hash of each prefix. */
+  private static final class Image {
+    private final ArrayList<LogEntry> entries = new ArrayList<>();
+    private long[] hashes = new long[64];
+
+    long size() {
+      return entries.size();
+    }
+
+    LogEntry get(long index) {
+      return entries.get((int) (index - 1));
+    }
+
+    List<LogEntry> range(long fromIndex, long toIndex) {
+      return List.copyOf(entries.subList((int) (fromIndex - 1), (int) (toIndex - 1)));
+    }
+
+    long prefixHash(long index) {
+      return hashes[(int) index];
+    }
+
+    void addAll(List<LogEntry> more) {
+      if (entries.size() + more.size() + 1 > hashes.length) {
+        hashes = Arrays.copyOf(hashes, Math.max(hashes.length * 2, entries.size() + more.size() + 1));
+      }
+      for (LogEntry entry : more) {
+        int index = entries.size() + 1;
+        hashes[index] = chain(hashes[index - 1], entry);
+        entries.add(entry);
+      }
+    }
+
+    void truncate(long fromIndex) {
+      if (fromIndex <= entries.size()) {
+        entries.subList((int) (fromIndex - 1), entries.size()).clear();
+      }
+    }
+
+    void copyFrom(Image other) {
+      entries.clear();
+      entries.addAll(other.entries);
+      hashes = Arrays.copyOf(other.hashes, other.hashes.length);
+    }
+  }
+}

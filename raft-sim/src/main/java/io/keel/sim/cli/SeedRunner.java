@@ -1,0 +1,106 @@
+package io.keel.sim.cli;
+
+import io.keel.sim.SimulationReport;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs many seeds on all cores: each worker thread takes the next seed, runs it, and adds its
+ * figures to the totals. Failing seeds are printed as they are found, each with the commands that
+ * replay and shrink it; a progress bar with rate and ETA is drawn on a terminal.
+ */
+final class SeedRunner {
+
+  /** The totals of a multi-seed run. */
+  record Totals(long seeds, long violations, long livelocks, double simulatedSeconds, long events,
+      double wallSeconds, List<SimulationReport> failures) {
+
+    String summary(RunSettings settings) {
+      return String.format(Locale.ROOT,
+          "%,d seeds (%d nodes, faults %s): %d violations, %d livelocks; %,.0f simulated seconds, %,d events "
+              + "in %.1f s (%,.0f seeds/min, %,.0f events/s)",
+          seeds, settings.nodes(), settings.faultsText(), violations, livelocks, simulatedSeconds, events,
+          wallSeconds, seeds / wallSeconds * 60, events / wallSeconds);
+    }
+
+    String json() {
+      StringBuilder failed = new StringBuilder();
+      for (SimulationReport failure : failures) {
+        failed.append(failed.length() == 0 ? "" : ",").append(failure.seed());
+      }
+      return String.format(Locale.ROOT,
+          "{\"seeds\":%d,\"violations\":%d,\"livelocks\":%d,\"simulated_seconds\":%.3f,\"events\":%d,"
+              + "\"wall_seconds\":%.3f,\"seeds_per_minute\":%.1f,\"events_per_second\":%.0f,\"failed_seeds\":[%s]}",
+          seeds, violations, livelocks, simulatedSeconds, events, wallSeconds, seeds / wallSeconds * 60,
+          events / wallSeconds, failed);
+    }
+  }
+
+  private final RunSettings settings;
+  private final int threads;
+  private final PrintWriter out;
+  private final ProgressBar progress;
+
+  SeedRunner(RunSettings settings, int threads, PrintWriter out, ProgressBar progress) {
+    this.settings = settings;
+    this.threads = threads;
+    this.out = out;
+    this.progress = progress;
+  }
+
+  Totals run(long startSeed, long count) throws InterruptedException {
+    AtomicLong next = new AtomicLong(startSeed);
+    long end = startSeed + count;
+    AtomicLong done = new AtomicLong();
+    AtomicLong violations = new AtomicLong();
+    AtomicLong livelocks = new AtomicLong();
+    AtomicLong simulatedNanos = new AtomicLong();
+    AtomicLong events = new AtomicLong();
+    List<SimulationReport> failures = new ArrayList<>();
+    long startWall = System.nanoTime();
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread worker = new Thread(() -> {
+        for (long seed = next.getAndIncrement(); seed < end; seed = next.getAndIncrement()) {
+          SimulationReport report = settings.run(seed, null, null);
+          simulatedNanos.addAndGet(report.simulatedNanos());
+          events.addAndGet(report.events());
+          if (!report.ok()) {
+            (report.livelock() ? livelocks : violations).incrementAndGet();
+            synchronized (failures) {
+              failures.add(report);
+              progress.clear();
+              out.println(failureLine(report));
+              out.flush();
+            }
+          }
+          long finished = done.incrementAndGet();
+          synchronized (failures) {
+            progress.update(finished, count, violations.get(), livelocks.get());
+          }
+        }
+      }, "raft-sim-" + t);
+      worker.start();
+      workers.add(worker);
+    }
+    for (Thread worker : workers) {
+      worker.join();
+    }
+    progress.clear();
+    failures.sort(Comparator.comparingLong(SimulationReport::seed));
+    return new Totals(done.get(), violations.get(), livelocks.get(), simulatedNanos.get() / 1e9, events.get(),
+        (System.nanoTime() - startWall) / 1e9, failures);
+  }
+
+  private String failureLine(SimulationReport report) {
+    String jar = "java -jar raft-sim/target/raft-sim.jar";
+    return "seed " + report.seed() + " " + (report.livelock() ? "LIVELOCK" : "VIOLATION") + " ("
+        + settings.protocolOf(report.seed()) + "): " + report.violation() + "\n"
+        + "  replay: " + jar + " --replay " + report.seed() + " " + settings.options() + "\n"
+        + "  shrink: " + jar + " --shrink " + report.seed() + " " + settings.options();
+  }
+}

@@ -20,6 +20,22 @@ public sealed interface Fault {
     }
   }
 
+  /** Whichever node leads (of the highest term) crashes; nothing happens if none leads. */
+  record CrashLeader() implements Fault {
+    @Override
+    public String describe() {
+      return "crash-leader";
+    }
+  }
+
+  /** Whichever node leads (of the highest term) is isolated from every other node. */
+  record IsolateLeader() implements Fault {
+    @Override
+    public String describe() {
+      return "isolate-leader";
+    }
+  }
+
   /** A crashed node restarts from its disk. Restarting a node that is up does nothing. */
   record Restart(int node) implements Fault {
     @Override

@@ -74,6 +74,8 @@ final class ScheduleText {
     Fault fault = switch (words[1]) {
       case "crash" -> new Fault.Crash(node(nodes, word(words, 2)));
       case "restart" -> new Fault.Restart(node(nodes, word(words, 2)));
+      case "crash-leader" -> new Fault.CrashLeader();
+      case "isolate-leader" -> new Fault.IsolateLeader();
       case "partition" -> new Fault.Cut(Partition.parse(nodes, argument));
       case "pause" -> new Fault.Pause(node(nodes, word(words, 2)), Durations.parse(word(words, 3)));
       case "slow-disk" -> new Fault.SlowDisk(node(nodes, word(words, 2)), factor(word(words, 3)),
@@ -82,7 +84,7 @@ final class ScheduleText {
       case "clock-jump" -> new Fault.ClockJump(node(nodes, word(words, 2)), Durations.parse(word(words, 3)));
       case "network" -> new Fault.Network(network(argument));
       case "heal" -> new Fault.Heal();
-      default -> throw new IllegalArgumentException("unknown fault '" + words[1] + "' (expected crash, restart, "
+      default -> throw new IllegalArgumentException("unknown fault '" + words[1] + "' (expected crash, crash-leader, restart, isolate-leader, "
           + "partition, pause, slow-disk, disk-error, clock-jump, network or heal)");
     };
     return new FaultSchedule.Timed(at, fault);

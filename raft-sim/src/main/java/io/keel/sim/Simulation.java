@@ -266,6 +266,17 @@ public final class Simulation<R> {
   private void inject(Fault fault) {
     if (fault instanceof Fault.Crash crash) {
       crash(nodes.get(crash.node() - 1));
+    } else if (fault instanceof Fault.CrashLeader) {
+      SimulatedNode<R> leader = leader();
+      if (leader != null) {
+        crash(leader);
+      }
+    } else if (fault instanceof Fault.IsolateLeader) {
+      SimulatedNode<R> leader = leader();
+      if (leader != null) {
+        network.partition(Partition.isolate(nodes.size(), leader.number()));
+        partitions++;
+      }
     } else if (fault instanceof Fault.Restart restart) {
       restart(nodes.get(restart.node() - 1));
     } else if (fault instanceof Fault.Cut cut) {
@@ -308,6 +319,18 @@ public final class Simulation<R> {
         queue.schedule(nowNanos, Kind.RESUME, node.number(), null, 0);
       }
     }
+  }
+
+  /** The live leader of the highest term, or null. */
+  private SimulatedNode<R> leader() {
+    SimulatedNode<R> found = null;
+    for (SimulatedNode<R> node : nodes) {
+      if (!node.isCrashed() && node.raft().role() == Role.LEADER
+          && (found == null || node.raft().currentTerm() > found.raft().currentTerm())) {
+        found = node;
+      }
+    }
+    return found;
   }
 
   private void crash(SimulatedNode<R> node) {

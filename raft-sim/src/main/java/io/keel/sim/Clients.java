@@ -83,6 +83,14 @@ final class Clients {
     queue.schedule(now + config.clientTimeout().toNanos(), Kind.CLIENT_TIMEOUT, client, null, attempt.id());
   }
 
+  /** A scripted client (numbered -1) sends one command to {@code node}; it never retries. */
+  void sendScripted(int node) {
+    long now = clock.getAsLong();
+    Attempt attempt = new Attempt(nextAttemptId++, -1, workload.nextCommand(++requests, random), now);
+    attempts++;
+    queue.schedule(now + HOP_NANOS, Kind.PROPOSE, node, attempt, 0);
+  }
+
   /** The attempt reaches its node (inside that node's event). */
   void propose(RaftNode<?> node, Attempt attempt) {
     CompletableFuture<?> future = node.propose(Envelope.wrap(attempt.id(), attempt.payload()));
@@ -98,6 +106,14 @@ final class Clients {
     if (reply.failure() == null) {
       checkers.onAcknowledged(attempt.id(), reply.result());
       liveness.onAcknowledged(attempt.submittedNanos(), now);
+    }
+    if (client < 0) {
+      if (reply.failure() == null) {
+        acknowledged++;
+      } else {
+        refused++;
+      }
+      return;
     }
     if (currentAttempt[client] != attempt.id()) {
       return; // the client gave up on this attempt already

@@ -36,6 +36,17 @@ public sealed interface Fault {
     }
   }
 
+  /**
+   * A scripted client proposes one command at the node, whether or not it leads; the answer is
+   * checked like any client's, and never retried.
+   */
+  record Propose(int node) implements Fault {
+    @Override
+    public String describe() {
+      return "propose n" + node;
+    }
+  }
+
   /** A crashed node restarts from its disk. Restarting a node that is up does nothing. */
   record Restart(int node) implements Fault {
     @Override

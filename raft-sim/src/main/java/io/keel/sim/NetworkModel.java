@@ -79,7 +79,7 @@ public record NetworkModel(
 
   /** A compact description, as the fault schedule prints it. */
   public String describe() {
-    return String.format(Locale.ROOT, "delay=%s..%s tail=%.3f/%s drop=%.4f duplicate=%.4f",
+    return String.format(Locale.ROOT, "delay=%s..%s tail=%.4f/%s drop=%.4f duplicate=%.4f",
         Durations.format(delayMin), Durations.format(delayMax), tailProbability, Durations.format(tailMean),
         dropProbability, duplicateProbability);
   }

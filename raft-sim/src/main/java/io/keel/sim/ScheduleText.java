@@ -75,6 +75,7 @@ final class ScheduleText {
       case "crash" -> new Fault.Crash(node(nodes, word(words, 2)));
       case "restart" -> new Fault.Restart(node(nodes, word(words, 2)));
       case "crash-leader" -> new Fault.CrashLeader();
+      case "propose" -> new Fault.Propose(node(nodes, word(words, 2)));
       case "isolate-leader" -> new Fault.IsolateLeader();
       case "partition" -> new Fault.Cut(Partition.parse(nodes, argument));
       case "pause" -> new Fault.Pause(node(nodes, word(words, 2)), Durations.parse(word(words, 3)));
@@ -84,7 +85,7 @@ final class ScheduleText {
       case "clock-jump" -> new Fault.ClockJump(node(nodes, word(words, 2)), Durations.parse(word(words, 3)));
       case "network" -> new Fault.Network(network(argument));
       case "heal" -> new Fault.Heal();
-      default -> throw new IllegalArgumentException("unknown fault '" + words[1] + "' (expected crash, crash-leader, restart, isolate-leader, "
+      default -> throw new IllegalArgumentException("unknown fault '" + words[1] + "' (expected crash, crash-leader, restart, isolate-leader, propose, "
           + "partition, pause, slow-disk, disk-error, clock-jump, network or heal)");
     };
     return new FaultSchedule.Timed(at, fault);

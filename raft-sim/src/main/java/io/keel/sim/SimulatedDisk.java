@@ -53,6 +53,7 @@ public final class SimulatedDisk implements LogStore {
   private int writesInSync;
   private long syncDoneNanos = Long.MAX_VALUE;
   private long truncations;
+  private long writesLostInCrashes;
   private long lowestAppendedIndex = Long.MAX_VALUE;
 
   /** A disk on the simulation's clock, whose fsyncs take about {@code fsyncLatencyNanos}. */
@@ -220,6 +221,7 @@ public final class SimulatedDisk implements LogStore {
     if (tear) {
       keepRandomPrefixOf(unsynced);
     }
+    writesLostInCrashes += Math.max(0, visible.size() - durable.size()) + (hardState.equals(durableHardState) ? 0 : 1);
     visible.copyFrom(durable);
     hardState = durableHardState;
     lowestAppendedIndex = Long.MAX_VALUE;
@@ -274,6 +276,14 @@ public final class SimulatedDisk implements LogStore {
   }
 
   // ---------------------------------------------------------------- for the checkers
+
+  /**
+   * How many unsynced writes crashes have lost on this disk: entries the log held beyond what
+   * survived, and hard states that did not survive.
+   */
+  public long writesLostInCrashes() {
+    return writesLostInCrashes;
+  }
 
   /** How many suffix truncations removed entries from the visible log. */
   public long truncations() {

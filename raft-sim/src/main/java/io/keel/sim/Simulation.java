@@ -142,7 +142,7 @@ public final class Simulation<R> {
         queue.schedule(timed.at().toNanos(), Kind.FAULT, 0, timed.fault(), 0);
       }
       if (liveness.startNanos() >= 0) {
-        queue.schedule(liveness.startNanos(), Kind.LIVENESS, 0, null, 0);
+        queue.schedule(liveness.settledNanos(), Kind.LIVENESS, 0, null, 0);
         queue.schedule(liveness.deadlineNanos(), Kind.LIVENESS, 0, null, 0);
       }
       clients.start();
@@ -277,6 +277,8 @@ public final class Simulation<R> {
         network.partition(Partition.isolate(nodes.size(), leader.number()));
         partitions++;
       }
+    } else if (fault instanceof Fault.Propose propose) {
+      clients.sendScripted(propose.node());
     } else if (fault instanceof Fault.Restart restart) {
       restart(nodes.get(restart.node() - 1));
     } else if (fault instanceof Fault.Cut cut) {

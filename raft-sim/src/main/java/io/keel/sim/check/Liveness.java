@@ -3,9 +3,11 @@ package io.keel.sim.check;
 import io.keel.sim.Durations;
 
 /**
- * Liveness after the heal: within the bound, a leader is elected and a proposal submitted after the
- * heal commits; and the cluster does not spend that time in an election storm, more elections than
- * the limit allows. Either failure is a livelock.
+ * Liveness after the heal (or from a time a scenario names): within the bound, a proposal submitted
+ * after the heal commits; and leadership settles: in the second half of the bound, no more
+ * elections begin than the storm limit allows. A healthy cluster needs a few elections at most
+ * right after a heal and none later; a cluster that keeps electing is in an election storm. Either
+ * failure is a livelock.
  */
 public final class Liveness {
 
@@ -13,7 +15,7 @@ public final class Liveness {
   private final long boundNanos;
   private final int stormElections;
   private final boolean expectCommits;
-  private long termAtStart = -1;
+  private long termAtSettled = -1;
   private long firstCommitNanos = -1;
   private boolean judged;
 
@@ -43,27 +45,33 @@ public final class Liveness {
     return startNanos + boundNanos;
   }
 
+  /** When the second half of the window, in which elections count towards a storm, begins. */
+  public long settledNanos() {
+    return startNanos + boundNanos / 2;
+  }
+
   /** The time is {@code nowNanos} and the highest term any node holds is {@code maxTerm}. */
   public void observe(long nowNanos, long maxTerm) {
-    if (startNanos < 0 || nowNanos < startNanos || judged) {
+    if (startNanos < 0 || nowNanos < settledNanos() || judged) {
       return;
     }
-    if (termAtStart < 0) {
-      termAtStart = maxTerm;
+    if (termAtSettled < 0) {
+      termAtSettled = maxTerm;
     }
-    long elections = maxTerm - termAtStart;
+    long elections = maxTerm - termAtSettled;
     if (elections > stormElections) {
       judged = true;
-      throw Violation.livelock("Liveness", "election storm: " + elections + " elections within "
-          + Durations.formatNanos(nowNanos - startNanos) + " of the heal at " + Durations.formatNanos(startNanos)
-          + (firstCommitNanos < 0 ? ", and no proposal committed" : ""));
+      throw Violation.livelock("Liveness", "election storm: " + elections + " elections between "
+          + Durations.formatNanos(settledNanos()) + " and " + Durations.formatNanos(nowNanos)
+          + ", when leadership should have settled after " + Durations.formatNanos(startNanos)
+          + (firstCommitNanos < 0 ? "; no proposal committed" : ""));
     }
     if (nowNanos >= deadlineNanos()) {
       judged = true;
       if (expectCommits && firstCommitNanos < 0) {
-        throw Violation.livelock("Liveness", "no proposal submitted after the heal at "
-            + Durations.formatNanos(startNanos) + " committed within " + Durations.formatNanos(boundNanos)
-            + " (" + elections + " elections)");
+        throw Violation.livelock("Liveness", "no proposal submitted after " + Durations.formatNanos(startNanos)
+            + " committed within " + Durations.formatNanos(boundNanos) + " (" + elections
+            + " elections in the second half of that time)");
       }
     }
   }

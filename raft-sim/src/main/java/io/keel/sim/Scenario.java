@@ -1,0 +1,173 @@
+package io.keel.sim;
+
+import io.keel.raft.RaftConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * A scripted simulation: a short, readable list of faults at given times, instead of the ones a seed
+ * draws. Times and durations are written as text ({@code "1.5s"}, {@code "300ms"}); nodes are
+ * numbered from 1. The seed still decides message delays, timeouts and the clients' commands, so a
+ * script can be run over many seeds. For example, a leader cut off from its majority:
+ *
+ * <pre>{@code
+ * Scenario.Result result = Scenario.of(5)
+ *     .isolateLeader("2s")
+ *     .expectLivenessFrom("2s")
+ *     .runFor("8s")
+ *     .run(seed);
+ * assertTrue(result.report().ok(), result.report().summary());
+ * }</pre>
+ *
+ * <p>Every safety property is checked after every event, as in any run; liveness is judged only
+ * where the script asks for it ({@link #expectLivenessFrom}, or a {@link #heal}).
+ */
+public final class Scenario {
+
+  /** A scripted run's report, and the simulation to inspect its nodes afterwards. */
+  public record Result(SimulationReport report, Simulation<Long> simulation) {}
+
+  private final int nodes;
+  private RaftConfig raft = RaftConfig.defaults();
+  private FaultSchedule schedule;
+  private final List<FaultSchedule.Timed> faults = new ArrayList<>();
+  private Duration runFor = Duration.ofSeconds(10);
+  private Duration livenessFrom;
+  private int clients = 2;
+  private Duration thinkTime = Duration.ofMillis(10);
+
+  private Scenario(int nodes) {
+    Checks.range("nodes", nodes, 1, 9);
+    this.nodes = nodes;
+    this.schedule = FaultSchedule.none(nodes);
+  }
+
+  /** A script for a cluster of {@code nodes}, on a reliable network (1–5 ms), with two clients. */
+  public static Scenario of(int nodes) {
+    return new Scenario(nodes);
+  }
+
+  /** Changes the protocol configuration, e.g. {@code raft(b -> b.preVote(false))}. */
+  public Scenario raft(UnaryOperator<RaftConfig.Builder> change) {
+    this.raft = change.apply(raft.toBuilder()).build();
+    return this;
+  }
+
+  /** Turns PreVote and CheckQuorum on or off together. */
+  public Scenario preVoteAndCheckQuorum(boolean on) {
+    return raft(builder -> builder.preVote(on).checkQuorum(on));
+  }
+
+  /** The network's model from the start. */
+  public Scenario network(NetworkModel model) {
+    this.schedule = schedule.withNetwork(model);
+    return this;
+  }
+
+  /** The disks' fsync latency, and whether crashes tear unsynced writes. */
+  public Scenario disk(String fsyncLatency, boolean tornWrites) {
+    this.schedule = schedule.withDisk(Durations.parse(fsyncLatency), tornWrites);
+    return this;
+  }
+
+  /** How many clients propose throughout, and how long each thinks between commands. */
+  public Scenario clients(int count, String think) {
+    this.clients = count;
+    this.thinkTime = Durations.parse(think);
+    return this;
+  }
+
+  /** Adds the faults of a schedule written in {@link FaultSchedule}'s text form ({@code at} lines). */
+  public Scenario script(String text) {
+    faults.addAll(FaultSchedule.parse(nodes, text).faults());
+    return this;
+  }
+
+  /** Injects {@code fault} at {@code time}. */
+  public Scenario at(String time, Fault fault) {
+    faults.add(new FaultSchedule.Timed(Durations.parse(time), Objects.requireNonNull(fault, "fault")));
+    return this;
+  }
+
+  /** Node {@code node} crashes at {@code time}. */
+  public Scenario crash(String time, int node) {
+    return at(time, new Fault.Crash(node));
+  }
+
+  /** Whoever leads crashes at {@code time}. */
+  public Scenario crashLeader(String time) {
+    return at(time, new Fault.CrashLeader());
+  }
+
+  /** Node {@code node} restarts at {@code time}. */
+  public Scenario restart(String time, int node) {
+    return at(time, new Fault.Restart(node));
+  }
+
+  /** The network's links become {@code partition}'s at {@code time}. */
+  public Scenario partition(String time, Partition partition) {
+    return at(time, new Fault.Cut(partition));
+  }
+
+  /** Node {@code node} is cut off from every other at {@code time}. */
+  public Scenario isolate(String time, int node) {
+    return partition(time, Partition.isolate(nodes, node));
+  }
+
+  /** Whoever leads is cut off from every other node at {@code time}. */
+  public Scenario isolateLeader(String time) {
+    return at(time, new Fault.IsolateLeader());
+  }
+
+  /** Node {@code node}'s clock jumps forward by {@code amount} at {@code time}: it times out first. */
+  public Scenario clockJump(String time, int node, String amount) {
+    return at(time, new Fault.ClockJump(node, Durations.parse(amount)));
+  }
+
+  /** A scripted client proposes one command at node {@code node} at {@code time}. */
+  public Scenario propose(String time, int node) {
+    return at(time, new Fault.Propose(node));
+  }
+
+  /** Every fault ends at {@code time}; liveness is judged from then. */
+  public Scenario heal(String time) {
+    return at(time, new Fault.Heal());
+  }
+
+  /** Liveness is judged from {@code time}, while the faults in force then last. */
+  public Scenario expectLivenessFrom(String time) {
+    this.livenessFrom = Durations.parse(time);
+    return this;
+  }
+
+  /** How long the run lasts (10 s unless set). */
+  public Scenario runFor(String time) {
+    this.runFor = Durations.parse(time);
+    return this;
+  }
+
+  /** The fault schedule this script builds. */
+  public FaultSchedule schedule() {
+    return schedule.withFaults(faults);
+  }
+
+  /** The configuration this script runs with, for seed {@code seed}. */
+  public SimulationConfig config(long seed) {
+    return new SimulationConfig(seed, nodes, runFor, Duration.ZERO, raft, EnumSet.noneOf(FaultKind.class), clients,
+        thinkTime, Duration.ofSeconds(1), raft.electionTimeoutMax().multipliedBy(10), 3);
+  }
+
+  /** Runs the script under {@code seed}, with the replicated counter as the state machine. */
+  public Result run(long seed) {
+    Simulation<Long> simulation = new Simulation<>(config(seed), schedule(), CounterStateMachine::new,
+        CounterStateMachine.randomAdds());
+    if (livenessFrom != null) {
+      simulation.checkLivenessFrom(livenessFrom);
+    }
+    return new Result(simulation.run(), simulation);
+  }
+}

@@ -1,0 +1,207 @@
+package io.keel.sim.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.keel.raft.protocol.Role;
+import io.keel.sim.Partition;
+import io.keel.sim.Scenario;
+import io.keel.sim.SimulatedNode;
+import io.keel.sim.SimulationReport;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The simulator's scenario scripts: each a short story about one of Raft's hazards. */
+class ScenarioTest {
+
+  private static final long SEEDS = 10;
+
+  /**
+   * A partial partition: n3 still reaches its peers but hears none of them, so it never hears the
+   * leader (n1) and never learns that it cannot win.
+   */
+  private static Scenario partialPartition(boolean preVoteAndCheckQuorum) {
+    return Scenario.of(3)
+        .preVoteAndCheckQuorum(preVoteAndCheckQuorum)
+        .clockJump("0s", 1, "300ms")
+        .partition("1s", Partition.asymmetric(3, 3))
+        .expectLivenessFrom("1.5s")
+        .runFor("6s");
+  }
+
+  @Test
+  void partialPartitionWithPreVoteAndCheckQuorumMakesProgress() {
+    for (long seed = 1; seed <= SEEDS; seed++) {
+      SimulationReport report = partialPartition(true).run(seed).report();
+      assertTrue(report.ok(), report.summary());
+    }
+  }
+
+  @Test
+  void partialPartitionWithoutPreVoteOrCheckQuorumIsAnElectionStorm() {
+    for (long seed = 1; seed <= SEEDS; seed++) {
+      SimulationReport report = partialPartition(false).run(seed).report();
+      assertTrue(report.livelock(), "the liveness checker must catch the storm: " + report.summary());
+      assertTrue(report.violation().contains("election storm"), report.violation());
+    }
+  }
+
+  /**
+   * A bridge: n3 sees n1 (the leader) and n2, which cannot see each other. n2 deposes n1 again and
+   * again without PreVote and CheckQuorum, until the bridge itself is elected; with them, n1 keeps
+   * leading. Either way the cluster makes progress.
+   */
+  @Test
+  void aBridgePartitionMakesProgressEitherWay() {
+    for (boolean on : new boolean[] {true, false}) {
+      for (long seed = 1; seed <= SEEDS; seed++) {
+        SimulationReport report = Scenario.of(3)
+            .preVoteAndCheckQuorum(on)
+            .clockJump("0s", 1, "300ms")
+            .partition("1s", Partition.bridge(3, 3, 1))
+            .expectLivenessFrom("1.5s")
+            .runFor("6s")
+            .run(seed).report();
+        assertTrue(report.ok(), report.summary());
+        if (on) {
+          assertEquals(1, report.termsWithLeader(), "n1 leads throughout: " + report.summary());
+        }
+      }
+    }
+  }
+
+  /** n3, a follower, is cut off for five seconds, long enough to time out many times, then comes back. */
+  private static Scenario longIsolation(boolean preVote) {
+    return Scenario.of(3)
+        .raft(builder -> builder.preVote(preVote).checkQuorum(false))
+        .clockJump("0s", 1, "300ms")
+        .isolate("1s", 3)
+        .partition("6s", Partition.none(3))
+        .runFor("8s");
+  }
+
+  @Test
+  void aNodeRejoiningAfterALongIsolationDoesNotDeposeAHealthyLeaderWithPreVote() {
+    for (long seed = 1; seed <= SEEDS; seed++) {
+      Scenario.Result result = longIsolation(true).run(seed);
+      assertTrue(result.report().ok(), result.report().summary());
+      assertEquals(1, result.report().termsWithLeader(), "one leader throughout: " + result.report().summary());
+    }
+  }
+
+  @Test
+  void withoutPreVoteTheRejoiningNodeDeposesTheLeader() {
+    for (long seed = 1; seed <= SEEDS; seed++) {
+      Scenario.Result result = longIsolation(false).run(seed);
+      assertTrue(result.report().ok(), result.report().summary());
+      assertTrue(result.report().termsWithLeader() > 1, "the returning node's term forces an election: "
+          + result.report().summary());
+    }
+  }
+
+  private static Scenario leaderCutOff(boolean checkQuorum) {
+    return Scenario.of(5)
+        .raft(builder -> builder.preVote(true).checkQuorum(checkQuorum))
+        .isolateLeader("2s")
+        .expectLivenessFrom("2s")
+        .runFor("3.5s");
+  }
+
+  @Test
+  void aLeaderCutOffFromItsMajorityStepsDownWithCheckQuorum() {
+    for (long seed = 1; seed <= SEEDS; seed++) {
+      Scenario.Result result = leaderCutOff(true).run(seed);
+      assertTrue(result.report().ok(), result.report().summary());
+      assertEquals(1, leaders(result.simulation().nodes()), "only the majority's new leader leads: "
+          + result.simulation().nodes().stream().map(node -> node.raft().toString()).toList());
+    }
+  }
+
+  @Test
+  void withoutCheckQuorumTheCutOffLeaderStillBelievesItLeads() {
+    for (long seed = 1; seed <= SEEDS; seed++) {
+      Scenario.Result result = leaderCutOff(false).run(seed);
+      assertTrue(result.report().ok(), result.report().summary());
+      assertEquals(2, leaders(result.simulation().nodes()), "the old leader, alone, and the new one: "
+          + result.simulation().nodes().stream().map(node -> node.raft().toString()).toList());
+    }
+  }
+
+  @Test
+  void crashesThatDropUnsyncedWritesLoseNothingCommitted() {
+    long lost = 0;
+    for (long seed = 1; seed <= SEEDS; seed++) {
+      Scenario script = Scenario.of(3).disk("20ms", true).clients(8, "1ms");
+      for (int i = 1; i <= 8; i++) {
+        script.crashLeader(i + "s").restart(i + ".3s", 1).restart(i + ".3s", 2).restart(i + ".3s", 3);
+      }
+      Scenario.Result result = script.heal("9s").runFor("13s").run(seed);
+      assertTrue(result.report().ok(), result.report().summary());
+      assertTrue(result.report().crashes() == 8, result.report().summary());
+      for (SimulatedNode<Long> node : result.simulation().nodes()) {
+        lost += node.disk().writesLostInCrashes();
+      }
+    }
+    assertTrue(lost > SEEDS, "the crashes really dropped unsynced writes: " + lost);
+  }
+
+  /**
+   * Figure 8 of the Raft paper, scripted with partitions and clock jumps that decide who campaigns
+   * first. (a) n1 leads and appends an entry that reaches only n2; (b) n1 crashes, and n5 is
+   * elected by n3, n4 and itself, then cut off with an entry of its own term at the same index;
+   * (c) n5 crashes, n1 restarts and is elected by n2 and n3, and replicates its old-term entry to a
+   * majority; (d) n1 crashes and n5 restarts and campaigns. Whatever each seed's timing makes of
+   * it, the old-term entry is never counted committed by replica count alone, so no committed entry
+   * is ever overwritten.
+   */
+  @Test
+  void figure8AnOldTermEntryOnAMajorityIsNotCommittedByCounting() {
+    for (long seed = 1; seed <= 50; seed++) {
+      SimulationReport report = Scenario.of(5)
+          .raft(builder -> builder.preVote(false).checkQuorum(false))
+          .clients(0, "10ms")
+          .script("""
+              at 0s clock-jump n1 300ms
+              at 100ms propose n1
+              at 500ms partition split n1,n2|n3,n4,n5
+              at 510ms propose n1
+              at 530ms crash n1
+              at 530ms clock-jump n5 300ms
+              at 545ms partition isolate n5
+              at 546ms propose n5
+              at 600ms crash n5
+              at 600ms restart n1
+              at 600ms partition isolate n4
+              at 601ms clock-jump n1 300ms
+              at 620ms propose n1
+              at 623ms crash n1
+              at 623ms restart n5
+              at 623ms partition none
+              at 624ms clock-jump n5 300ms
+              at 1s heal
+              """)
+          .runFor("4s")
+          .run(seed).report();
+      assertTrue(report.ok(), report.summary());
+      assertTrue(report.committed() >= 2, report.summary());
+    }
+  }
+
+  private static long leaders(List<SimulatedNode<Long>> nodes) {
+    return nodes.stream().filter(node -> !node.isCrashed() && node.raft().role() == Role.LEADER).count();
+  }
+
+  @Test
+  void aScriptIsTheSameScheduleInTextAndInCode() {
+    Scenario fluent = Scenario.of(3).crash("1s", 2).restart("2s", 2).isolate("3s", 1).heal("4s");
+    Scenario text = Scenario.of(3).script("""
+        at 1s crash n2
+        at 2s restart n2
+        at 3s partition isolate n1   # a comment
+        at 4s heal
+        """);
+    assertEquals(fluent.schedule(), text.schedule());
+    assertFalse(fluent.run(1).report().traceHash() != text.run(1).report().traceHash());
+  }
+}

@@ -36,7 +36,7 @@ class ReplicateYourOwnStateMachineTest {
     SimulationReport report = simulation.run();
     System.out.println(report.summary());
 
-    assertTrue(report.safe());
+    assertTrue(report.ok(), report.summary());
     List<List<String>> books = new ArrayList<>();
     for (SimulatedNode<Integer> node : simulation.nodes()) {
       books.add(((Guestbook) node.stateMachine()).names);

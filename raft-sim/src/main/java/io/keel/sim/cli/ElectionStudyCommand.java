@@ -146,13 +146,14 @@ public final class ElectionStudyCommand implements Callable<Integer> {
   private static void printTable(List<ElectionStudy.CellResults> results, PrintWriter out) {
     out.println("5 nodes, one-way delay " + ElectionTrial.NETWORK.describe() + ", heartbeat = min timeout / 2; "
         + "times in ms from the leader's crash to a new leader");
-    out.printf(Locale.ROOT, "%-9s %-8s %6s %8s %9s %9s %9s %8s %9s | %9s %9s %9s%n", "range", "pre-vote", "trials",
-        "timeouts", "median", "p99", "max", "msgs", "elections", "paper med", "paper p99", "paper max");
+    out.printf(Locale.ROOT, "%-9s %-8s %6s %6s %8s %9s %9s %9s %8s %9s | %9s %9s %9s%n", "range", "pre-vote",
+        "trials", "capped", "no-crash", "median", "p99", "max", "msgs", "elections", "paper med", "paper p99", "paper max");
     for (ElectionStudy.CellResults cell : results) {
       CellSummary summary = cell.summary();
       PaperFigure16.Figures paper = PaperFigure16.of(cell.cell().range());
-      out.printf(Locale.ROOT, "%-9s %-8s %6d %8d %9.1f %9.1f %9.1f %8.1f %9.2f | %9s %9s %9s%n",
+      out.printf(Locale.ROOT, "%-9s %-8s %6d %6d %8d %9.1f %9.1f %9.1f %8.1f %9.2f | %9s %9s %9s%n",
           cell.cell().range(), cell.cell().preVote() ? "on" : "off", summary.trials(), summary.timedOut(),
+          summary.noLeaderToCrash(),
           summary.medianMillis(), summary.p99Millis(), summary.maxMillis(), summary.meanMessages(),
           summary.meanElections(), paper == null ? "-" : paper.medianMillis(),
           paper == null ? "-" : paper.p99Millis(), paper == null ? "-" : paper.maxMillis());

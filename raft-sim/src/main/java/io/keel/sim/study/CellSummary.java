@@ -10,7 +10,7 @@ import java.util.List;
  * @param cell the range and protocol configuration
  * @param trials the trials run
  * @param timedOut trials that elected no new leader within the cap
- * @param noLeaderToCrash trials in which no leader was elected before the crash was due
+ * @param noLeaderToCrash trials in which no stable leader was elected, so none was crashed
  * @param medianMillis median time to a new leader, in ms
  * @param p99Millis 99th percentile of the time to a new leader, in ms
  * @param maxMillis longest time to a new leader, in ms

@@ -16,9 +16,9 @@ import java.util.EnumSet;
 
 /**
  * One trial of the election-timing study, on the real simulator: five nodes on a fault-free network
- * elect a leader; once it has led for two maximum election timeouts, it crashes at a uniformly
- * random point of one heartbeat interval; the trial measures the simulated time and the messages
- * until some node is leader of a higher term. No client proposes anything, so every message counted
+ * elect a leader; once it is stable (every other node follows it and has committed its first
+ * entry), it crashes at a uniformly random point of the next heartbeat interval; the trial measures
+ * the simulated time and the messages until some node is leader of a higher term. No client proposes anything, so every message counted
  * is election or heartbeat traffic. The seed decides everything, so a trial replays exactly.
  */
 public final class ElectionTrial {
@@ -33,11 +33,12 @@ public final class ElectionTrial {
       NetworkModel.reliable().withDelay(Duration.ofMillis(5), Duration.ofMillis(10));
   /** Nominal fsync latency (each fsync draws 0.5–1.5 times it): small beside the network's. */
   public static final Duration FSYNC_LATENCY = Duration.ofMillis(1).dividedBy(2);
+  /** How long a trial waits for its first leader, the one it crashes, before it gives up. */
+  public static final Duration FIRST_LEADER_LIMIT = Duration.ofMinutes(10);
 
   private final StudyCell cell;
   private final long capNanos;
   private final long seed;
-  private final long settleNanos;
   private final long heartbeatNanos;
   private final SimRandom random;
   private long crashAtNanos = -1;
@@ -53,7 +54,6 @@ public final class ElectionTrial {
     this.cell = cell;
     this.capNanos = cap.toNanos();
     this.seed = seed;
-    this.settleNanos = cell.range().max().toNanos() * 2;
     this.heartbeatNanos = cell.range().heartbeatInterval().toNanos();
     // A stream of its own, so that choosing the crash point shifts none of the simulation's draws.
     this.random = new SimRandom(seed ^ 0x5EED_C4A5_11EDL);
@@ -61,7 +61,7 @@ public final class ElectionTrial {
 
   /**
    * Runs the trial of {@code cell} with {@code seed}; a trial that elects no new leader within
-   * {@code cap} of the crash (or no first leader within {@code cap} of the start) ends there.
+   * {@code cap} of the crash (or no first leader within {@link #FIRST_LEADER_LIMIT}) ends there.
    */
   public static TrialResult run(StudyCell cell, Duration cap, long seed) {
     if (cap.isNegative() || cap.isZero()) {
@@ -78,7 +78,7 @@ public final class ElectionTrial {
         .preVote(cell.preVote())
         .checkQuorum(cell.checkQuorum())
         .build();
-    Duration length = cap.multipliedBy(2).plus(cell.range().max().multipliedBy(4)).plusSeconds(1);
+    Duration length = FIRST_LEADER_LIMIT.plus(cap).plus(cell.range().max().multipliedBy(4)).plusSeconds(1);
     return SimulationConfig.defaults(seed)
         .withNodes(NODES)
         .withFaults(EnumSet.noneOf(io.keel.sim.FaultKind.class))
@@ -103,7 +103,7 @@ public final class ElectionTrial {
   private void afterEvent(Simulation<Long> simulation) {
     long now = simulation.nowNanos();
     if (crashAtNanos < 0) {
-      awaitFirstLeader(simulation, now);
+      awaitStableLeader(simulation, now);
     } else if (crashedAtNanos < 0) {
       awaitCrash(simulation, now);
     } else {
@@ -111,13 +111,26 @@ public final class ElectionTrial {
     }
   }
 
-  private void awaitFirstLeader(Simulation<Long> simulation, long now) {
-    if (leaderAbove(simulation, 0) != null) {
-      crashAtNanos = now + settleNanos + random.nextLong(heartbeatNanos);
+  private void awaitStableLeader(Simulation<Long> simulation, long now) {
+    SimulatedNode<Long> leader = leaderAbove(simulation, 0);
+    if (leader != null && followedByAll(simulation, leader)) {
+      crashAtNanos = now + random.nextLong(heartbeatNanos);
       simulation.injectAt(crashAtNanos, new Fault.CrashLeader());
-    } else if (now > capNanos) {
+    } else if (now > FIRST_LEADER_LIMIT.toNanos()) {
       simulation.stop();
     }
+  }
+
+  /** Whether every other node follows {@code leader} in its term and has committed its first entry. */
+  private static boolean followedByAll(Simulation<Long> simulation, SimulatedNode<Long> leader) {
+    long term = leader.raft().currentTerm();
+    for (SimulatedNode<Long> node : simulation.nodes()) {
+      if (node != leader && (node.raft().role() != Role.FOLLOWER || node.raft().currentTerm() != term
+          || node.raft().commitIndex() < leader.raft().lastLogIndex())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void awaitCrash(Simulation<Long> simulation, long now) {
@@ -132,7 +145,7 @@ public final class ElectionTrial {
       }
     }
     if (now > crashAtNanos) {
-      simulation.stop(); // nobody led when the crash was due
+      crashAtNanos = -1; // nobody led when the crash was due: wait for a stable leader again
     }
   }
 

@@ -20,7 +20,7 @@ public record TrialResult(long seed, Outcome outcome, long timeToLeaderNanos, lo
     ELECTED,
     /** No new leader was elected within the cap after the crash. */
     TIMED_OUT,
-    /** No leader was elected before the crash was due, so no leader could be crashed. */
+    /** No stable leader was elected within the first-leader limit, so no leader could be crashed. */
     NO_LEADER_TO_CRASH
   }
 

@@ -52,6 +52,8 @@ public final class Simulation<R> {
   private int restarts;
   private int pauses;
   private int partitions;
+  private Consumer<Simulation<R>> eventObserver;
+  private boolean stopped;
 
   /** A simulation of {@code config} under the faults its seed draws ({@link Nemesis}). */
   public Simulation(SimulationConfig config, Supplier<? extends StateMachine<R>> stateMachines, Workload workload) {
@@ -146,13 +148,14 @@ public final class Simulation<R> {
         queue.schedule(liveness.deadlineNanos(), Kind.LIVENESS, 0, null, 0);
       }
       clients.start();
-      while (!queue.isEmpty() && queue.peek().timeNanos <= endNanos) {
+      while (!stopped && !queue.isEmpty() && queue.peek().timeNanos <= endNanos) {
         Event event = queue.poll();
         nowNanos = event.timeNanos;
         events++;
         process(event);
+        observeEvent();
       }
-      nowNanos = endNanos;
+      nowNanos = stopped ? nowNanos : endNanos;
     } catch (Violation e) {
       violation = e;
     }
@@ -351,5 +354,45 @@ public final class Simulation<R> {
     }
     restarts++;
     startNode(node);
+  }
+
+  // ---------------------------------------------------------------- hooks for studies
+
+  /**
+   * Calls {@code observer} after every event of the run, with this simulation: a study watches the
+   * cluster through {@link #nodes()} and steers the run with {@link #injectAt} and {@link #stop}.
+   */
+  public Simulation<R> observeEvents(Consumer<Simulation<R>> observer) {
+    this.eventObserver = Objects.requireNonNull(observer, "observer");
+    return this;
+  }
+
+  /**
+   * Injects {@code fault} at simulated time {@code atNanos}, as if the schedule held it: for faults
+   * whose time depends on what the run has done so far.
+   *
+   * @throws IllegalArgumentException if {@code atNanos} is in the simulated past
+   */
+  public void injectAt(long atNanos, Fault fault) {
+    if (atNanos < nowNanos) {
+      throw new IllegalArgumentException("cannot inject a fault in the past: " + atNanos + " < " + nowNanos);
+    }
+    queue.schedule(atNanos, Kind.FAULT, 0, Objects.requireNonNull(fault, "fault"), 0);
+  }
+
+  /** Ends the run after the current event; its report covers the simulated time up to now. */
+  public void stop() {
+    stopped = true;
+  }
+
+  /** How many messages the nodes have handed to the network so far, of every kind. */
+  public long messagesSent() {
+    return network.sent;
+  }
+
+  private void observeEvent() {
+    if (eventObserver != null) {
+      eventObserver.accept(this);
+    }
   }
 }

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
     name = "raft-sim",
     mixinStandardHelpOptions = true,
     description = "Keel's deterministic Raft simulator: runs the real raft-core under simulated time and faults.",
-    subcommands = {CheckHistoryCommand.class, GenHistoryCommand.class})
+    subcommands = {CheckHistoryCommand.class, GenHistoryCommand.class, ElectionStudyCommand.class})
 public final class SimCommand implements Callable<Integer> {
 
   @Spec

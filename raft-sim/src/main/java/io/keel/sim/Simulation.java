@@ -158,6 +158,12 @@ public final class Simulation<R> {
       nowNanos = stopped ? nowNanos : endNanos;
     } catch (Violation e) {
       violation = e;
+    } catch (RuntimeException e) {
+      // A node that throws has failed as surely as one that breaks a property: report it, with
+      // where it threw, rather than lose the seed.
+      StackTraceElement where = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+      violation = Violation.safety("No Exceptions", e + (where == null ? "" : " at " + where)
+          + " (at " + Durations.formatNanos(nowNanos) + ")");
     }
     return new SimulationReport(config.seed(), config.nodes(), rates == null ? "scripted schedule" : rates.describe(),
         nowNanos, events, System.nanoTime() - startWall, checkers.termsWithLeader(), firstLeaderNanos,

@@ -88,6 +88,35 @@ class SimulationTest {
   }
 
   @Test
+  void anExceptionFailsTheRunWithWhereItWasThrown() {
+    SimulationReport report = new Simulation<>(SimulationConfig.defaults(1), CounterStateMachine::new,
+        (sequence, random) -> {
+          if (sequence == 10) {
+            throw new IllegalStateException("workload broke at 10");
+          }
+          return CounterStateMachine.add(1);
+        }).run();
+    assertTrue(!report.ok() && !report.livelock(), report.summary());
+    assertTrue(report.violation().startsWith("No Exceptions: java.lang.IllegalStateException: workload broke at 10 at "),
+        report.violation());
+  }
+
+  @Test
+  void aViolationFoundWhileApplyingIsNotSwallowedByTheApplier() {
+    // Two state machines that disagree on a result: the check runs inside apply, where the core
+    // turns exceptions into failed proposals, so the simulator must carry it out of the event.
+    java.util.concurrent.atomic.AtomicInteger starts = new java.util.concurrent.atomic.AtomicInteger();
+    SimulationReport report = new Simulation<>(SimulationConfig.defaults(2).withFaults(EnumSet.noneOf(FaultKind.class)),
+        () -> {
+          long offset = starts.getAndIncrement();
+          return (index, command) -> index + offset;
+        }, CounterStateMachine.randomAdds()).run();
+    assertTrue(!report.ok(), report.summary());
+    assertTrue(report.violation().startsWith("State Machine Safety: "), report.violation());
+    assertTrue(report.violation().contains("is the state machine deterministic?"), report.violation());
+  }
+
+  @Test
   void invalidConfigurationNamesTheField() {
     assertEquals("nodes must be between 1 and 9, got 12", assertThrows(IllegalArgumentException.class,
         () -> SimulationConfig.defaults(1).withNodes(12)).getMessage());

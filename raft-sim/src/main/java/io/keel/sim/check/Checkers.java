@@ -24,8 +24,14 @@ public final class Checkers {
       leaderCompleteness,
       new CommittedEntriesKept(committedLog));
 
+  /** A violation found while a node applied a command, held until the event ends. */
+  private Violation duringApply;
+
   /** Checks every invariant after an event that touched {@code touched}, or a cluster-wide one (null). */
   public void afterEvent(List<? extends SimulatedNode<?>> nodes, SimulatedNode<?> touched) {
+    if (duringApply != null) {
+      throw duringApply;
+    }
     if (touched != null && !touched.isCrashed()) {
       try {
         touched.raft().checkInvariants();
@@ -43,9 +49,18 @@ public final class Checkers {
     stateMachineSafety.onStart(node, nodes);
   }
 
-  /** A node's state machine applied a client attempt. */
+  /**
+   * A node's state machine applied a client attempt. This runs inside the node's apply, where an
+   * exception would only fail the proposal, so a violation is held and thrown after the event.
+   */
   public void onApplied(int node, long index, long attemptId, Object result) {
-    stateMachineSafety.onApplied(node, index, attemptId, result);
+    try {
+      stateMachineSafety.onApplied(node, index, attemptId, result);
+    } catch (Violation violation) {
+      if (duringApply == null) {
+        duringApply = violation;
+      }
+    }
   }
 
   /** A client received a result for an attempt. */

@@ -7,7 +7,6 @@ import io.keel.raft.LogStore;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -38,8 +37,8 @@ public final class SimulatedDisk implements LogStore {
   private final SimRandom random;
   private DurabilityListener listener;
 
-  private final Image visible = new Image();
-  private final Image durable = new Image();
+  private final LogImage visible = new LogImage();
+  private final LogImage durable = new LogImage();
   private final ArrayDeque<Write> pending = new ArrayDeque<>();
   private HardState hardState = HardState.INITIAL;
   private HardState durableHardState = HardState.INITIAL;
@@ -317,24 +316,6 @@ public final class SimulatedDisk implements LogStore {
     return durableHardState;
   }
 
-  /** The hash the checkers compare, of the log up to {@code previous} followed by {@code entry}. */
-  public static long chain(long previous, LogEntry entry) {
-    long h = previous * 0x9E3779B97F4A7C15L + entry.index();
-    h = mix(h ^ entry.term() * 0xC2B2AE3D27D4EB4FL);
-    h = mix(h ^ entry.type().ordinal());
-    byte[] command = entry.command();
-    for (byte b : command) {
-      h = h * 0x100000001B3L ^ b;
-    }
-    return mix(h ^ command.length);
-  }
-
-  private static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
-  }
-
   private void write(Write write) {
     pending.addLast(write);
     startSyncIfNeeded();
@@ -356,51 +337,6 @@ public final class SimulatedDisk implements LogStore {
   private void checkWritable() {
     if (failed) {
       throw new IllegalStateException("the disk failed an fsync; restart the node");
-    }
-  }
-
-  /** One image of the log: its entries and the hash of each prefix. */
-  private static final class Image {
-    private final ArrayList<LogEntry> entries = new ArrayList<>();
-    private long[] hashes = new long[64];
-
-    long size() {
-      return entries.size();
-    }
-
-    LogEntry get(long index) {
-      return entries.get((int) (index - 1));
-    }
-
-    List<LogEntry> range(long fromIndex, long toIndex) {
-      return List.copyOf(entries.subList((int) (fromIndex - 1), (int) (toIndex - 1)));
-    }
-
-    long prefixHash(long index) {
-      return hashes[(int) index];
-    }
-
-    void addAll(List<LogEntry> more) {
-      if (entries.size() + more.size() + 1 > hashes.length) {
-        hashes = Arrays.copyOf(hashes, Math.max(hashes.length * 2, entries.size() + more.size() + 1));
-      }
-      for (LogEntry entry : more) {
-        int index = entries.size() + 1;
-        hashes[index] = chain(hashes[index - 1], entry);
-        entries.add(entry);
-      }
-    }
-
-    void truncate(long fromIndex) {
-      if (fromIndex <= entries.size()) {
-        entries.subList((int) (fromIndex - 1), entries.size()).clear();
-      }
-    }
-
-    void copyFrom(Image other) {
-      entries.clear();
-      entries.addAll(other.entries);
-      hashes = Arrays.copyOf(other.hashes, other.hashes.length);
     }
   }
 }

@@ -129,14 +129,14 @@ final class LogRecovery {
             + start.index() + " but its first segment begins at index " + first.baseIndex()
             + ": the entries between are missing"));
       }
-      boolean connected = lastIndex > start.index() && termAt(chain, start.index()) == start.term();
+      boolean connected = lastIndex >= start.index() && termAt(chain, start.index()) == start.term();
       for (SegmentScanner.Scan scan : chain) {
-        if (connected && scan.lastIndex() > start.index()) {
+        if (connected && scan.lastIndex() >= start.index()) {
           live.add(scan);
         } else {
           toDelete.add(scan.file());
-          notes.add(scan.file().getFileName() + (connected
-              ? ": every entry is at or below the log start " + start.index() + "; removed on open"
+          notes.add(scan.file().getFileName() + (connected || lastIndex < start.index()
+              ? ": every entry is below the log start " + start.index() + "; removed on open"
               : ": left over from a compaction to " + start.index() + "@" + start.term()
                   + " that discarded the whole log; removed on open"));
         }

@@ -98,6 +98,10 @@ public final class FileLogStore implements LogStore, AutoCloseable {
           terms.add(scan.termAt(index));
         }
       }
+      if (!opened.isEmpty() && options.syncPolicy() == SyncPolicy.FSYNC_PER_BATCH) {
+        // What a killed process left in the page cache was never synced; the node will take it as durable.
+        opened.get(opened.size() - 1).channel.force(true);
+      }
       return new FileLogStore(dir, options, lock, plan, new SegmentList(opened), terms, listener);
     } catch (IOException | RuntimeException e) {
       for (Segment segment : opened) {

@@ -12,7 +12,8 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  * header: magic "KLOG" (4) | version (4) | base index (8) | previous term (8) | zero (4) | CRC32C of bytes 0-27 (4)
- * record: CRC32C of bytes 4.. (4) | length of what follows (4) | index (8) | term (8) | type (1) | command
+ * record: CRC32C of bytes 4.. (4) | length L of what follows the prefix (4) | L inverted (4) |
+ *         index (8) | term (8) | type (1) | command (L - 17)
  * </pre>
  */
 final class SegmentFormat {
@@ -20,8 +21,8 @@ final class SegmentFormat {
   static final int MAGIC = 0x4B4C4F47; // "KLOG"
   static final int VERSION = 1;
   static final int HEADER_BYTES = 32;
-  /** CRC and length. */
-  static final int RECORD_PREFIX_BYTES = 8;
+  /** CRC, length and inverted length. */
+  static final int RECORD_PREFIX_BYTES = 12;
   /** What the length counts besides the command: index, term, type. */
   static final int RECORD_FIXED_BODY_BYTES = 17;
   static final int RECORD_OVERHEAD_BYTES = RECORD_PREFIX_BYTES + RECORD_FIXED_BODY_BYTES;
@@ -105,8 +106,10 @@ final class SegmentFormat {
   static void encodeRecord(LogEntry entry, ByteBuffer target, ByteBuffer view, CRC32C crc) {
     int start = target.position();
     byte[] command = entry.command();
+    int length = RECORD_FIXED_BODY_BYTES + command.length;
     target.putInt(0)
-        .putInt(RECORD_FIXED_BODY_BYTES + command.length)
+        .putInt(length)
+        .putInt(~length)
         .putLong(entry.index())
         .putLong(entry.term())
         .put(entry.type() == EntryType.NO_OP ? TYPE_NO_OP : TYPE_COMMAND)
@@ -123,7 +126,7 @@ final class SegmentFormat {
     VALID,
     /** Fewer bytes remain than the record prefix, or the length runs past the end of the data. */
     INCOMPLETE,
-    /** The length field is out of its possible range. */
+    /** The length field is out of its possible range, or does not match its inverted copy. */
     BAD_LENGTH,
     /** The record is complete but its bytes do not match its CRC. */
     BAD_CRC,
@@ -141,7 +144,7 @@ final class SegmentFormat {
       return RecordStatus.INCOMPLETE;
     }
     int length = bytes.getInt(start + 4);
-    if (length < RECORD_FIXED_BODY_BYTES || length > RECORD_FIXED_BODY_BYTES + MAX_COMMAND_BYTES) {
+    if (!lengthIntact(bytes, start)) {
       return RecordStatus.BAD_LENGTH;
     }
     if (bytes.remaining() < RECORD_PREFIX_BYTES + length) {
@@ -157,6 +160,13 @@ final class SegmentFormat {
     byte type = bytes.get(start + RECORD_PREFIX_BYTES + 16);
     boolean known = type == TYPE_COMMAND || (type == TYPE_NO_OP && length == RECORD_FIXED_BODY_BYTES);
     return known ? RecordStatus.VALID : RecordStatus.BAD_TYPE;
+  }
+
+  /** Whether the length of the record at {@code start} matches its inverted copy and is possible. */
+  static boolean lengthIntact(ByteBuffer bytes, int start) {
+    int length = bytes.getInt(start + 4);
+    return bytes.getInt(start + 8) == ~length
+        && length >= RECORD_FIXED_BODY_BYTES && length <= RECORD_FIXED_BODY_BYTES + MAX_COMMAND_BYTES;
   }
 
   /** The total size of the record at {@code bytes}' position, from its length field. */

@@ -125,17 +125,14 @@ final class SegmentScanner {
     }
     ByteBuffer prefix = load(position, SegmentFormat.RECORD_PREFIX_BYTES);
     int length = prefix.getInt(prefix.position() + 4);
-    if (length < SegmentFormat.RECORD_FIXED_BODY_BYTES) {
+    if (!SegmentFormat.lengthIntact(prefix, prefix.position())) {
       boolean zeroes = zeroesFrom(position);
       return damage(position, zeroes ? "only zeroes after the last record"
-          : "impossible record length " + length + " with more data after it", zeroes);
+          : "damaged record length " + length + " (its inverted copy does not match, or it is impossible)", zeroes);
     }
     if (SegmentFormat.RECORD_PREFIX_BYTES + (long) length > available) {
       return damage(position, "incomplete record: its length " + length + " runs past the end of the file",
           true);
-    }
-    if (length > SegmentFormat.RECORD_FIXED_BODY_BYTES + SegmentFormat.MAX_COMMAND_BYTES) {
-      return damage(position, "impossible record length " + length, false);
     }
     ByteBuffer record = load(position, SegmentFormat.RECORD_PREFIX_BYTES + length).slice();
     switch (SegmentFormat.check(record, crc)) {

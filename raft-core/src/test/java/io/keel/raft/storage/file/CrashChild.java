@@ -13,11 +13,13 @@ import java.util.Random;
 /**
  * The process {@link CrashRecoveryTest} kills: it appends entries with content derived from
  * (index, term, generation) to a {@link FileLogStore} for ever, sometimes truncating or compacting,
- * and prints on standard output, as soon as it happens, each entry it appends ({@code A first last
- * term}), each truncation ({@code T from}) and compaction ({@code C index term}) before making it,
- * and each durability report ({@code D index term}).
+ * and writes to an event file, line by line as it happens, each entry it appends ({@code A first
+ * last term}), each truncation ({@code T from}) and compaction ({@code C index term}) before making
+ * it, and each durability report ({@code D index term}). Each line is one {@code write} call, so
+ * it survives a SIGKILL in the page cache (read from a pipe, the last lines before a kill went
+ * missing in this test).
  *
- * <p>Arguments: the log directory, the generation, the random seed.
+ * <p>Arguments: the log directory, the generation, the random seed, the event file.
  */
 public final class CrashChild {
 
@@ -49,7 +51,7 @@ public final class CrashChild {
     Path dir = Path.of(args[0]);
     int generation = Integer.parseInt(args[1]);
     Random random = new Random(Long.parseLong(args[2]));
-    PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
+    PrintStream out = new PrintStream(new java.io.FileOutputStream(args[3], true), true);
     long[] durable = {0};
     Object lock = new Object();
     DurabilityListener listener = new DurabilityListener() {

@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.keel.raft.LogEntry;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,60 +73,39 @@ class CrashRecoveryTest {
 
   private static int killRepeatedly(Path dir, Random random, int kills, Expectation expected) throws Exception {
     for (int generation = 1; generation <= kills; generation++) {
-      Process child = start(dir, generation, random.nextLong());
-      List<String> lines = new ArrayList<>();
-      Thread reader = new Thread(() -> readLines(child, lines));
-      reader.start();
-      awaitReady(lines, child, dir);
+      Path events = dir.resolveSibling(dir.getFileName() + ".events-" + generation);
+      Process child = start(dir, generation, random.nextLong(), events);
+      awaitReady(events, child, dir);
       Thread.sleep(random.nextInt(120));
       child.destroyForcibly();
       assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the killed child did not end");
-      reader.join(TimeUnit.SECONDS.toMillis(30));
-      synchronized (lines) {
-        for (String line : lines) {
-          expected.read(line);
-        }
+      for (String line : Files.readAllLines(events, StandardCharsets.UTF_8)) {
+        expected.read(line);
       }
+      Files.delete(events);
       expected.checkAndReset(dir, generation);
     }
     return kills;
   }
 
-  private static Process start(Path dir, int generation, long seed) throws IOException {
+  private static Process start(Path dir, int generation, long seed, Path events) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     return new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m",
         "-Xss512k", "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), dir.toString(),
-        Integer.toString(generation), Long.toString(seed))
+        Integer.toString(generation), Long.toString(seed), events.toString())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(ProcessBuilder.Redirect.INHERIT)
         .start();
   }
 
-  private static void readLines(Process child, List<String> lines) {
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        synchronized (lines) {
-          lines.add(line);
-          lines.notifyAll();
-        }
-      }
-    } catch (IOException e) {
-      // the pipe closes when the child is killed
-    }
-  }
-
-  private static void awaitReady(List<String> lines, Process child, Path dir) throws InterruptedException {
+  private static void awaitReady(Path events, Process child, Path dir) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    synchronized (lines) {
-      while (lines.isEmpty() || !lines.get(0).startsWith("READY")) {
-        if (!lines.isEmpty() || !child.isAlive()) {
-          fail("the child did not start on " + dir + ": " + lines);
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          fail("the child did not start within 30 s on " + dir);
-        }
-        TimeUnit.NANOSECONDS.timedWait(lines, left);
+    while (!Files.exists(events) || !Files.readString(events, StandardCharsets.UTF_8).startsWith("READY")) {
+      if (!child.isAlive() || System.nanoTime() > deadline) {
+        child.destroyForcibly();
+        fail("the child did not start on " + dir + " within 30 s (alive: " + child.isAlive() + ")");
       }
+      Thread.sleep(2);
     }
   }
 
@@ -139,14 +117,22 @@ class CrashRecoveryTest {
     long lastIndex;
     /** Terms of entries the child appended since, not yet known durable. */
     final Map<Long, Long> issuedTerms = new HashMap<>();
+    /** The lowest index a truncation not yet known durable removes from, or -1. */
     long pendingTruncation = -1;
-    long[] pendingCompaction;
+    /** Compactions (index, term) not yet known durable, in order: a crash may leave any prefix of them done. */
+    final List<long[]> pendingCompactions = new ArrayList<>();
     long reports;
     long truncations;
     long compactions;
     long entriesChecked;
 
+    final java.util.ArrayDeque<String> recentLines = new java.util.ArrayDeque<>();
+
     void read(String line) {
+      recentLines.addLast(line);
+      if (recentLines.size() > 40) {
+        recentLines.removeFirst();
+      }
       String[] parts = line.split(" ");
       switch (parts[0]) {
         case "A" -> {
@@ -157,11 +143,12 @@ class CrashRecoveryTest {
           }
         }
         case "T" -> {
-          pendingTruncation = Long.parseLong(parts[1]);
+          long from = Long.parseLong(parts[1]);
+          pendingTruncation = pendingTruncation < 0 ? from : Math.min(pendingTruncation, from);
           truncations++;
         }
         case "C" -> {
-          pendingCompaction = new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2])};
+          pendingCompactions.add(new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2])});
           compactions++;
         }
         case "D" -> {
@@ -182,12 +169,13 @@ class CrashRecoveryTest {
         lastIndex = Math.min(lastIndex, pendingTruncation - 1);
         pendingTruncation = -1;
       }
-      if (pendingCompaction != null) {
-        for (long i = firstIndex; i <= pendingCompaction[0]; i++) {
+      if (!pendingCompactions.isEmpty()) {
+        long compactedTo = pendingCompactions.get(pendingCompactions.size() - 1)[0];
+        for (long i = firstIndex; i <= compactedTo; i++) {
           durableTerms.remove(i);
         }
-        firstIndex = pendingCompaction[0] + 1;
-        pendingCompaction = null;
+        firstIndex = compactedTo + 1;
+        pendingCompactions.clear();
       }
       reports++;
       assertEquals(term, (long) issuedTerms.get(index), "report " + index + "@" + term + " names no appended entry");
@@ -200,10 +188,12 @@ class CrashRecoveryTest {
     void checkAndReset(Path dir, int generation) throws IOException {
       try (FileLogStore store = FileLogStore.open(dir, FileLogStoreOptions.defaults().withSegmentSizeBytes(16 * 1024),
           new RecordingListener())) {
-        String where = "after kill " + generation + " of " + dir + " (" + store.recoveryNotes() + ")";
-        boolean compacted = pendingCompaction != null && store.firstIndex() == pendingCompaction[0] + 1;
-        if (compacted) {
-          assertEquals(pendingCompaction[1], store.term(pendingCompaction[0]), where);
+        String where = "after kill " + generation + " of " + dir + " (" + store.recoveryNotes() + "); the child's last lines: "
+            + recentLines;
+        long[] done = pendingCompactions.stream().filter(compaction -> compaction[0] + 1 == store.firstIndex())
+            .findFirst().orElse(null);
+        if (done != null) {
+          assertEquals(done[1], store.term(done[0]), where);
         } else {
           assertEquals(firstIndex, store.firstIndex(), "first index " + where);
         }
@@ -219,7 +209,10 @@ class CrashRecoveryTest {
           } else {
             Long issued = issuedTerms.get(index);
             assertTrue(entry.term() == (issued == null ? -1 : issued) || entry.term() == durableTerms.getOrDefault(index, -1L),
-                "entry " + entry + " beyond the acknowledged log was never appended " + where);
+                "entry " + entry + " beyond the acknowledged log was never appended (issued term " + issued
+                    + ", acknowledged term " + durableTerms.get(index) + ", acknowledged up to " + lastIndex
+                    + ", pending truncation from " + pendingTruncation + ", log " + store.firstIndex() + ".."
+                    + store.lastIndex() + ") " + where);
           }
         }
         durableTerms.clear();
@@ -231,7 +224,8 @@ class CrashRecoveryTest {
           issuedTerms.put(index, store.term(index));
         }
         pendingTruncation = -1;
-        pendingCompaction = null;
+        pendingCompactions.clear();
+        recentLines.clear();
       }
     }
   }

@@ -8,8 +8,10 @@ import io.keel.raft.storage.LogStoreChecks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -121,7 +123,7 @@ public final class FileLogStore implements LogStore, AutoCloseable {
       Files.delete(file);
     }
     if (plan.tornTail() != null) {
-      try (var channel = options.fileIo().open(plan.tornTail().file(), java.nio.file.StandardOpenOption.WRITE)) {
+      try (FileChannel channel = options.fileIo().open(plan.tornTail().file(), StandardOpenOption.WRITE)) {
         channel.truncate(plan.tornTail().offset());
         channel.force(true);
       }
@@ -135,8 +137,8 @@ public final class FileLogStore implements LogStore, AutoCloseable {
       throws IOException {
     long end = plan.tornTail() != null && plan.tornTail().file().equals(scan.file()) ? plan.tornTail().offset()
         : scan.validEnd();
-    var channel = options.fileIo().open(scan.file(), java.nio.file.StandardOpenOption.READ,
-        java.nio.file.StandardOpenOption.WRITE);
+    FileChannel channel = options.fileIo().open(scan.file(), StandardOpenOption.READ,
+        StandardOpenOption.WRITE);
     return new Segment(scan.file(), scan.baseIndex(), scan.header().previousTerm(), channel, scan.offsets(), end);
   }
 

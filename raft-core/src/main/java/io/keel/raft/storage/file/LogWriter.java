@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.zip.CRC32C;
@@ -177,7 +178,7 @@ final class LogWriter implements Runnable {
       allocateBuffer(Math.max(buffer.capacity() * 2, buffer.position() + size));
     }
     if (pendingCount == pendingOffsets.length) {
-      pendingOffsets = java.util.Arrays.copyOf(pendingOffsets, pendingCount * 2);
+      pendingOffsets = Arrays.copyOf(pendingOffsets, pendingCount * 2);
     }
     pendingOffsets[pendingCount++] = current.endOffset() + buffer.position();
     SegmentFormat.encodeRecord(entry, buffer, view, crc);

@@ -119,6 +119,7 @@ class FileLogStoreTest {
   @Test
   void aSecondStoreCannotOpenTheSameDirectory() throws IOException {
     try (FileLogStore store = open(FileLogStoreOptions.defaults())) {
+      assertEquals(dir, store.directory());
       IOException refusal = assertThrows(IOException.class, () -> open(FileLogStoreOptions.defaults()));
       assertTrue(refusal.getMessage().contains("in use by another store"), refusal.getMessage());
     }

@@ -5,10 +5,10 @@ import java.util.List;
 /**
  * The node's log and hard state (current term and vote), as the protocol sees them.
  *
- * <p><b>Writes are asynchronous.</b> {@link #append}, {@link #truncateSuffix} and
- * {@link #saveHardState} take effect for reads at once, but become durable later; the store reports
- * durability to the {@link DurabilityListener} its driver gave it, in the order the writes were
- * made. The protocol acts on durability only (a follower acknowledges, and a leader counts itself
+ * <p><b>Writes are asynchronous.</b> {@link #append}, {@link #truncateSuffix},
+ * {@link #compactPrefix} and {@link #saveHardState} take effect for reads at once, but become
+ * durable later; the store reports durability to the {@link DurabilityListener} its driver gave
+ * it, in the order the writes were made. The protocol acts on durability only (a follower acknowledges, and a leader counts itself
  * in a quorum, only for durable entries), so the store is free to batch many writes into one sync.
  *
  * <p><b>Reads are synchronous</b> and must be cheap: they are served from memory (or the page

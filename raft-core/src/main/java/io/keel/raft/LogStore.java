@@ -5,10 +5,10 @@ import java.util.List;
 /**
  * The node's log and hard state (current term and vote), as the protocol sees them.
  *
- * <p><b>Writes are asynchronous.</b> {@link #append}, {@link #truncateSuffix} and
- * {@link #saveHardState} take effect for reads at once, but become durable later; the store reports
- * durability to the {@link DurabilityListener} its driver gave it, in the order the writes were
- * made. The protocol acts on durability only (a follower acknowledges, and a leader counts itself
+ * <p><b>Writes are asynchronous.</b> {@link #append}, {@link #truncateSuffix},
+ * {@link #compactPrefix} and {@link #saveHardState} take effect for reads at once, but become
+ * durable later; the store reports durability to the {@link DurabilityListener} its driver gave
+ * it, in the order the writes were made. The protocol acts on durability only (a follower acknowledges, and a leader counts itself
  * in a quorum, only for durable entries), so the store is free to batch many writes into one sync.
  *
  * <p><b>Reads are synchronous</b> and must be cheap: they are served from memory (or the page
@@ -65,7 +65,9 @@ public interface LogStore {
 
   /**
    * Removes the entries from {@code fromIndex} to the end (a follower's conflicting suffix). Later
-   * appends become durable only after this removal does.
+   * appends become durable only after this removal does. A crash before it is durable leaves a log
+   * that is a prefix of the old one and at least as long as the truncated one: only entries being
+   * removed can disappear.
    *
    * @throws IllegalArgumentException unless {@code firstIndex() <= fromIndex <= lastIndex() + 1}
    */
@@ -73,4 +75,22 @@ public interface LogStore {
 
   /** Saves the node's term and vote. Durability is reported later. */
   void saveHardState(HardState state);
+
+  /**
+   * Discards the log up to and including {@code index}, which a snapshot now covers; afterwards
+   * {@code firstIndex() == index + 1} and {@code term(index) == term}. If the log holds
+   * {@code index} with {@code term}, the entries after it are kept; otherwise (the index is beyond
+   * the log, or its term differs: a snapshot installed from the leader) the whole log is discarded
+   * and restarts after ({@code index}, {@code term}).
+   *
+   * <p>Compacting below {@code firstIndex() - 1} is a no-op, and so is compacting at
+   * {@code firstIndex() - 1} with the term already known there. Like a truncation, the compaction
+   * becomes durable before any later append does; a crash may leave it undone, but never half
+   * done.
+   *
+   * @throws IllegalArgumentException if {@code index} or {@code term} is negative, if
+   *     {@code index} is 0 with a term other than 0 or positive with term 0, or if
+   *     {@code index == firstIndex() - 1} with a term that contradicts {@code term(index)}
+   */
+  void compactPrefix(long index, long term);
 }

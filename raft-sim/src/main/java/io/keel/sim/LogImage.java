@@ -6,50 +6,95 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One image of a simulated disk's log (what reads see, or what would survive a crash): its entries
- * and the hash of each prefix, which the checkers compare across nodes in O(1).
+ * One image of a simulated disk's log (what reads see, or what would survive a crash): the entries
+ * after its start point (index 0, or where a compaction left it), and the hash of each prefix, which
+ * the checkers compare across nodes in O(1). Below the start point, prefix hashes are not known.
  */
 final class LogImage {
 
   private final ArrayList<LogEntry> entries = new ArrayList<>();
+  private long startIndex;
+  private long startTerm;
+  /** {@code hashes[k]} is the hash of the log up to index {@code startIndex + k}. */
   private long[] hashes = new long[64];
 
-  long size() {
-    return entries.size();
+  /** The index of the last entry, or the start point if there is none. */
+  long lastIndex() {
+    return startIndex + entries.size();
+  }
+
+  /** The index before the first entry held. */
+  long startIndex() {
+    return startIndex;
+  }
+
+  /** The term at {@code index}, from the start point to the last index. */
+  long termAt(long index) {
+    return index == startIndex ? startTerm : get(index).term();
   }
 
   LogEntry get(long index) {
-    return entries.get((int) (index - 1));
+    return entries.get((int) (index - startIndex - 1));
   }
 
   List<LogEntry> range(long fromIndex, long toIndex) {
-    return List.copyOf(entries.subList((int) (fromIndex - 1), (int) (toIndex - 1)));
+    return List.copyOf(entries.subList((int) (fromIndex - startIndex - 1), (int) (toIndex - startIndex - 1)));
   }
 
   long prefixHash(long index) {
-    return hashes[(int) index];
+    if (index < startIndex || index > lastIndex()) {
+      throw new IndexOutOfBoundsException("no prefix hash for index " + index + ": the image holds ("
+          + startIndex + ", " + lastIndex() + "]");
+    }
+    return hashes[(int) (index - startIndex)];
   }
 
   void addAll(List<LogEntry> more) {
-    if (entries.size() + more.size() + 1 > hashes.length) {
-      hashes = Arrays.copyOf(hashes, Math.max(hashes.length * 2, entries.size() + more.size() + 1));
+    int needed = entries.size() + more.size() + 1;
+    if (needed > hashes.length) {
+      hashes = Arrays.copyOf(hashes, Math.max(hashes.length * 2, needed));
     }
     for (LogEntry entry : more) {
-      int index = entries.size() + 1;
-      hashes[index] = chain(hashes[index - 1], entry);
+      int k = entries.size() + 1;
+      hashes[k] = chain(hashes[k - 1], entry);
       entries.add(entry);
     }
   }
 
   void truncate(long fromIndex) {
-    if (fromIndex <= entries.size()) {
-      entries.subList((int) (fromIndex - 1), entries.size()).clear();
+    if (fromIndex <= lastIndex()) {
+      entries.subList((int) (fromIndex - startIndex - 1), entries.size()).clear();
     }
+  }
+
+  /**
+   * Discards the entries up to {@code index}; if the image does not hold {@code index} with
+   * {@code term}, discards them all and starts again after ({@code index}, {@code term}), with a
+   * prefix hash derived from that pair alone.
+   */
+  void compact(long index, long term) {
+    if (index <= startIndex) {
+      return;
+    }
+    if (index <= lastIndex() && get(index).term() == term) {
+      int drop = (int) (index - startIndex);
+      long[] kept = Arrays.copyOfRange(hashes, drop, Math.max(drop + 1, hashes.length));
+      entries.subList(0, drop).clear();
+      hashes = kept.length >= 64 ? kept : Arrays.copyOf(kept, 64);
+    } else {
+      entries.clear();
+      hashes = new long[64];
+      hashes[0] = mix(index * 0x9E3779B97F4A7C15L ^ term);
+    }
+    startIndex = index;
+    startTerm = term;
   }
 
   void copyFrom(LogImage other) {
     entries.clear();
     entries.addAll(other.entries);
+    startIndex = other.startIndex;
+    startTerm = other.startTerm;
     hashes = Arrays.copyOf(other.hashes, other.hashes.length);
   }
 

@@ -4,6 +4,7 @@ import io.keel.raft.DurabilityListener;
 import io.keel.raft.HardState;
 import io.keel.raft.LogEntry;
 import io.keel.raft.LogStore;
+import io.keel.raft.storage.LogStoreChecks;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,11 +26,13 @@ import java.util.function.LongSupplier;
  */
 public final class SimulatedDisk implements LogStore {
 
-  private sealed interface Write permits Append, Truncate, SaveHardState {}
+  private sealed interface Write permits Append, Truncate, Compact, SaveHardState {}
 
   private record Append(List<LogEntry> entries) implements Write {}
 
   private record Truncate(long fromIndex) implements Write {}
+
+  private record Compact(long index, long term) implements Write {}
 
   private record SaveHardState(HardState state) implements Write {}
 
@@ -75,32 +78,37 @@ public final class SimulatedDisk implements LogStore {
 
   @Override
   public long firstIndex() {
-    return 1;
+    return visible.startIndex() + 1;
   }
 
   @Override
   public long lastIndex() {
-    return visible.size();
+    return visible.lastIndex();
   }
 
   @Override
   public long term(long index) {
-    return index == 0 ? 0 : entry(index).term();
+    if (index < visible.startIndex() || index > visible.lastIndex()) {
+      throw new IndexOutOfBoundsException("no term for index " + index + ": the log holds [" + firstIndex() + ", "
+          + lastIndex() + "]");
+    }
+    return visible.termAt(index);
   }
 
   @Override
   public LogEntry entry(long index) {
-    if (index < 1 || index > visible.size()) {
-      throw new IndexOutOfBoundsException("index " + index + " outside the log [1, " + visible.size() + "]");
+    if (index < firstIndex() || index > lastIndex()) {
+      throw new IndexOutOfBoundsException("index " + index + " outside the log [" + firstIndex() + ", "
+          + lastIndex() + "]");
     }
     return visible.get(index);
   }
 
   @Override
   public List<LogEntry> entries(long fromIndex, long toIndex, long maxBytes) {
-    if (fromIndex < 1 || toIndex < fromIndex || toIndex > visible.size() + 1) {
-      throw new IndexOutOfBoundsException(
-          "range [" + fromIndex + ", " + toIndex + ") outside the log [1, " + visible.size() + "]");
+    if (fromIndex < firstIndex() || toIndex < fromIndex || toIndex > lastIndex() + 1) {
+      throw new IndexOutOfBoundsException("range [" + fromIndex + ", " + toIndex + ") outside the log ["
+          + firstIndex() + ", " + lastIndex() + "]");
     }
     long bytes = 0;
     long end = fromIndex;
@@ -117,16 +125,7 @@ public final class SimulatedDisk implements LogStore {
   @Override
   public void append(List<LogEntry> entries) {
     checkWritable();
-    long expected = visible.size() + 1;
-    long previousTerm = visible.size() == 0 ? 0 : visible.get(visible.size()).term();
-    for (LogEntry entry : entries) {
-      if (entry.index() != expected || entry.term() < previousTerm) {
-        throw new IllegalArgumentException("entry " + entry + " does not continue the log at index "
-            + expected + " (last term " + previousTerm + ")");
-      }
-      previousTerm = entry.term();
-      expected++;
-    }
+    LogStoreChecks.checkContinues(lastIndex(), visible.termAt(lastIndex()), entries);
     List<LogEntry> copy = List.copyOf(entries);
     if (!copy.isEmpty()) {
       lowestAppendedIndex = Math.min(lowestAppendedIndex, copy.get(0).index());
@@ -138,15 +137,21 @@ public final class SimulatedDisk implements LogStore {
   @Override
   public void truncateSuffix(long fromIndex) {
     checkWritable();
-    if (fromIndex < 1 || fromIndex > visible.size() + 1) {
-      throw new IllegalArgumentException(
-          "cannot truncate from " + fromIndex + ": the log holds [1, " + visible.size() + "]");
-    }
-    if (fromIndex <= visible.size()) {
+    LogStoreChecks.checkTruncation(firstIndex(), lastIndex(), fromIndex);
+    if (fromIndex <= lastIndex()) {
       truncations++;
     }
     visible.truncate(fromIndex);
     write(new Truncate(fromIndex));
+  }
+
+  @Override
+  public void compactPrefix(long index, long term) {
+    checkWritable();
+    if (LogStoreChecks.checkCompaction(firstIndex(), visible.termAt(visible.startIndex()), index, term)) {
+      visible.compact(index, term);
+      write(new Compact(index, term));
+    }
   }
 
   @Override
@@ -190,6 +195,8 @@ public final class SimulatedDisk implements LogStore {
         logChanged = true;
       } else if (write instanceof Truncate truncate) {
         durable.truncate(truncate.fromIndex());
+      } else if (write instanceof Compact compact) {
+        durable.compact(compact.index(), compact.term());
       } else if (write instanceof SaveHardState save) {
         durableHardState = save.state();
         savedState = save.state();
@@ -200,8 +207,8 @@ public final class SimulatedDisk implements LogStore {
     if (savedState != null) {
       listener.hardStateDurable(savedState);
     }
-    if (logChanged && durable.size() > 0) {
-      listener.logDurable(durable.size(), durable.get(durable.size()).term());
+    if (logChanged && durable.lastIndex() > 0) {
+      listener.logDurable(durable.lastIndex(), durable.termAt(durable.lastIndex()));
     }
   }
 
@@ -220,7 +227,7 @@ public final class SimulatedDisk implements LogStore {
     if (tear) {
       keepRandomPrefixOf(unsynced);
     }
-    writesLostInCrashes += Math.max(0, visible.size() - durable.size()) + (hardState.equals(durableHardState) ? 0 : 1);
+    writesLostInCrashes += Math.max(0, visible.lastIndex() - durable.lastIndex()) + (hardState.equals(durableHardState) ? 0 : 1);
     visible.copyFrom(durable);
     hardState = durableHardState;
     lowestAppendedIndex = Long.MAX_VALUE;
@@ -245,6 +252,8 @@ public final class SimulatedDisk implements LogStore {
         durable.addAll(entries.subList(0, survive));
       } else if (write instanceof Truncate truncate) {
         durable.truncate(truncate.fromIndex());
+      } else if (write instanceof Compact compact) {
+        durable.compact(compact.index(), compact.term());
       }
     }
     int state = (int) random.nextLong(states.size() + 1);
@@ -303,7 +312,7 @@ public final class SimulatedDisk implements LogStore {
 
   /** The index of the last durable entry. */
   public long durableLastIndex() {
-    return durable.size();
+    return durable.lastIndex();
   }
 
   /** The hash of the durable log's entries 1 to {@code index}; 0 for index 0. */

@@ -21,24 +21,64 @@ import java.util.function.LongSupplier;
  */
 public final class InMemoryLogStore implements LogStore {
 
-  private sealed interface Write permits Append, Truncate, SaveHardState {}
+  private sealed interface Write permits Append, Truncate, Compact, SaveHardState {}
 
   private record Append(List<LogEntry> entries) implements Write {}
 
   private record Truncate(long fromIndex) implements Write {}
 
+  private record Compact(long index, long term) implements Write {}
+
   private record SaveHardState(HardState state) implements Write {}
 
   private record PendingWrite(Write write, long dueNanos) {}
+
+  /** One image of the log: the entries after a start point whose term is known. */
+  private static final class Image {
+    long startIndex;
+    long startTerm;
+    final List<LogEntry> entries = new ArrayList<>();
+
+    long lastIndex() {
+      return startIndex + entries.size();
+    }
+
+    long term(long index) {
+      return index == startIndex ? startTerm : entries.get((int) (index - startIndex - 1)).term();
+    }
+
+    void truncate(long fromIndex) {
+      if (fromIndex <= lastIndex()) {
+        entries.subList((int) (fromIndex - startIndex - 1), entries.size()).clear();
+      }
+    }
+
+    void compact(long index, long term) {
+      if (index <= lastIndex() && term(index) == term) {
+        entries.subList(0, (int) (index - startIndex)).clear();
+      } else {
+        entries.clear();
+      }
+      startIndex = index;
+      startTerm = term;
+    }
+
+    void copyFrom(Image other) {
+      startIndex = other.startIndex;
+      startTerm = other.startTerm;
+      entries.clear();
+      entries.addAll(other.entries);
+    }
+  }
 
   private final DurabilityListener listener;
   private final LongSupplier clockNanos;
   private final long durabilityDelayNanos;
   private final ArrayDeque<PendingWrite> pending = new ArrayDeque<>();
 
-  private final List<LogEntry> entries = new ArrayList<>();
+  private final Image log = new Image();
   private HardState hardState = HardState.INITIAL;
-  private final List<LogEntry> durableEntries = new ArrayList<>();
+  private final Image durableLog = new Image();
   private HardState durableHardState = HardState.INITIAL;
 
   /**
@@ -63,64 +103,72 @@ public final class InMemoryLogStore implements LogStore {
 
   @Override
   public long firstIndex() {
-    return 1;
+    return log.startIndex + 1;
   }
 
   @Override
   public long lastIndex() {
-    return entries.size();
+    return log.lastIndex();
   }
 
   @Override
   public long term(long index) {
-    if (index == 0) {
-      return 0;
+    if (index < log.startIndex || index > log.lastIndex()) {
+      throw new IndexOutOfBoundsException("no term for index " + index + ": the log holds ["
+          + firstIndex() + ", " + lastIndex() + "] after " + log.startIndex + "@" + log.startTerm);
     }
-    return entry(index).term();
+    return log.term(index);
   }
 
   @Override
   public LogEntry entry(long index) {
-    if (index < 1 || index > entries.size()) {
-      throw new IndexOutOfBoundsException("index " + index + " outside the log [1, " + entries.size() + "]");
+    if (index < firstIndex() || index > lastIndex()) {
+      throw new IndexOutOfBoundsException("index " + index + " outside the log [" + firstIndex() + ", " + lastIndex() + "]");
     }
-    return entries.get((int) (index - 1));
+    return log.entries.get((int) (index - firstIndex()));
   }
 
   @Override
   public List<LogEntry> entries(long fromIndex, long toIndex, long maxBytes) {
-    if (fromIndex < 1 || toIndex < fromIndex || toIndex > entries.size() + 1) {
+    if (fromIndex < firstIndex() || toIndex < fromIndex || toIndex > lastIndex() + 1) {
       throw new IndexOutOfBoundsException(
-          "range [" + fromIndex + ", " + toIndex + ") outside the log [1, " + entries.size() + "]");
+          "range [" + fromIndex + ", " + toIndex + ") outside the log [" + firstIndex() + ", " + lastIndex() + "]");
     }
+    int from = (int) (fromIndex - firstIndex());
+    int to = (int) (toIndex - firstIndex());
     long bytes = 0;
-    int end = (int) (fromIndex - 1);
-    while (end < toIndex - 1) {
-      bytes += entries.get(end).sizeBytes();
-      if (bytes > maxBytes && end > fromIndex - 1) {
+    int end = from;
+    while (end < to) {
+      bytes += log.entries.get(end).sizeBytes();
+      if (bytes > maxBytes && end > from) {
         break;
       }
       end++;
     }
-    return List.copyOf(entries.subList((int) (fromIndex - 1), end));
+    return List.copyOf(log.entries.subList(from, end));
   }
 
   @Override
   public void append(List<LogEntry> newEntries) {
-    checkContinues(entries, newEntries);
+    LogStoreChecks.checkContinues(lastIndex(), log.term(lastIndex()), newEntries);
     List<LogEntry> copy = List.copyOf(newEntries);
-    entries.addAll(copy);
+    log.entries.addAll(copy);
     schedule(new Append(copy));
   }
 
   @Override
   public void truncateSuffix(long fromIndex) {
-    if (fromIndex < 1 || fromIndex > entries.size() + 1) {
-      throw new IllegalArgumentException(
-          "cannot truncate from " + fromIndex + ": the log holds [1, " + entries.size() + "]");
-    }
-    truncate(entries, fromIndex);
+    LogStoreChecks.checkTruncation(firstIndex(), lastIndex(), fromIndex);
+    log.truncate(fromIndex);
     schedule(new Truncate(fromIndex));
+  }
+
+  @Override
+  public void compactPrefix(long index, long term) {
+    if (LogStoreChecks.checkCompaction(firstIndex(), log.startTerm, index, term)) {
+      log.compact(index, term);
+      schedule(new Compact(index, term));
+    }
   }
 
   @Override
@@ -151,10 +199,12 @@ public final class InMemoryLogStore implements LogStore {
     while (!pending.isEmpty() && pending.peekFirst().dueNanos() <= nowNanos) {
       Write write = pending.pollFirst().write();
       if (write instanceof Append append) {
-        durableEntries.addAll(append.entries());
+        durableLog.entries.addAll(append.entries());
         logChanged = true;
       } else if (write instanceof Truncate truncate) {
-        truncate(durableEntries, truncate.fromIndex());
+        durableLog.truncate(truncate.fromIndex());
+      } else if (write instanceof Compact compact) {
+        durableLog.compact(compact.index(), compact.term());
       } else if (write instanceof SaveHardState save) {
         durableHardState = save.state();
         savedState = save.state();
@@ -163,9 +213,9 @@ public final class InMemoryLogStore implements LogStore {
     if (savedState != null) {
       listener.hardStateDurable(savedState);
     }
-    if (logChanged && !durableEntries.isEmpty()) {
-      LogEntry last = durableEntries.get(durableEntries.size() - 1);
-      listener.logDurable(last.index(), last.term());
+    if (logChanged && !durableLog.entries.isEmpty()) {
+      long last = durableLog.lastIndex();
+      listener.logDurable(last, durableLog.term(last));
     }
   }
 
@@ -180,31 +230,11 @@ public final class InMemoryLogStore implements LogStore {
    */
   public void crash() {
     pending.clear();
-    entries.clear();
-    entries.addAll(durableEntries);
+    log.copyFrom(durableLog);
     hardState = durableHardState;
   }
 
   private void schedule(Write write) {
     pending.addLast(new PendingWrite(write, clockNanos.getAsLong() + durabilityDelayNanos));
-  }
-
-  private static void truncate(List<LogEntry> log, long fromIndex) {
-    if (fromIndex <= log.size()) {
-      log.subList((int) (fromIndex - 1), log.size()).clear();
-    }
-  }
-
-  private static void checkContinues(List<LogEntry> log, List<LogEntry> newEntries) {
-    long expected = log.size() + 1;
-    long previousTerm = log.isEmpty() ? 0 : log.get(log.size() - 1).term();
-    for (LogEntry entry : newEntries) {
-      if (entry.index() != expected || entry.term() < previousTerm) {
-        throw new IllegalArgumentException("entry " + entry + " does not continue the log at index "
-            + expected + " (last term " + previousTerm + ")");
-      }
-      previousTerm = entry.term();
-      expected++;
-    }
   }
 }

@@ -100,4 +100,60 @@ class InMemoryLogStoreTest {
     assertThrows(IllegalArgumentException.class,
         () -> new InMemoryLogStore(new IgnoringListener(), () -> 0L, -1));
   }
+
+  @Test
+  void compactionKeepsTheEntriesAfterAMatchingIndex() {
+    store.append(List.of(entry(1, 1), entry(2, 1), entry(3, 2)));
+    store.compactPrefix(2, 1);
+    assertEquals(3, store.firstIndex());
+    assertEquals(1, store.term(2));
+    assertEquals(entry(3, 2), store.entry(3));
+    assertThrows(IndexOutOfBoundsException.class, () -> store.entry(2));
+    assertThrows(IndexOutOfBoundsException.class, () -> store.term(1));
+    assertThrows(IllegalArgumentException.class, () -> store.truncateSuffix(2), "below the first index");
+    store.compactPrefix(1, 1);
+    assertEquals(3, store.firstIndex(), "compacting below the start is a no-op");
+    assertThrows(IllegalArgumentException.class, () -> store.compactPrefix(2, 5), "contradicts the known term");
+  }
+
+  @Test
+  void compactionAtAMismatchOrBeyondTheLogDiscardsIt() {
+    store.append(List.of(entry(1, 1), entry(2, 1)));
+    store.compactPrefix(2, 3);
+    assertEquals(3, store.firstIndex());
+    assertEquals(2, store.lastIndex());
+    assertEquals(3, store.term(2));
+    store.compactPrefix(10, 4);
+    assertEquals(11, store.firstIndex());
+    assertEquals(10, store.lastIndex());
+    store.append(List.of(entry(11, 4)));
+    assertEquals(entry(11, 4), store.entry(11));
+    assertThrows(IllegalArgumentException.class, () -> store.append(List.of(entry(13, 4))));
+  }
+
+  @Test
+  void crashLosesACompactionThatWasNotDurable() {
+    store.append(List.of(entry(1, 1), entry(2, 1), entry(3, 1)));
+    store.reportAllDurable();
+    store.compactPrefix(2, 1);
+    store.crash();
+    assertEquals(1, store.firstIndex());
+    assertEquals(entry(1, 1), store.entry(1));
+    store.compactPrefix(2, 1);
+    store.append(List.of(entry(4, 2)));
+    store.reportAllDurable();
+    store.crash();
+    assertEquals(3, store.firstIndex());
+    assertEquals(4, store.lastIndex());
+    assertEquals("log 4@2", reports.get(reports.size() - 1));
+  }
+
+  @Test
+  void compactionArgumentsAreChecked() {
+    assertThrows(IllegalArgumentException.class, () -> store.compactPrefix(-1, 0));
+    assertThrows(IllegalArgumentException.class, () -> store.compactPrefix(0, 1));
+    assertThrows(IllegalArgumentException.class, () -> store.compactPrefix(3, 0));
+    store.compactPrefix(0, 0);
+    assertEquals(1, store.firstIndex());
+  }
 }

@@ -1,0 +1,203 @@
+package io.keel.raft.storage.file;
+
+import io.keel.raft.EntryType;
+import io.keel.raft.LogEntry;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
+
+/**
+ * The byte layout of a segment file (docs/storage.md has it byte by byte): a 32-byte header, then
+ * records of one log entry each. All integers are big-endian.
+ *
+ * <pre>
+ * header: magic "KLOG" (4) | version (4) | base index (8) | previous term (8) | zero (4) | CRC32C of bytes 0-27 (4)
+ * record: CRC32C of bytes 4.. (4) | length L of what follows the prefix (4) | L inverted (4) |
+ *         index (8) | term (8) | type (1) | command (L - 17)
+ * </pre>
+ */
+final class SegmentFormat {
+
+  static final int MAGIC = 0x4B4C4F47; // "KLOG"
+  static final int VERSION = 1;
+  static final int HEADER_BYTES = 32;
+  /** CRC, length and inverted length. */
+  static final int RECORD_PREFIX_BYTES = 12;
+  /** What the length counts besides the command: index, term, type. */
+  static final int RECORD_FIXED_BODY_BYTES = 17;
+  static final int RECORD_OVERHEAD_BYTES = RECORD_PREFIX_BYTES + RECORD_FIXED_BODY_BYTES;
+  /** The largest command a record may carry: 64 MiB. */
+  static final int MAX_COMMAND_BYTES = 64 << 20;
+
+  private static final byte TYPE_COMMAND = 0;
+  private static final byte TYPE_NO_OP = 1;
+
+  private SegmentFormat() {}
+
+  /** The header of a segment; {@code previousTerm} is the term of {@code baseIndex - 1}. */
+  record Header(int version, long baseIndex, long previousTerm) {}
+
+  /** The name of the segment file whose first record is {@code baseIndex}. */
+  static String fileName(long baseIndex) {
+    return String.format("segment-%020d.log", baseIndex);
+  }
+
+  /** The base index in a segment file name, or -1 if the name is not a segment's. */
+  static long baseIndexOf(String fileName) {
+    if (!fileName.matches("segment-\\d{20}\\.log")) {
+      return -1;
+    }
+    return Long.parseLong(fileName.substring(8, 28));
+  }
+
+  static ByteBuffer encodeHeader(long baseIndex, long previousTerm) {
+    ByteBuffer buffer = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.BIG_ENDIAN);
+    buffer.putInt(MAGIC).putInt(VERSION).putLong(baseIndex).putLong(previousTerm).putInt(0);
+    buffer.putInt(crc(buffer.array(), 0, HEADER_BYTES - 4));
+    return buffer.flip();
+  }
+
+  /**
+   * Decodes a full header.
+   *
+   * @return null if the bytes are not a valid header (wrong magic or CRC)
+   * @throws UnsupportedVersionException if the header is intact but of another format version
+   */
+  static Header decodeHeader(ByteBuffer bytes) throws UnsupportedVersionException {
+    int start = bytes.position();
+    byte[] raw = new byte[HEADER_BYTES];
+    bytes.get(raw);
+    ByteBuffer buffer = ByteBuffer.wrap(raw);
+    int magic = buffer.getInt();
+    int version = buffer.getInt();
+    long baseIndex = buffer.getLong();
+    long previousTerm = buffer.getLong();
+    buffer.getInt();
+    int storedCrc = buffer.getInt();
+    if (magic != MAGIC || storedCrc != crc(raw, 0, HEADER_BYTES - 4)) {
+      bytes.position(start + HEADER_BYTES);
+      return null;
+    }
+    if (version != VERSION) {
+      throw new UnsupportedVersionException(version);
+    }
+    return new Header(version, baseIndex, previousTerm);
+  }
+
+  /** An intact segment header of a format version this build does not read. */
+  static final class UnsupportedVersionException extends Exception {
+    final int version;
+
+    UnsupportedVersionException(int version) {
+      super("segment format version " + version + " is not supported; this build reads version " + VERSION);
+      this.version = version;
+    }
+  }
+
+  /** The bytes the record of {@code entry} takes. */
+  static int recordBytes(LogEntry entry) {
+    return RECORD_OVERHEAD_BYTES + entry.command().length;
+  }
+
+  /**
+   * Writes the record of {@code entry} at {@code target}'s position (which must have room) and
+   * computes its CRC with {@code crc}; {@code view} is a duplicate of {@code target}, reused.
+   */
+  static void encodeRecord(LogEntry entry, ByteBuffer target, ByteBuffer view, CRC32C crc) {
+    int start = target.position();
+    byte[] command = entry.command();
+    int length = RECORD_FIXED_BODY_BYTES + command.length;
+    target.putInt(0)
+        .putInt(length)
+        .putInt(~length)
+        .putLong(entry.index())
+        .putLong(entry.term())
+        .put(entry.type() == EntryType.NO_OP ? TYPE_NO_OP : TYPE_COMMAND)
+        .put(command);
+    crc.reset();
+    view.limit(target.position()).position(start + 4);
+    crc.update(view);
+    target.putInt(start, (int) crc.getValue());
+  }
+
+  /** What decoding a record found. */
+  enum RecordStatus {
+    /** An intact record. */
+    VALID,
+    /** Fewer bytes remain than the record prefix, or the length runs past the end of the data. */
+    INCOMPLETE,
+    /** The length field is out of its possible range, or does not match its inverted copy. */
+    BAD_LENGTH,
+    /** The record is complete but its bytes do not match its CRC. */
+    BAD_CRC,
+    /** The CRC matches but the type byte is unknown (or a no-op carries a command). */
+    BAD_TYPE
+  }
+
+  /**
+   * Checks the record at {@code bytes}' position without moving it; the buffer's remaining bytes
+   * are all the data there is after that position.
+   */
+  static RecordStatus check(ByteBuffer bytes, CRC32C crc) {
+    int start = bytes.position();
+    if (bytes.remaining() < RECORD_PREFIX_BYTES) {
+      return RecordStatus.INCOMPLETE;
+    }
+    int length = bytes.getInt(start + 4);
+    if (!lengthIntact(bytes, start)) {
+      return RecordStatus.BAD_LENGTH;
+    }
+    if (bytes.remaining() < RECORD_PREFIX_BYTES + length) {
+      return RecordStatus.INCOMPLETE;
+    }
+    ByteBuffer view = bytes.duplicate();
+    view.position(start + 4).limit(start + RECORD_PREFIX_BYTES + length);
+    crc.reset();
+    crc.update(view);
+    if ((int) crc.getValue() != bytes.getInt(start)) {
+      return RecordStatus.BAD_CRC;
+    }
+    byte type = bytes.get(start + RECORD_PREFIX_BYTES + 16);
+    boolean known = type == TYPE_COMMAND || (type == TYPE_NO_OP && length == RECORD_FIXED_BODY_BYTES);
+    return known ? RecordStatus.VALID : RecordStatus.BAD_TYPE;
+  }
+
+  /** Whether the length of the record at {@code start} matches its inverted copy and is possible. */
+  static boolean lengthIntact(ByteBuffer bytes, int start) {
+    int length = bytes.getInt(start + 4);
+    return bytes.getInt(start + 8) == ~length
+        && length >= RECORD_FIXED_BODY_BYTES && length <= RECORD_FIXED_BODY_BYTES + MAX_COMMAND_BYTES;
+  }
+
+  /** The total size of the record at {@code bytes}' position, from its length field. */
+  static int recordLength(ByteBuffer bytes) {
+    return RECORD_PREFIX_BYTES + bytes.getInt(bytes.position() + 4);
+  }
+
+  static long recordIndex(ByteBuffer bytes) {
+    return bytes.getLong(bytes.position() + RECORD_PREFIX_BYTES);
+  }
+
+  static long recordTerm(ByteBuffer bytes) {
+    return bytes.getLong(bytes.position() + RECORD_PREFIX_BYTES + 8);
+  }
+
+  /** Decodes the {@link RecordStatus#VALID} record at {@code bytes}' position, and moves past it. */
+  static LogEntry decode(ByteBuffer bytes) {
+    int start = bytes.position();
+    int length = bytes.getInt(start + 4);
+    long index = bytes.getLong(start + RECORD_PREFIX_BYTES);
+    long term = bytes.getLong(start + RECORD_PREFIX_BYTES + 8);
+    byte type = bytes.get(start + RECORD_PREFIX_BYTES + 16);
+    byte[] command = new byte[length - RECORD_FIXED_BODY_BYTES];
+    bytes.position(start + RECORD_OVERHEAD_BYTES);
+    bytes.get(command);
+    return type == TYPE_NO_OP ? LogEntry.noOp(index, term) : LogEntry.command(index, term, command);
+  }
+
+  static int crc(byte[] bytes, int offset, int length) {
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, offset, length);
+    return (int) crc.getValue();
+  }
+}

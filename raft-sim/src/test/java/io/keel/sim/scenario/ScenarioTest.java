@@ -188,6 +188,34 @@ class ScenarioTest {
     }
   }
 
+  /**
+   * Regression, found by the simulator: n1 rejoins after an isolation, adopts the new term and
+   * takes the new leader's entries, and crashes while both writes wait on a slow fsync. The torn
+   * crash keeps entries of the new term but not the hard-state save of that term, and the core
+   * refused to start on such a disk ("the log's last term is beyond the stored current term"), so
+   * the node could never come back. Each (seed, crash time) below failed that way before the fix.
+   */
+  @Test
+  void aNodeWhoseLogOutlivedItsHardStateRestartsAndRejoins() {
+    long[][] cases = {{5, 2093}, {11, 2030}, {14, 2009}};
+    for (long[] failing : cases) {
+      Scenario.Result result = Scenario.of(3).disk("60ms", true).clients(2, "5ms")
+          .clockJump("0s", 1, "300ms")
+          .isolate("1s", 1)
+          .partition("2s", Partition.none(3))
+          .crash(failing[1] + "ms", 1)
+          .restart("2.5s", 1)
+          .heal("3s")
+          .runFor("7s")
+          .run(failing[0]);
+      assertTrue(result.report().ok(), result.report().summary());
+      SimulatedNode<Long> n1 = result.simulation().nodes().get(0);
+      SimulatedNode<Long> n2 = result.simulation().nodes().get(1);
+      assertTrue(!n1.isCrashed() && n1.raft().currentTerm() == n2.raft().currentTerm()
+          && n1.raft().lastApplied() > 100, "n1 restarted, rejoined and re-applied the log: " + n1.raft());
+    }
+  }
+
   private static long leaders(List<SimulatedNode<Long>> nodes) {
     return nodes.stream().filter(node -> !node.isCrashed() && node.raft().role() == Role.LEADER).count();
   }

@@ -37,8 +37,10 @@ final class LogImage {
     return entries.get((int) (index - startIndex - 1));
   }
 
-  List<LogEntry> range(long fromIndex, long toIndex) {
-    return List.copyOf(entries.subList((int) (fromIndex - startIndex - 1), (int) (toIndex - startIndex - 1)));
+  /** A read-only view of the entries from {@code fromIndex} up to but excluding {@code toIndex}. */
+  List<LogEntry> view(long fromIndex, long toIndex) {
+    return java.util.Collections.unmodifiableList(
+        entries.subList((int) (fromIndex - startIndex - 1), (int) (toIndex - startIndex - 1)));
   }
 
   long prefixHash(long index) {

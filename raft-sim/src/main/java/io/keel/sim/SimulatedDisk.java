@@ -106,20 +106,8 @@ public final class SimulatedDisk implements LogStore {
 
   @Override
   public List<LogEntry> entries(long fromIndex, long toIndex, long maxBytes) {
-    if (fromIndex < firstIndex() || toIndex < fromIndex || toIndex > lastIndex() + 1) {
-      throw new IndexOutOfBoundsException("range [" + fromIndex + ", " + toIndex + ") outside the log ["
-          + firstIndex() + ", " + lastIndex() + "]");
-    }
-    long bytes = 0;
-    long end = fromIndex;
-    while (end < toIndex) {
-      bytes += visible.get(end).sizeBytes();
-      if (bytes > maxBytes && end > fromIndex) {
-        break;
-      }
-      end++;
-    }
-    return visible.range(fromIndex, end);
+    LogStoreChecks.checkRange(firstIndex(), lastIndex(), fromIndex, toIndex);
+    return LogStoreChecks.prefixWithin(visible.view(fromIndex, toIndex), maxBytes);
   }
 
   @Override

@@ -130,22 +130,9 @@ public final class InMemoryLogStore implements LogStore {
 
   @Override
   public List<LogEntry> entries(long fromIndex, long toIndex, long maxBytes) {
-    if (fromIndex < firstIndex() || toIndex < fromIndex || toIndex > lastIndex() + 1) {
-      throw new IndexOutOfBoundsException(
-          "range [" + fromIndex + ", " + toIndex + ") outside the log [" + firstIndex() + ", " + lastIndex() + "]");
-    }
-    int from = (int) (fromIndex - firstIndex());
-    int to = (int) (toIndex - firstIndex());
-    long bytes = 0;
-    int end = from;
-    while (end < to) {
-      bytes += log.entries.get(end).sizeBytes();
-      if (bytes > maxBytes && end > from) {
-        break;
-      }
-      end++;
-    }
-    return List.copyOf(log.entries.subList(from, end));
+    LogStoreChecks.checkRange(firstIndex(), lastIndex(), fromIndex, toIndex);
+    return LogStoreChecks.prefixWithin(
+        log.entries.subList((int) (fromIndex - firstIndex()), (int) (toIndex - firstIndex())), maxBytes);
   }
 
   @Override

@@ -31,6 +31,37 @@ public final class LogStoreChecks {
   }
 
   /**
+   * Checks that the range [{@code fromIndex}, {@code toIndex}) lies within a log holding
+   * [{@code firstIndex}, {@code lastIndex}].
+   *
+   * @throws IndexOutOfBoundsException if it does not
+   */
+  public static void checkRange(long firstIndex, long lastIndex, long fromIndex, long toIndex) {
+    if (fromIndex < firstIndex || toIndex < fromIndex || toIndex > lastIndex + 1) {
+      throw new IndexOutOfBoundsException(
+          "range [" + fromIndex + ", " + toIndex + ") outside the log [" + firstIndex + ", " + lastIndex + "]");
+    }
+  }
+
+  /**
+   * A copy of the longest prefix of {@code entries} whose total {@link LogEntry#sizeBytes()} stays
+   * within {@code maxBytes}, but at least one entry if there is one: the contract of
+   * {@link io.keel.raft.LogStore#entries}.
+   */
+  public static List<LogEntry> prefixWithin(List<LogEntry> entries, long maxBytes) {
+    long bytes = 0;
+    int end = 0;
+    while (end < entries.size()) {
+      bytes += entries.get(end).sizeBytes();
+      if (bytes > maxBytes && end > 0) {
+        break;
+      }
+      end++;
+    }
+    return List.copyOf(entries.subList(0, end));
+  }
+
+  /**
    * Checks a suffix truncation from {@code fromIndex} of a log holding [{@code firstIndex},
    * {@code lastIndex}].
    *

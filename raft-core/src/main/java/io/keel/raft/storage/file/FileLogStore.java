@@ -188,10 +188,7 @@ public final class FileLogStore implements LogStore, AutoCloseable {
 
   @Override
   public List<LogEntry> entries(long fromIndex, long toIndex, long maxBytes) {
-    if (fromIndex < firstIndex() || toIndex < fromIndex || toIndex > lastIndex() + 1) {
-      throw new IndexOutOfBoundsException("range [" + fromIndex + ", " + toIndex + ") outside the log ["
-          + firstIndex() + ", " + lastIndex() + "]");
-    }
+    LogStoreChecks.checkRange(firstIndex(), lastIndex(), fromIndex, toIndex);
     List<LogEntry> result = new ArrayList<>();
     long bytes = 0;
     for (long index = fromIndex; index < toIndex; index++) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -31,10 +32,23 @@ public final class Scenario {
   /** A scripted run's report, and the simulation to inspect its nodes afterwards. */
   public record Result(SimulationReport report, Simulation<Long> simulation) {}
 
+  /** A step that waits for a state of the cluster rather than a time. */
+  private static final class Reaction {
+    final Predicate<List<SimulatedNode<Long>>> condition;
+    final List<Fault> faults;
+    boolean done;
+
+    Reaction(Predicate<List<SimulatedNode<Long>>> condition, List<Fault> faults) {
+      this.condition = condition;
+      this.faults = faults;
+    }
+  }
+
   private final int nodes;
   private RaftConfig raft = RaftConfig.defaults();
   private FaultSchedule schedule;
   private final List<FaultSchedule.Timed> faults = new ArrayList<>();
+  private final List<Reaction> reactions = new ArrayList<>();
   private Duration runFor = Duration.ofSeconds(10);
   private Duration livenessFrom;
   private int clients = 2;
@@ -133,6 +147,16 @@ public final class Scenario {
     return at(time, new Fault.Propose(node));
   }
 
+  /**
+   * The first time {@code condition} holds after an event, injects {@code faults}, in order, at that
+   * same moment (after the event, before anything it sent arrives): for steps that must follow a
+   * state of the cluster, such as "as soon as n5 leads, cut it off".
+   */
+  public Scenario when(Predicate<List<SimulatedNode<Long>>> condition, Fault... faults) {
+    reactions.add(new Reaction(Objects.requireNonNull(condition, "condition"), List.of(faults)));
+    return this;
+  }
+
   /** Every fault ends at {@code time}; liveness is judged from then. */
   public Scenario heal(String time) {
     return at(time, new Fault.Heal());
@@ -167,6 +191,22 @@ public final class Scenario {
         CounterStateMachine.randomAdds());
     if (livenessFrom != null) {
       simulation.checkLivenessFrom(livenessFrom);
+    }
+    if (!reactions.isEmpty()) {
+      List<Reaction> fresh = new ArrayList<>();
+      for (Reaction reaction : reactions) {
+        fresh.add(new Reaction(reaction.condition, reaction.faults));
+      }
+      simulation.observeEvents(running -> {
+        for (Reaction reaction : fresh) {
+          if (!reaction.done && reaction.condition.test(running.nodes())) {
+            reaction.done = true;
+            for (Fault fault : reaction.faults) {
+              running.injectAt(running.nowNanos(), fault);
+            }
+          }
+        }
+      });
     }
     return new Result(simulation.run(), simulation);
   }

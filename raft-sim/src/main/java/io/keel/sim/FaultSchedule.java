@@ -2,6 +2,7 @@ package io.keel.sim;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -66,7 +67,7 @@ public record FaultSchedule(
   /** No faults at all: a reliable network, 1 ms fsyncs, no drift, nothing injected. */
   public static FaultSchedule none(int nodes) {
     return new FaultSchedule(NetworkModel.reliable(), Duration.ofMillis(1), false,
-        java.util.Collections.nCopies(nodes, 0L), List.of());
+        Collections.nCopies(nodes, 0L), List.of());
   }
 
   /** This schedule with other faults. */

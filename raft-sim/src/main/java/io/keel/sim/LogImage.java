@@ -3,6 +3,7 @@ package io.keel.sim;
 import io.keel.raft.LogEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -39,7 +40,7 @@ final class LogImage {
 
   /** A read-only view of the entries from {@code fromIndex} up to but excluding {@code toIndex}. */
   List<LogEntry> view(long fromIndex, long toIndex) {
-    return java.util.Collections.unmodifiableList(
+    return Collections.unmodifiableList(
         entries.subList((int) (fromIndex - startIndex - 1), (int) (toIndex - startIndex - 1)));
   }
 

@@ -2,6 +2,7 @@ package io.keel.sim;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -76,7 +77,7 @@ public final class Nemesis {
       default -> {
         int[] others = randomSide(nodes - 1, node);
         int half = 1 + (int) random.nextLong(others.length - 1);
-        yield Partition.bridge(nodes, node, java.util.Arrays.copyOf(others, half));
+        yield Partition.bridge(nodes, node, Arrays.copyOf(others, half));
       }
     };
   }

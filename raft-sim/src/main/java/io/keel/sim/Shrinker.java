@@ -1,5 +1,6 @@
 package io.keel.sim;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class Shrinker {
     FaultSchedule current = removeFaults(schedule);
     current = tryChange(current, current.withNetwork(current.network().withDrop(0)));
     current = tryChange(current, current.withNetwork(current.network().withDuplicate(0)));
-    current = tryChange(current, current.withNetwork(current.network().withTail(0, java.time.Duration.ZERO)));
+    current = tryChange(current, current.withNetwork(current.network().withTail(0, Duration.ZERO)));
     current = tryChange(current, current.withDisk(current.fsyncLatency(), false));
     current = tryChange(current, current.withDrift(Collections.nCopies(current.driftPpm().size(), 0L)));
     current = removeFaults(current);

@@ -50,11 +50,6 @@ public final class SimRandom {
     return -mean * Math.log(1.0 - nextDouble());
   }
 
-  /** One of {@code choices}, uniformly. */
-  public <T> T pick(java.util.List<T> choices) {
-    return choices.get((int) nextLong(choices.size()));
-  }
-
   /**
    * A new generator seeded from this one: an independent stream, so that drawing more from one
    * part of the simulation (say, the network) does not shift the draws of another (the nemesis).

@@ -10,6 +10,7 @@ import io.keel.sim.EventQueue.Kind;
 import io.keel.sim.check.Checkers;
 import io.keel.sim.check.Liveness;
 import io.keel.sim.check.Violation;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -81,7 +82,7 @@ public final class Simulation<R> {
     this.network = new SimNetwork(seedRandom.fork(), queue, this.schedule.network(), config.nodes());
     SimRandom clientRandom = seedRandom.fork();
     this.diskRandom = seedRandom.fork();
-    java.time.Duration healAt = this.schedule.healAt();
+    Duration healAt = this.schedule.healAt();
     this.liveness = new Liveness(healAt == null ? -1 : healAt.toNanos(), config.livenessBound().toNanos(),
         config.stormElections(), config.clients() > 0);
     List<NodeId> voters = new ArrayList<>();
@@ -111,7 +112,7 @@ public final class Simulation<R> {
    * Judges liveness from {@code start} (for the liveness bound) instead of from the schedule's heal:
    * for scenarios whose faults last, where the cluster must make progress despite them.
    */
-  public Simulation<R> checkLivenessFrom(java.time.Duration start) {
+  public Simulation<R> checkLivenessFrom(Duration start) {
     liveness.startAt(start.toNanos());
     return this;
   }

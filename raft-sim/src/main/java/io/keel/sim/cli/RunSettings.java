@@ -9,7 +9,9 @@ import io.keel.sim.Simulation;
 import io.keel.sim.SimulationConfig;
 import io.keel.sim.SimulationReport;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The settings the command line gives every seed of a run, and how one seed's simulation is built
@@ -38,7 +40,7 @@ record RunSettings(int nodes, long simulatedSeconds, String faultsText, Set<Faul
   }
 
   /** Runs seed {@code seed} under its drawn schedule, or under {@code schedule} if not null. */
-  SimulationReport run(long seed, FaultSchedule schedule, java.util.function.Consumer<String> trace) {
+  SimulationReport run(long seed, FaultSchedule schedule, Consumer<String> trace) {
     Simulation<Long> simulation = new Simulation<>(configFor(seed), schedule, CounterStateMachine::new,
         CounterStateMachine.randomAdds());
     if (trace != null) {
@@ -50,8 +52,8 @@ record RunSettings(int nodes, long simulatedSeconds, String faultsText, Set<Faul
   /** The options that reproduce these settings on the command line. */
   String options() {
     return "--nodes " + nodes + " --sim-seconds " + simulatedSeconds + " --faults " + faultsText
-        + " --pre-vote " + preVote.name().toLowerCase(java.util.Locale.ROOT)
-        + " --check-quorum " + checkQuorum.name().toLowerCase(java.util.Locale.ROOT);
+        + " --pre-vote " + preVote.name().toLowerCase(Locale.ROOT)
+        + " --check-quorum " + checkQuorum.name().toLowerCase(Locale.ROOT);
   }
 
   /** A line naming the protocol options seed {@code seed} runs with. */

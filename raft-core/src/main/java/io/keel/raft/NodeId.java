@@ -20,15 +20,17 @@ public record NodeId(String value) implements Comparable<NodeId> {
           "node id must be 1 to " + MAX_LENGTH + " characters long, got '" + value + "'");
     }
     for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      boolean allowed =
-          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-              || c == '.' || c == '_' || c == '-';
-      if (!allowed) {
+      if (!isAllowed(value.charAt(i))) {
         throw new IllegalArgumentException(
             "node id may hold only letters, digits, '.', '_' and '-', got '" + value + "'");
       }
     }
+  }
+
+  /** Whether {@code c} may appear in a node or group id. */
+  static boolean isAllowed(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || c == '.' || c == '_' || c == '-';
   }
 
   /** Shorthand for {@code new NodeId(value)}. */

@@ -195,6 +195,13 @@ final class Leader extends RoleState {
   }
 
   /** The replication state of one follower, for tests and tools. */
+  /** Each follower's durable match index, in peer order. */
+  Map<NodeId, Long> matchIndexes() {
+    Map<NodeId, Long> matches = new LinkedHashMap<>();
+    progress.forEach((peer, follower) -> matches.put(peer, follower.matchIndex()));
+    return matches;
+  }
+
   Progress progressOf(NodeId peer) {
     return progress.get(peer);
   }

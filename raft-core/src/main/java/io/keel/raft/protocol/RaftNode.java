@@ -17,6 +17,7 @@ import io.keel.raft.message.RequestVote;
 import io.keel.raft.message.RequestVoteResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -64,7 +65,8 @@ public final class RaftNode<R> {
   private NodeId leaderId;
   private long lastLeaderContactNanos;
   private RoleState role;
-  private Throwable storageFailure;
+  /** Why the node stopped, once it is {@link Role#FAILED}; proposals fail with it. */
+  private RuntimeException failure;
 
   RaftNode(RaftNodeBuilder<R> builder, long startNanos) {
     this.id = Objects.requireNonNull(builder.id, "id");
@@ -186,10 +188,26 @@ public final class RaftNode<R> {
     if (role.role() == Role.FAILED) {
       return;
     }
+    halt(new StorageFailedException(id, cause));
+  }
+
+  /**
+   * Stops the node for good, because its driver is shutting it down or failed around it: it becomes
+   * {@link Role#FAILED}, ignores every later event, and fails pending and later proposals with
+   * {@code reason}. Restarting means building a new node on the same store.
+   */
+  public void stop(RuntimeException reason) {
+    Objects.requireNonNull(reason, "reason");
+    if (role.role() != Role.FAILED) {
+      halt(reason);
+    }
+  }
+
+  private void halt(RuntimeException reason) {
     role = new Failed();
-    storageFailure = cause;
+    failure = reason;
     leaderId = null;
-    applier.proposals().failAll(new StorageFailedException(id, cause));
+    applier.proposals().failAll(reason);
   }
 
   // ---------------------------------------------------------------- queries
@@ -247,6 +265,19 @@ public final class RaftNode<R> {
   /** When the driver must next call {@link #tick}, on the clock it ticks with. */
   public long nextDeadlineNanos() {
     return role.deadlineNanos();
+  }
+
+  /**
+   * The leader's view of each follower: the highest index known replicated, durably, on it. Empty
+   * unless this node is the leader.
+   */
+  public Map<NodeId, Long> matchIndexes() {
+    return role instanceof Leader leader ? leader.matchIndexes() : Map.of();
+  }
+
+  /** Why the node stopped, if it is {@link Role#FAILED}. */
+  public Optional<RuntimeException> failure() {
+    return Optional.ofNullable(failure);
   }
 
   /** How many proposals await their outcome. */
@@ -374,7 +405,7 @@ public final class RaftNode<R> {
 
   private RuntimeException refusalOf(int commandCount) {
     if (role.role() == Role.FAILED) {
-      return new StorageFailedException(id, storageFailure);
+      return failure;
     }
     if (!(role instanceof Leader)) {
       return new NotLeaderException(id, leaderId);

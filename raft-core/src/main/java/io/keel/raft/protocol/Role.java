@@ -10,6 +10,6 @@ public enum Role {
   CANDIDATE,
   /** Leads its term: accepts proposals and replicates the log. */
   LEADER,
-  /** Stopped after a storage failure; takes no part until restarted. */
+  /** Stopped, after a storage failure or by its driver; takes no part until restarted. */
   FAILED
 }

@@ -1,0 +1,152 @@
+package io.keel.raft.runtime;
+
+import io.keel.raft.GroupId;
+import io.keel.raft.NodeId;
+import io.keel.raft.RaftConfig;
+import io.keel.raft.StateMachine;
+import io.keel.raft.storage.file.FileLogStore;
+import io.keel.raft.storage.file.FileLogStoreOptions;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.TreeSet;
+
+/**
+ * Everything one Raft group needs to run on a {@link RaftRuntime}: its name, its voters, the
+ * protocol's tunables, its log, its state machine and the network it talks over. Build with
+ * {@link #builder(GroupId)}; every field without a default is checked by {@link Builder#build()}.
+ *
+ * @param <R> the state machine's result type
+ */
+public final class GroupOptions<R> {
+
+  private final GroupId group;
+  private final List<NodeId> voters;
+  private final RaftConfig config;
+  private final LogStoreFactory logStore;
+  private final StateMachine<R> stateMachine;
+  private final PeerNetwork network;
+  private final OptionalLong randomSeed;
+
+  private GroupOptions(Builder<R> builder) {
+    this.group = builder.group;
+    this.voters = List.copyOf(new TreeSet<>(require(builder.voters, "voters")));
+    if (voters.isEmpty()) {
+      throw new IllegalArgumentException("voters: at least one voter is required");
+    }
+    this.config = require(builder.config, "config");
+    this.logStore = require(builder.logStore, "logStore");
+    this.stateMachine = require(builder.stateMachine, "stateMachine");
+    this.network = require(builder.network, "network");
+    this.randomSeed = builder.randomSeed;
+  }
+
+  private static <T> T require(T value, String field) {
+    return Objects.requireNonNull(value, () -> "group options: " + field + " is required");
+  }
+
+  /** A builder for group {@code group}. */
+  public static <R> Builder<R> builder(GroupId group) {
+    return new Builder<>(Objects.requireNonNull(group, "group"));
+  }
+
+  /** The group's name, the same on every node. */
+  public GroupId group() {
+    return group;
+  }
+
+  /** Every voter of the group, this node included, in id order. */
+  public List<NodeId> voters() {
+    return voters;
+  }
+
+  /** The protocol's tunables. */
+  public RaftConfig config() {
+    return config;
+  }
+
+  /** Opens the group's log. */
+  public LogStoreFactory logStore() {
+    return logStore;
+  }
+
+  /** The user's state machine. */
+  public StateMachine<R> stateMachine() {
+    return stateMachine;
+  }
+
+  /** The network the group's messages travel on. */
+  public PeerNetwork network() {
+    return network;
+  }
+
+  /** The seed of the node's election timeouts, if fixed; otherwise the runtime draws one. */
+  public OptionalLong randomSeed() {
+    return randomSeed;
+  }
+
+  /** Collects a group's options. */
+  public static final class Builder<R> {
+    private final GroupId group;
+    private Collection<NodeId> voters;
+    private RaftConfig config = RaftConfig.defaults();
+    private LogStoreFactory logStore;
+    private StateMachine<R> stateMachine;
+    private PeerNetwork network;
+    private OptionalLong randomSeed = OptionalLong.empty();
+
+    private Builder(GroupId group) {
+      this.group = group;
+    }
+
+    /** Every voter of the group, this node included. */
+    public Builder<R> voters(Collection<NodeId> voters) {
+      this.voters = voters;
+      return this;
+    }
+
+    /** The protocol's tunables; {@link RaftConfig#defaults()} if not set. */
+    public Builder<R> config(RaftConfig config) {
+      this.config = config;
+      return this;
+    }
+
+    /** How to open the group's log. */
+    public Builder<R> logStore(LogStoreFactory logStore) {
+      this.logStore = logStore;
+      return this;
+    }
+
+    /** The durable file log in {@code directory}, created if missing. */
+    public Builder<R> fileLog(Path directory, FileLogStoreOptions options) {
+      Objects.requireNonNull(directory, "directory");
+      Objects.requireNonNull(options, "options");
+      return logStore(listener -> FileLogStore.open(directory, options, listener));
+    }
+
+    /** The user's state machine; it is called on the group's apply thread only. */
+    public Builder<R> stateMachine(StateMachine<R> stateMachine) {
+      this.stateMachine = stateMachine;
+      return this;
+    }
+
+    /** The network the group's messages travel on. */
+    public Builder<R> network(PeerNetwork network) {
+      this.network = network;
+      return this;
+    }
+
+    /** Fixes the seed of the node's election timeouts (tests); otherwise drawn securely. */
+    public Builder<R> randomSeed(long seed) {
+      this.randomSeed = OptionalLong.of(seed);
+      return this;
+    }
+
+    /** Checks the options. */
+    public GroupOptions<R> build() {
+      return new GroupOptions<>(this);
+    }
+  }
+}

@@ -1,0 +1,357 @@
+package io.keel.raft.runtime;
+
+import io.keel.raft.DurabilityListener;
+import io.keel.raft.GroupId;
+import io.keel.raft.HardState;
+import io.keel.raft.LogStore;
+import io.keel.raft.NodeId;
+import io.keel.raft.NodeStoppedException;
+import io.keel.raft.TooManyPendingProposalsException;
+import io.keel.raft.message.Message;
+import io.keel.raft.protocol.RaftNode;
+import io.keel.raft.storage.file.LogStoreFailedException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one group's {@link RaftNode} on its {@link EventLoop}: turns network messages, storage
+ * reports, proposals and timer expiries into calls on the node, one at a time on the loop's thread,
+ * and after each burst flushes committed commands to the {@link ApplyPipeline} and publishes a
+ * {@link GroupStatus}.
+ *
+ * <p>Methods named {@code on...} run on the loop; {@link #deliver}, {@link #propose}, the
+ * {@link DurabilityListener} methods and {@link #stop} may be called from any thread and only post
+ * work to the loop.
+ */
+final class GroupRunner<R> implements DurabilityListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GroupRunner.class);
+
+  /** The most commands one call to the node proposes; more wait for the next turn. */
+  private static final int MAX_PROPOSALS_PER_APPEND = 4096;
+
+  final GroupId group;
+  final NodeId self;
+  private final EventLoop loop;
+  private final GroupOptions<R> options;
+  private final Executor applyExecutor;
+  private final ApplyPipeline<R> pipeline;
+  private final Queue<Proposal<R>> proposals = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final AtomicInteger outstanding = new AtomicInteger();
+  private final int maxOutstanding;
+  private final Runnable drainProposals = this::onProposals;
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+  private LogStore store;
+  private RaftNode<ApplyPipeline.Command<R>> node;
+  private volatile GroupStatus status;
+  private volatile RuntimeException stopReason;
+  private volatile long appliedIndex;
+  private boolean closing;
+
+  /** Loop bookkeeping: whether the group is on the loop's flush list, and its planned timer. */
+  boolean touched;
+  long scheduledDeadline = Long.MAX_VALUE;
+
+  GroupRunner(NodeId self, GroupOptions<R> options, EventLoop loop, Executor applyExecutor) {
+    this.group = options.group();
+    this.self = self;
+    this.options = options;
+    this.loop = loop;
+    this.applyExecutor = applyExecutor;
+    this.maxOutstanding = options.config().maxPendingProposals();
+    this.pipeline = new ApplyPipeline<>(options.stateMachine(), applyExecutor,
+        index -> appliedIndex = index, outstanding::decrementAndGet, this::onStateMachineError);
+  }
+
+  // ---------------------------------------------------------------- life cycle
+
+  /** Opens the store on the caller's thread, then builds the node on the loop and waits for it. */
+  void start(long randomSeed) throws IOException {
+    store = options.logStore().open(this);
+    CompletableFuture<Void> started = new CompletableFuture<>();
+    loop.execute(() -> {
+      try {
+        node = RaftNode.<ApplyPipeline.Command<R>>builder()
+            .id(self)
+            .voters(options.voters())
+            .config(options.config())
+            .logStore(store)
+            .transport((to, message) -> options.network().send(group, to, message))
+            .stateMachine(pipeline)
+            .randomSeed(randomSeed)
+            .start(loop.now());
+        loop.touch(this);
+        started.complete(null);
+      } catch (RuntimeException e) {
+        started.completeExceptionally(e);
+      }
+    });
+    try {
+      started.join();
+    } catch (CompletionException e) {
+      closeStore();
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
+  }
+
+  /** Stops the node; the future completes once the store is closed and every proposal has its outcome. */
+  CompletableFuture<Void> stop() {
+    loop.execute(() -> onStop(new NodeStoppedException(group + " on " + self + " was stopped")));
+    return terminated;
+  }
+
+  CompletableFuture<Void> terminated() {
+    return terminated;
+  }
+
+  // ---------------------------------------------------------------- from any thread
+
+  void deliver(Message message) {
+    loop.execute(() -> onMessage(message));
+  }
+
+  CompletableFuture<R> propose(byte[] command) {
+    Objects.requireNonNull(command, "command");
+    CompletableFuture<R> client = new CompletableFuture<>();
+    RuntimeException stopped = stopReason;
+    if (stopped != null) {
+      client.completeExceptionally(stopped);
+      return client;
+    }
+    if (outstanding.incrementAndGet() > maxOutstanding) {
+      outstanding.decrementAndGet();
+      client.completeExceptionally(new TooManyPendingProposalsException(maxOutstanding));
+      return client;
+    }
+    proposals.add(new Proposal<>(command, client));
+    if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
+      loop.execute(drainProposals);
+    }
+    return client;
+  }
+
+  GroupStatus status() {
+    GroupStatus published = status;
+    long applied = appliedIndex;
+    if (published == null || published.appliedIndex() == applied) {
+      return published;
+    }
+    return new GroupStatus(published.group(), published.node(), published.role(), published.term(),
+        published.leader(), published.commitIndex(), applied, published.lastLogIndex(),
+        published.durableIndex(), published.matchIndexes(), published.failure());
+  }
+
+  @Override
+  public void logDurable(long index, long term) {
+    loop.execute(() -> onLogDurable(index, term));
+  }
+
+  @Override
+  public void hardStateDurable(HardState state) {
+    loop.execute(() -> onHardStateDurable(state));
+  }
+
+  @Override
+  public void storageFailed(Exception cause) {
+    loop.execute(() -> onStorageFailed(cause));
+  }
+
+  // ---------------------------------------------------------------- on the loop
+
+  private void onMessage(Message message) {
+    if (stopReason != null) {
+      return;
+    }
+    try {
+      node.tick(loop.now());
+      node.receive(message);
+    } catch (RuntimeException e) {
+      onUnexpected(e);
+    }
+    loop.touch(this);
+  }
+
+  private void onLogDurable(long index, long term) {
+    if (stopReason != null) {
+      return;
+    }
+    try {
+      node.tick(loop.now());
+      node.onLogDurable(index, term);
+    } catch (RuntimeException e) {
+      onUnexpected(e);
+    }
+    loop.touch(this);
+  }
+
+  private void onHardStateDurable(HardState state) {
+    if (stopReason != null) {
+      return;
+    }
+    try {
+      node.tick(loop.now());
+      node.onHardStateDurable(state);
+    } catch (RuntimeException e) {
+      onUnexpected(e);
+    }
+    loop.touch(this);
+  }
+
+  private void onStorageFailed(Exception cause) {
+    if (stopReason != null) {
+      return;
+    }
+    LOG.error("{} on {}: the log store failed; the node stops taking part", group, self, cause);
+    node.onStorageFailure(cause);
+    loop.touch(this);
+  }
+
+  void onTimer() {
+    if (stopReason != null) {
+      return;
+    }
+    try {
+      node.tick(loop.now());
+    } catch (RuntimeException e) {
+      onUnexpected(e);
+    }
+    loop.touch(this);
+  }
+
+  private void onProposals() {
+    drainScheduled.set(false);
+    if (stopReason != null) {
+      failQueuedProposals(stopReason);
+      return;
+    }
+    List<byte[]> commands = new ArrayList<>();
+    List<CompletableFuture<R>> clients = new ArrayList<>();
+    Proposal<R> proposal;
+    while (commands.size() < MAX_PROPOSALS_PER_APPEND && (proposal = proposals.poll()) != null) {
+      commands.add(proposal.command);
+      clients.add(proposal.client);
+    }
+    if (!proposals.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+      loop.execute(drainProposals);
+    }
+    if (commands.isEmpty()) {
+      return;
+    }
+    try {
+      node.tick(loop.now());
+      List<CompletableFuture<ApplyPipeline.Command<R>>> outcomes = node.propose(commands);
+      for (int i = 0; i < outcomes.size(); i++) {
+        link(outcomes.get(i), clients.get(i));
+      }
+    } catch (RuntimeException e) {
+      onUnexpected(e);
+      for (CompletableFuture<R> client : clients) {
+        pipeline.fail(client, stopReasonOr(e));
+      }
+    }
+    loop.touch(this);
+  }
+
+  /** Connects the core's outcome of one proposal to the client's future. */
+  private void link(CompletableFuture<ApplyPipeline.Command<R>> outcome, CompletableFuture<R> client) {
+    outcome.whenComplete((command, failure) -> {
+      if (failure != null) {
+        pipeline.fail(client, failure instanceof CompletionException wrapped ? wrapped.getCause() : failure);
+      } else {
+        command.client = client; // before the batch holding the command is flushed
+      }
+    });
+  }
+
+  /** After a burst: hands applied work to the apply thread, publishes status, re-arms the timer. */
+  void afterEvents() {
+    if (node == null) {
+      return;
+    }
+    pipeline.flush(node.lastApplied());
+    status = snapshot();
+    if (stopReason == null) {
+      loop.schedule(this, node.nextDeadlineNanos());
+    } else if (!closing) {
+      closing = true;
+      applyExecutor.execute(() -> {
+        closeStore();
+        terminated.complete(null);
+      });
+    }
+  }
+
+  private void onStop(RuntimeException reason) {
+    if (stopReason != null) {
+      return;
+    }
+    stopReason = reason;
+    if (node != null) {
+      node.stop(reason);
+    }
+    failQueuedProposals(reason);
+    loop.touch(this);
+  }
+
+  /** Anything thrown out of the node: a failed store, or a bug. The node stops either way. */
+  private void onUnexpected(RuntimeException e) {
+    if (e instanceof LogStoreFailedException || e instanceof UncheckedIOException) {
+      LOG.error("{} on {}: the log store failed; the node stops taking part", group, self, e);
+      node.onStorageFailure(e);
+      return;
+    }
+    LOG.error("{} on {}: unexpected error; stopping the node", group, self, e);
+    onStop(new NodeStoppedException(group + " on " + self + " stopped after an unexpected error: " + e, e));
+  }
+
+  private void onStateMachineError(Throwable error) {
+    LOG.error("{} on {}: the state machine threw; stopping the node", group, self, error);
+    loop.execute(() -> onStop(new NodeStoppedException(
+        group + " on " + self + " stopped: the state machine threw " + error, error)));
+  }
+
+  private RuntimeException stopReasonOr(RuntimeException fallback) {
+    RuntimeException reason = stopReason;
+    return reason != null ? reason : fallback;
+  }
+
+  private void failQueuedProposals(RuntimeException reason) {
+    Proposal<R> proposal;
+    while ((proposal = proposals.poll()) != null) {
+      pipeline.fail(proposal.client, reason);
+    }
+    loop.touch(this);
+  }
+
+  private GroupStatus snapshot() {
+    return new GroupStatus(group, self, node.role(), node.currentTerm(), node.leader(),
+        node.commitIndex(), appliedIndex, node.lastLogIndex(), node.durableIndex(),
+        node.matchIndexes(), node.failure().map(Throwable::getMessage));
+  }
+
+  private void closeStore() {
+    if (store instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        LOG.warn("{} on {}: closing the log store failed", group, self, e);
+      }
+    }
+  }
+
+  private record Proposal<R>(byte[] command, CompletableFuture<R> client) {}
+}

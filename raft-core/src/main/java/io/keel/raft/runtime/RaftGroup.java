@@ -1,0 +1,67 @@
+package io.keel.raft.runtime;
+
+import io.keel.raft.GroupId;
+import io.keel.raft.NodeId;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One Raft group running on a {@link RaftRuntime}: this node's replica of it. Safe to use from any
+ * thread.
+ *
+ * <p>Proposal futures complete on the group's apply thread, right after the state machine applies
+ * the command; a callback that blocks there delays later applies (never heartbeats or
+ * replication), so hand slow work to an executor of your own ({@code thenApplyAsync}).
+ *
+ * @param <R> the state machine's result type
+ */
+public final class RaftGroup<R> {
+
+  private final GroupRunner<R> runner;
+
+  RaftGroup(GroupRunner<R> runner) {
+    this.runner = runner;
+  }
+
+  /** The group's name. */
+  public GroupId id() {
+    return runner.group;
+  }
+
+  /** This node's id. */
+  public NodeId node() {
+    return runner.self;
+  }
+
+  /**
+   * Proposes one command. The future completes with the state machine's result once the command is
+   * committed and applied on this node; it fails with {@link io.keel.raft.NotLeaderException} (which
+   * names the leader, if known) when this node does not lead,
+   * {@link io.keel.raft.TooManyPendingProposalsException} when {@code maxPendingProposals} are
+   * already outstanding, {@link io.keel.raft.LeadershipLostException} or
+   * {@link io.keel.raft.NodeStoppedException} when the outcome became unknown, and with whatever the
+   * state machine threw for this command. Commands proposed together, from any threads, are appended
+   * and made durable as one batch.
+   */
+  public CompletableFuture<R> propose(byte[] command) {
+    return runner.propose(command);
+  }
+
+  /** The node's latest status: role, term, leader, indexes, followers' progress. */
+  public GroupStatus status() {
+    return runner.status();
+  }
+
+  /**
+   * Stops this replica: pending proposals fail with {@link io.keel.raft.NodeStoppedException}, the
+   * store is closed. The future completes when all of that is done. The group can be started again
+   * from the same directory with {@link RaftRuntime#startGroup}.
+   */
+  public CompletableFuture<Void> stop() {
+    return runner.stop();
+  }
+
+  @Override
+  public String toString() {
+    return "RaftGroup[" + runner.group + " on " + runner.self + "]";
+  }
+}

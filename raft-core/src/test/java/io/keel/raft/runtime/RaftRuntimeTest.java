@@ -1,0 +1,301 @@
+package io.keel.raft.runtime;
+
+import static io.keel.raft.runtime.RuntimeCluster.awaitLeader;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.keel.raft.GroupId;
+import io.keel.raft.NodeId;
+import io.keel.raft.NodeStoppedException;
+import io.keel.raft.NotLeaderException;
+import io.keel.raft.RaftConfig;
+import io.keel.raft.StateMachine;
+import io.keel.raft.TooManyPendingProposalsException;
+import io.keel.raft.protocol.Role;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RaftRuntimeTest {
+
+  private static final GroupId GROUP = GroupId.of("g");
+
+  @TempDir Path dir;
+  private RuntimeCluster cluster;
+
+  @AfterEach
+  void close() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private Map<NodeId, RecordingStateMachine> machines(int size) {
+    Map<NodeId, RecordingStateMachine> machines = new HashMap<>();
+    for (int i = 1; i <= size; i++) {
+      machines.put(NodeId.of("n" + i), new RecordingStateMachine());
+    }
+    return machines;
+  }
+
+  @Test
+  void three_nodes_elect_a_leader_and_apply_every_command_in_the_same_order_everywhere() throws Exception {
+    cluster = new RuntimeCluster(dir, 3);
+    Map<NodeId, RecordingStateMachine> machines = machines(3);
+    Map<NodeId, RaftGroup<String>> group = cluster.startEverywhere(GROUP, machines::get);
+    RaftGroup<String> leader = awaitLeader(group);
+
+    List<CompletableFuture<String>> results = new ArrayList<>();
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      expected.add("c" + i);
+      results.add(leader.propose(("c" + i).getBytes(UTF_8)));
+    }
+    for (int i = 0; i < results.size(); i++) {
+      assertEquals("c" + i, results.get(i).get(10, TimeUnit.SECONDS));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> machines.values().stream().allMatch(m -> m.size() == 2000));
+    for (RecordingStateMachine machine : machines.values()) {
+      assertEquals(expected, machine.applied());
+    }
+    GroupStatus status = leader.status();
+    assertEquals(Role.LEADER, status.role());
+    assertEquals(2, status.matchIndexes().size());
+    await().atMost(Duration.ofSeconds(5)).until(() -> leader.status().appliedIndex() == leader.status().commitIndex()
+        && leader.status().matchIndexes().values().stream().allMatch(m -> m == leader.status().lastLogIndex()));
+    for (NodeId peer : leader.status().matchIndexes().keySet()) {
+      assertEquals(0, leader.status().lag(peer));
+    }
+  }
+
+  @Test
+  void a_follower_refuses_proposals_and_names_the_leader() throws Exception {
+    cluster = new RuntimeCluster(dir, 3);
+    Map<NodeId, RaftGroup<String>> group = cluster.startEverywhere(GROUP, node -> new RecordingStateMachine());
+    RaftGroup<String> leader = awaitLeader(group);
+    RaftGroup<String> follower = group.values().stream().filter(g -> g != leader).findFirst().orElseThrow();
+    await().until(() -> follower.status().leader().isPresent());
+
+    ExecutionException refused =
+        assertThrows(ExecutionException.class, () -> follower.propose(new byte[] {1}).get(5, TimeUnit.SECONDS));
+    NotLeaderException notLeader = assertInstanceOf(NotLeaderException.class, refused.getCause());
+    assertEquals(leader.node(), notLeader.leader().orElseThrow());
+  }
+
+  @Test
+  void futures_and_the_state_machine_run_off_the_event_thread() throws Exception {
+    cluster = new RuntimeCluster(dir, 3);
+    AtomicReference<String> applyThread = new AtomicReference<>();
+    Map<NodeId, RaftGroup<String>> group = cluster.startEverywhere(GROUP, node -> (index, command) -> {
+      applyThread.set(Thread.currentThread().getName());
+      return "ok";
+    });
+    RaftGroup<String> leader = awaitLeader(group);
+    AtomicReference<String> callbackThread = new AtomicReference<>();
+    leader.propose(new byte[] {1}).thenRun(() -> callbackThread.set(Thread.currentThread().getName()))
+        .get(5, TimeUnit.SECONDS);
+    assertTrue(callbackThread.get().contains("-apply-"), callbackThread.get());
+    assertTrue(applyThread.get().contains("-apply-"), applyThread.get());
+
+    RaftGroup<String> follower = group.values().stream().filter(g -> g != leader).findFirst().orElseThrow();
+    AtomicReference<String> failureThread = new AtomicReference<>();
+    follower.propose(new byte[] {2}).whenComplete((r, e) -> failureThread.set(Thread.currentThread().getName()));
+    await().until(() -> failureThread.get() != null);
+    assertFalse(failureThread.get().contains("-event-"), failureThread.get());
+  }
+
+  @Test
+  void a_stalled_state_machine_and_a_blocking_callback_do_not_stall_heartbeats() throws Exception {
+    cluster = new RuntimeCluster(dir, 3);
+    CountDownLatch release = new CountDownLatch(1);
+    Map<NodeId, StateMachine<String>> machines = new HashMap<>();
+    for (NodeId node : cluster.nodes) {
+      machines.put(node, (index, command) -> {
+        if (command[0] == 9) {
+          awaitLatch(release); // every replica stalls on this command
+        }
+        return "ok";
+      });
+    }
+    Map<NodeId, RaftGroup<String>> group = cluster.startEverywhere(GROUP, machines::get);
+    RaftGroup<String> leader = awaitLeader(group);
+    long term = leader.status().term();
+
+    CompletableFuture<String> stalled = leader.propose(new byte[] {9});
+    // A callback that blocks the leader's apply thread too, once the stall is over.
+    CountDownLatch callbackRelease = new CountDownLatch(1);
+    CompletableFuture<String> blockedCallback = leader.propose(new byte[] {1});
+    blockedCallback.thenRun(() -> awaitLatch(callbackRelease));
+    List<CompletableFuture<String>> later = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      later.add(leader.propose(new byte[] {2}));
+    }
+    // Several election timeouts pass; the commands commit but none applies, and nobody campaigns.
+    long commitBefore = leader.status().commitIndex();
+    await().pollDelay(Duration.ofMillis(900)).atMost(Duration.ofSeconds(5))
+        .until(() -> leader.status().commitIndex() >= commitBefore + 52);
+    assertFalse(stalled.isDone());
+    for (RaftGroup<String> member : group.values()) {
+      assertEquals(term, member.status().term(), member + " changed term while the state machine stalled");
+    }
+    assertTrue(leader.status().isLeader());
+
+    release.countDown();
+    assertEquals("ok", stalled.get(5, TimeUnit.SECONDS));
+    await().atMost(Duration.ofSeconds(2)).until(blockedCallback::isDone);
+    // The callback now blocks the leader's apply thread; commits go on regardless.
+    long commitDuringCallback = leader.status().commitIndex();
+    CompletableFuture<String> more = leader.propose(new byte[] {3});
+    await().atMost(Duration.ofSeconds(5)).until(() -> leader.status().commitIndex() > commitDuringCallback);
+    assertFalse(more.isDone(), "applies wait behind the blocked callback");
+    assertEquals(term, leader.status().term());
+    callbackRelease.countDown();
+    assertEquals("ok", more.get(5, TimeUnit.SECONDS));
+    for (CompletableFuture<String> future : later) {
+      assertEquals("ok", future.get(5, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void too_many_outstanding_proposals_are_refused_at_once() throws Exception {
+    cluster = new RuntimeCluster(dir, 3);
+    CountDownLatch release = new CountDownLatch(1);
+    RaftConfig config = RaftConfig.builder().maxPendingProposals(10).build();
+    Map<NodeId, RaftGroup<String>> group = new HashMap<>();
+    for (NodeId node : cluster.nodes) {
+      group.put(node, cluster.start(node, GROUP, (index, command) -> {
+        awaitLatch(release);
+        return "ok";
+      }, config));
+    }
+    RaftGroup<String> leader = awaitLeader(group);
+    List<CompletableFuture<String>> accepted = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      accepted.add(leader.propose(new byte[] {1}));
+    }
+    CompletableFuture<String> refused = leader.propose(new byte[] {1});
+    ExecutionException failure = assertThrows(ExecutionException.class, () -> refused.get(1, TimeUnit.SECONDS));
+    assertInstanceOf(TooManyPendingProposalsException.class, failure.getCause());
+    release.countDown();
+    for (CompletableFuture<String> future : accepted) {
+      assertEquals("ok", future.get(5, TimeUnit.SECONDS));
+    }
+    assertEquals("ok", leader.propose(new byte[] {1}).get(5, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void a_stopped_node_fails_its_proposals_and_restarts_from_its_directory_to_catch_up() throws Exception {
+    cluster = new RuntimeCluster(dir, 3);
+    Map<NodeId, RecordingStateMachine> machines = machines(3);
+    Map<NodeId, RaftGroup<String>> group = cluster.startEverywhere(GROUP, machines::get);
+    RaftGroup<String> leader = awaitLeader(group);
+    for (int i = 0; i < 100; i++) {
+      leader.propose(("a" + i).getBytes(UTF_8)).get(5, TimeUnit.SECONDS);
+    }
+    NodeId stoppedNode = group.keySet().stream().filter(n -> !n.equals(leader.node())).findFirst().orElseThrow();
+    group.get(stoppedNode).stop().get(5, TimeUnit.SECONDS);
+    ExecutionException afterStop = assertThrows(ExecutionException.class,
+        () -> group.get(stoppedNode).propose(new byte[] {1}).get(1, TimeUnit.SECONDS));
+    assertInstanceOf(NodeStoppedException.class, afterStop.getCause());
+
+    for (int i = 0; i < 100; i++) {
+      leader.propose(("b" + i).getBytes(UTF_8)).get(5, TimeUnit.SECONDS);
+    }
+    RecordingStateMachine fresh = new RecordingStateMachine();
+    cluster.start(stoppedNode, GROUP, fresh, RuntimeCluster.CONFIG);
+    await().atMost(Duration.ofSeconds(10)).until(() -> fresh.size() == 200);
+    assertEquals(machines.get(leader.node()).applied(), fresh.applied());
+  }
+
+  @Test
+  void stopping_the_leader_fails_its_pending_proposals_and_the_others_elect_a_new_one() throws Exception {
+    cluster = new RuntimeCluster(dir, 3);
+    Map<NodeId, RaftGroup<String>> group = cluster.startEverywhere(GROUP, node -> new RecordingStateMachine());
+    RaftGroup<String> leader = awaitLeader(group);
+    long term = leader.status().term();
+    cluster.network.cut(leader.node()); // nothing it proposes now can commit
+    CompletableFuture<String> pending = leader.propose(new byte[] {1});
+    leader.stop().get(5, TimeUnit.SECONDS);
+    ExecutionException failure = assertThrows(ExecutionException.class, () -> pending.get(1, TimeUnit.SECONDS));
+    assertInstanceOf(NodeStoppedException.class, failure.getCause());
+    cluster.network.heal(leader.node());
+    Map<NodeId, RaftGroup<String>> survivors = new HashMap<>(group);
+    survivors.remove(leader.node());
+    RaftGroup<String> next = awaitLeader(survivors);
+    assertTrue(next.status().term() > term);
+  }
+
+  @Test
+  void groups_share_a_runtime_and_run_independently() throws Exception {
+    cluster = new RuntimeCluster(dir, 3);
+    GroupId other = GroupId.of("other");
+    Map<NodeId, RecordingStateMachine> first = machines(3);
+    Map<NodeId, RecordingStateMachine> second = machines(3);
+    Map<NodeId, RaftGroup<String>> a = cluster.startEverywhere(GROUP, first::get);
+    Map<NodeId, RaftGroup<String>> b = cluster.startEverywhere(other, second::get);
+    RaftGroup<String> leaderA = awaitLeader(a);
+    RaftGroup<String> leaderB = awaitLeader(b);
+    for (int i = 0; i < 50; i++) {
+      leaderA.propose(("a" + i).getBytes(UTF_8));
+      leaderB.propose(("b" + i).getBytes(UTF_8));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> first.values().stream().allMatch(m -> m.size() == 50)
+        && second.values().stream().allMatch(m -> m.size() == 50));
+    assertTrue(first.values().stream().allMatch(m -> m.applied().stream().allMatch(c -> c.startsWith("a"))));
+    assertTrue(second.values().stream().allMatch(m -> m.applied().stream().allMatch(c -> c.startsWith("b"))));
+    assertEquals(2, cluster.runtimes.get(NodeId.of("n1")).statuses().size());
+
+    RaftRuntime runtime = cluster.runtimes.get(NodeId.of("n1"));
+    long before = runtime.droppedForUnknownGroup();
+    runtime.receive(GroupId.of("nowhere"), new io.keel.raft.message.PreVote(1, NodeId.of("n2"), 0, 0));
+    assertEquals(before + 1, runtime.droppedForUnknownGroup());
+  }
+
+  @Test
+  void start_group_rejects_a_duplicate_group_and_a_node_that_is_not_a_voter() throws Exception {
+    cluster = new RuntimeCluster(dir, 3);
+    NodeId n1 = NodeId.of("n1");
+    cluster.start(n1, GROUP, new RecordingStateMachine(), RuntimeCluster.CONFIG);
+    IllegalStateException duplicate = assertThrows(IllegalStateException.class,
+        () -> cluster.start(n1, GROUP, new RecordingStateMachine(), RuntimeCluster.CONFIG));
+    assertTrue(duplicate.getMessage().contains("already runs"), duplicate.getMessage());
+    IllegalArgumentException notVoter = assertThrows(IllegalArgumentException.class,
+        () -> cluster.runtimes.get(n1).startGroup(GroupOptions.<String>builder(GroupId.of("x"))
+            .voters(List.of(NodeId.of("n2"), NodeId.of("n3")))
+            .fileLog(dir.resolve("x"), io.keel.raft.storage.file.FileLogStoreOptions.defaults())
+            .stateMachine(new RecordingStateMachine())
+            .network(cluster.network.endpoint(n1))
+            .build()));
+    assertTrue(notVoter.getMessage().contains("must include this node"), notVoter.getMessage());
+    NullPointerException missing = assertThrows(NullPointerException.class,
+        () -> GroupOptions.<String>builder(GroupId.of("y")).voters(List.of(n1)).build());
+    assertTrue(missing.getMessage().contains("logStore"), missing.getMessage());
+  }
+
+  private static void awaitLatch(CountDownLatch latch) {
+    try {
+      if (!latch.await(30, TimeUnit.SECONDS)) {
+        throw new AssertionError("latch never released");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}

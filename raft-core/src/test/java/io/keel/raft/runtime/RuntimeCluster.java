@@ -1,0 +1,104 @@
+package io.keel.raft.runtime;
+
+import static org.awaitility.Awaitility.await;
+
+import io.keel.raft.GroupId;
+import io.keel.raft.NodeId;
+import io.keel.raft.RaftConfig;
+import io.keel.raft.StateMachine;
+import io.keel.raft.storage.file.FileLogStoreOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** N runtimes over a {@link LocalNetwork}, each group on the file log in a temp directory. */
+final class RuntimeCluster implements AutoCloseable {
+
+  static final RaftConfig CONFIG = RaftConfig.builder()
+      .electionTimeout(Duration.ofMillis(150), Duration.ofMillis(300))
+      .heartbeatInterval(Duration.ofMillis(30))
+      .build();
+
+  final LocalNetwork network = new LocalNetwork();
+  final List<NodeId> nodes = new ArrayList<>();
+  final Map<NodeId, RaftRuntime> runtimes = new HashMap<>();
+  private final Path dir;
+
+  RuntimeCluster(Path dir, int size) {
+    this.dir = dir;
+    for (int i = 1; i <= size; i++) {
+      NodeId node = NodeId.of("n" + i);
+      nodes.add(node);
+      startRuntime(node);
+    }
+  }
+
+  void startRuntime(NodeId node) {
+    RaftRuntime runtime = RaftRuntime.builder(node).build();
+    runtimes.put(node, runtime);
+    network.attach(node, runtime);
+  }
+
+  void closeRuntime(NodeId node) {
+    network.detach(node);
+    runtimes.remove(node).close();
+  }
+
+  <R> RaftGroup<R> start(NodeId node, GroupId group, StateMachine<R> stateMachine, RaftConfig config) {
+    try {
+      return runtimes.get(node).startGroup(GroupOptions.<R>builder(group)
+          .voters(nodes)
+          .config(config)
+          .fileLog(dir.resolve(group.value()).resolve(node.value()), FileLogStoreOptions.defaults())
+          .stateMachine(stateMachine)
+          .network(network.endpoint(node))
+          .build());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts {@code group} on every node, each with the state machine {@code machines} gives it. */
+  <R> Map<NodeId, RaftGroup<R>> startEverywhere(GroupId group, Function<NodeId, StateMachine<R>> machines) {
+    Map<NodeId, RaftGroup<R>> started = new HashMap<>();
+    for (NodeId node : nodes) {
+      started.put(node, start(node, group, machines.apply(node), CONFIG));
+    }
+    return started;
+  }
+
+  /** Waits for exactly one leader among {@code members} that the others follow, and returns it. */
+  static <R> RaftGroup<R> awaitLeader(Map<NodeId, RaftGroup<R>> members) {
+    return await().atMost(Duration.ofSeconds(10)).until(() -> leaderOf(members), Optional::isPresent).get();
+  }
+
+  static <R> Optional<RaftGroup<R>> leaderOf(Map<NodeId, RaftGroup<R>> members) {
+    RaftGroup<R> leader = null;
+    for (RaftGroup<R> member : members.values()) {
+      GroupStatus status = member.status();
+      if (status != null && status.isLeader()) {
+        if (leader != null && leader.status().term() == status.term()) {
+          return Optional.empty();
+        }
+        if (leader == null || status.term() > leader.status().term()) {
+          leader = member;
+        }
+      }
+    }
+    return Optional.ofNullable(leader);
+  }
+
+  @Override
+  public void close() {
+    for (RaftRuntime runtime : runtimes.values()) {
+      runtime.close();
+    }
+  }
+}

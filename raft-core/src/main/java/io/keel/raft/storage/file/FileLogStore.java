@@ -247,7 +247,7 @@ public final class FileLogStore implements LogStore, AutoCloseable {
       terms.add(entry.term());
       cache.add(entry, number);
     }
-    writer.submit(new LogWriter.Append(copy, number));
+    writer.submit(new LogWriter.Append(copy, number, System.nanoTime()));
     cache.evict(options.cacheBytes(), writer.writtenSequence());
   }
 
@@ -299,6 +299,12 @@ public final class FileLogStore implements LogStore, AutoCloseable {
       throw new LogStoreFailedException("the log store in " + dir + " failed and accepts no more writes: " + failure,
           failure);
     }
+  }
+
+  /** What the store has written and how long its syncs took; cheap, from any thread. */
+  public StorageStats stats() {
+    return new StorageStats(writer.entriesWritten.sum(), writer.bytesWritten.sum(), writer.syncs.sum(),
+        writer.fsyncLatency.snapshot(), writer.appendLatency.snapshot());
   }
 
   /**

@@ -3,6 +3,7 @@ package io.keel.raft.storage.file;
 import io.keel.raft.DurabilityListener;
 import io.keel.raft.HardState;
 import io.keel.raft.LogEntry;
+import io.keel.raft.metrics.LatencyHistogram;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.CRC32C;
 
 /**
@@ -32,7 +34,8 @@ final class LogWriter implements Runnable {
     long sequence();
   }
 
-  record Append(List<LogEntry> entries, long sequence) implements Op {}
+  /** Appends entries; {@code submittedNanos} is when the node made the call, for the latency metric. */
+  record Append(List<LogEntry> entries, long sequence, long submittedNanos) implements Op {}
 
   /** Removes {@code fromIndex} on; {@code termBefore} is the term of {@code fromIndex - 1}. */
   record Truncate(long fromIndex, long termBefore, long sequence) implements Op {}
@@ -66,6 +69,14 @@ final class LogWriter implements Runnable {
   private int batchEntries;
   private boolean unsynced;
   private boolean reportPending;
+  /** When the oldest append not yet reported durable was submitted. */
+  private long oldestPendingSubmitNanos;
+
+  final LatencyHistogram fsyncLatency = new LatencyHistogram();
+  final LatencyHistogram appendLatency = new LatencyHistogram();
+  final LongAdder entriesWritten = new LongAdder();
+  final LongAdder bytesWritten = new LongAdder();
+  final LongAdder syncs = new LongAdder();
 
   LogWriter(Path dir, FileLogStoreOptions options, SegmentList segments, long lastIndex, long lastTerm,
       DurabilityListener listener) {
@@ -145,6 +156,9 @@ final class LogWriter implements Runnable {
 
   private boolean process(Op op) throws IOException {
     if (op instanceof Append append) {
+      if (!reportPending) {
+        oldestPendingSubmitNanos = append.submittedNanos();
+      }
       for (LogEntry entry : append.entries()) {
         add(entry);
       }
@@ -182,6 +196,8 @@ final class LogWriter implements Runnable {
     }
     pendingOffsets[pendingCount++] = current.endOffset() + buffer.position();
     SegmentFormat.encodeRecord(entry, buffer, view, crc);
+    entriesWritten.increment();
+    bytesWritten.add(size);
     lastIndex = entry.index();
     lastTerm = entry.term();
     reportPending = true;
@@ -197,6 +213,7 @@ final class LogWriter implements Runnable {
     batchEntries = 0;
     if (reportPending) {
       reportPending = false;
+      appendLatency.record(System.nanoTime() - oldestPendingSubmitNanos);
       listener.logDurable(lastIndex, lastTerm);
     }
   }
@@ -218,7 +235,10 @@ final class LogWriter implements Runnable {
 
   private void forceCurrent() throws IOException {
     if (unsynced && sync) {
+      long start = System.nanoTime();
       current.channel.force(false);
+      fsyncLatency.record(System.nanoTime() - start);
+      syncs.increment();
     }
     unsynced = false;
   }

@@ -87,6 +87,25 @@ class FileLogStoreTest {
   }
 
   @Test
+  void statsCountWritesSyncsAndLatencies() throws Exception {
+    try (FileLogStore store = open(FileLogStoreOptions.defaults())) {
+      assertEquals(0, store.stats().entriesWritten());
+      store.append(entries(1, 50, 1));
+      listener.awaitLogDurable(50, 1);
+      store.append(entries(51, 60, 1));
+      listener.awaitLogDurable(60, 1);
+      StorageStats stats = store.stats();
+      assertEquals(60, stats.entriesWritten());
+      assertTrue(stats.bytesWritten() > 60 * entry(1, 1).command().length, "bytes: " + stats.bytesWritten());
+      assertTrue(stats.syncs() >= 2, "one sync per batch at least: " + stats.syncs());
+      assertEquals(stats.syncs(), stats.fsyncLatency().count());
+      assertTrue(stats.appendLatency().count() >= 2 && stats.appendLatency().count() <= stats.syncs());
+      assertTrue(stats.appendLatency().maxNanos() >= stats.fsyncLatency().p50Nanos() / 2,
+          "an append waits at least for its sync: " + stats);
+    }
+  }
+
+  @Test
   void truncationAndCompactionSurviveAReopen() throws Exception {
     try (FileLogStore store = open(small())) {
       store.append(entries(1, 60, 1));

@@ -1,0 +1,101 @@
+package io.keel.transport.netty.wire;
+
+/**
+ * The constants of Keel's wire format, version 1, and its specification below.
+ *
+ * <h2>Framing</h2>
+ *
+ * <p>A connection carries a sequence of frames. Every frame is a {@code u32 length}, the number of
+ * bytes that follow the length field, then that many bytes of body. The body starts with
+ * {@code u8 version} (always {@value #VERSION}) and {@code u8 frameType}, then the payload of that
+ * frame type. All integers are big-endian and unsigned unless marked {@code i64}; longs
+ * ({@code i64}) are 8 bytes, fixed. A body must be consumed exactly: trailing bytes make the frame
+ * malformed. A receiver accepts frames of at most a small pre-handshake size until the handshake
+ * is done, then of at most its configured maximum frame size.
+ *
+ * <p>A <em>short string</em> is {@code u8 length} then that many ASCII bytes, each a letter, a digit,
+ * {@code '.'}, {@code '_'} or {@code '-'}; the length is 1 to {@value #MAX_SHORT_STRING_BYTES}. A
+ * <em>reason</em> is {@code u16 length} (at most {@value #MAX_REASON_BYTES}) then that many bytes of
+ * well-formed UTF-8.
+ *
+ * <h2>Frame types</h2>
+ *
+ * <pre>
+ * 1 HELLO      dialer to acceptor, first frame of a connection:
+ *              u32 magic 0x4B45454C ("KEEL"), short string clusterId,
+ *              short string fromNode, short string toNode
+ * 2 HELLO_ACK  acceptor to dialer: short string clusterId, short string node (the acceptor)
+ * 3 REJECT     either side, just before it closes the connection: reason
+ * 4 MESSAGE    short string groupId, u8 messageType, then the message's fields
+ * </pre>
+ *
+ * <h2>Message types</h2>
+ *
+ * <p>Every message starts with {@code i64 term} and {@code from}, a short string.
+ *
+ * <pre>
+ * 1 PreVote                term, from, i64 lastLogIndex, i64 lastLogTerm
+ * 2 PreVoteResponse        term, from, u8 granted (0 or 1)
+ * 3 RequestVote            term, from, i64 lastLogIndex, i64 lastLogTerm
+ * 4 RequestVoteResponse    term, from, u8 granted (0 or 1)
+ * 5 AppendEntries          term, from, i64 prevLogIndex, i64 prevLogTerm, i64 leaderCommit,
+ *                          u32 entryCount, then per entry:
+ *                            i64 term, u8 type (1 COMMAND, 2 NO_OP), u32 commandLength, command
+ * 6 AppendEntriesResponse  term, from, u8 success (0 or 1), i64 matchIndex, i64 conflictTerm,
+ *                          i64 conflictIndex
+ * </pre>
+ *
+ * <p>Entry indexes are not sent: entry {@code i} (from 0) of an AppendEntries has index
+ * {@code prevLogIndex + 1 + i}. A NO_OP entry has an empty command. Any byte outside the values
+ * listed (a boolean of 2, an entry type of 3, an unknown frame or message type) makes the frame
+ * malformed, and so does any value the message itself forbids, such as a negative term or a
+ * non-zero term at index 0. A receiver closes the connection on the first malformed frame.
+ */
+public final class WireFormat {
+
+  /** The version byte every frame body starts with. */
+  public static final int VERSION = 1;
+
+  /** Bytes of the length field in front of every body. */
+  public static final int LENGTH_FIELD_BYTES = 4;
+  /** The shortest possible body: version and frame type. */
+  public static final int MIN_BODY_BYTES = 2;
+
+  /** Frame type: the dialer's greeting. */
+  public static final int FRAME_HELLO = 1;
+  /** Frame type: the acceptor's answer to a greeting. */
+  public static final int FRAME_HELLO_ACK = 2;
+  /** Frame type: a refusal, sent just before closing. */
+  public static final int FRAME_REJECT = 3;
+  /** Frame type: a Raft message for one group. */
+  public static final int FRAME_MESSAGE = 4;
+
+  /** Message type of a PreVote. */
+  public static final int MESSAGE_PRE_VOTE = 1;
+  /** Message type of a PreVoteResponse. */
+  public static final int MESSAGE_PRE_VOTE_RESPONSE = 2;
+  /** Message type of a RequestVote. */
+  public static final int MESSAGE_REQUEST_VOTE = 3;
+  /** Message type of a RequestVoteResponse. */
+  public static final int MESSAGE_REQUEST_VOTE_RESPONSE = 4;
+  /** Message type of an AppendEntries. */
+  public static final int MESSAGE_APPEND_ENTRIES = 5;
+  /** Message type of an AppendEntriesResponse. */
+  public static final int MESSAGE_APPEND_ENTRIES_RESPONSE = 6;
+
+  /** Entry type of a command entry. */
+  public static final int ENTRY_COMMAND = 1;
+  /** Entry type of a leader's no-op entry. */
+  public static final int ENTRY_NO_OP = 2;
+  /** The fewest bytes one entry takes: term, type and command length. */
+  public static final int MIN_ENTRY_BYTES = 8 + 1 + 4;
+
+  /** The magic number that opens a HELLO: "KEEL" in ASCII. */
+  public static final int MAGIC = 0x4B45454C;
+  /** The longest short string, in bytes. */
+  public static final int MAX_SHORT_STRING_BYTES = 64;
+  /** The longest reason, in UTF-8 bytes. */
+  public static final int MAX_REASON_BYTES = 1024;
+
+  private WireFormat() {}
+}

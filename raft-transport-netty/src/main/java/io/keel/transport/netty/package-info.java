@@ -1,7 +1,8 @@
 /**
- * Keel's production runtime over TCP with Netty: the codec, TLS, reconnects and backpressure.
- *
- * <p>This module builds but is still empty; its issue fills it in. It depends on {@code raft-core}
- * only, and reaches the protocol through the {@code Transport} interface.
+ * Keel's production transport: {@link io.keel.transport.netty.NettyTransport} carries the Raft
+ * messages of every group between nodes over TCP with Netty, one connection per pair of nodes,
+ * with a versioned binary codec ({@code wire}), optional mutual TLS ({@code tls}), bounded
+ * per-peer queues and reconnects. The threads that run the protocol are
+ * {@link io.keel.raft.runtime.RaftRuntime}'s, in raft-core.
  */
 package io.keel.transport.netty;

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * certificate per node, plus, made on first use, a rogue CA and certificates that lie about their
  * node.
  */
-final class TestCertificates {
+public final class TestCertificates {
 
   private static final String CA = "ca";
   private static final String ROGUE_CA = "rogue-ca";
@@ -43,7 +43,7 @@ final class TestCertificates {
    * Creates the CA and one certificate per node id (SAN {@code dns:<id>}) inside {@code dir}.
    * keytool refuses a dNSName with '_' or empty labels, so such ids need {@link #commonNameOnly}.
    */
-  static TestCertificates create(Path dir, String... nodeIds) {
+  public static TestCertificates create(Path dir, String... nodeIds) {
     TestCertificates pki = new TestCertificates(dir);
     pki.createCa(CA);
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, nodeIds.length));
@@ -73,7 +73,7 @@ final class TestCertificates {
   }
 
   /** A node's configuration: its CA-signed certificate, naming it, and trusting the CA. */
-  TlsConfig forNode(String nodeId) {
+  public TlsConfig forNode(String nodeId) {
     return files(nodeId).config();
   }
 
@@ -81,7 +81,7 @@ final class TestCertificates {
    * A certificate naming {@code nodeId} but signed by the rogue CA. It trusts the rogue CA and,
    * as an attacker could, the real one, so that the honest side is the one that refuses.
    */
-  TlsConfig rogue(String nodeId) {
+  public TlsConfig rogue(String nodeId) {
     return rogueFiles(nodeId).config();
   }
 
@@ -101,7 +101,7 @@ final class TestCertificates {
   }
 
   /** A CA-signed certificate whose CN claims {@code claimedId} but whose SAN names {@code realId}. */
-  synchronized TlsConfig impostor(String claimedId, String realId) {
+  public synchronized TlsConfig impostor(String claimedId, String realId) {
     return lazily("impostor-" + claimedId + "-as-" + realId, CA, "CN=" + claimedId,
         "dns:" + realId).config();
   }

@@ -1,0 +1,284 @@
+package io.keel.transport.netty;
+
+import io.keel.transport.netty.wire.Frame;
+import io.keel.transport.netty.wire.FrameDecoder;
+import io.keel.transport.netty.wire.ProtocolViolation;
+import io.keel.transport.netty.wire.WireCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of every connection: runs the Keel handshake and then routes messages.
+ *
+ * <p>The dialer (the node with the smaller id) sends HELLO with the cluster id, its own id and the
+ * id it expects to reach, once TLS (if on) has completed and the server's certificate has been
+ * checked. The acceptor checks all of that, plus its own certificate check of the client, and
+ * answers HELLO_ACK or REJECT. Until then frames are limited to {@code handshakeFrameBytes}.
+ * Afterwards every MESSAGE must come from the authenticated peer. Anything else — a frame of the
+ * wrong kind, a message claiming another sender, no handshake in time — closes the connection with
+ * a logged reason; the node itself is never affected.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+
+  private enum State { AWAIT_TLS, AWAIT_HELLO, AWAIT_ACK, OPEN, CLOSED }
+
+  private final NettyTransport transport;
+  private final boolean dialer;
+  private final FrameDecoder decoder;
+  private final InboundByteCounter counter;
+  private final boolean tls;
+  private PeerLink link;
+  private State state;
+  private ScheduledFuture<?> handshakeTimer;
+
+  /** A handler for a connection this node dialed to {@code link}'s peer. */
+  static ConnectionHandler dialing(NettyTransport transport, PeerLink link, FrameDecoder decoder,
+      InboundByteCounter counter, boolean tls) {
+    ConnectionHandler handler = new ConnectionHandler(transport, true, decoder, counter, tls);
+    handler.link = link;
+    return handler;
+  }
+
+  /** A handler for a connection a peer opened to this node. */
+  static ConnectionHandler accepting(NettyTransport transport, FrameDecoder decoder,
+      InboundByteCounter counter, boolean tls) {
+    return new ConnectionHandler(transport, false, decoder, counter, tls);
+  }
+
+  private ConnectionHandler(NettyTransport transport, boolean dialer, FrameDecoder decoder,
+      InboundByteCounter counter, boolean tls) {
+    this.transport = transport;
+    this.dialer = dialer;
+    this.decoder = decoder;
+    this.counter = counter;
+    this.tls = tls;
+    this.state = tls ? State.AWAIT_TLS : (dialer ? State.AWAIT_ACK : State.AWAIT_HELLO);
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    long timeoutMillis = transport.options().handshakeTimeout().toMillis();
+    handshakeTimer = ctx.executor().schedule(
+        () -> refuse(ctx, "no handshake within " + timeoutMillis + " ms"), timeoutMillis, TimeUnit.MILLISECONDS);
+    if (dialer && !tls) {
+      sendHello(ctx);
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof SslHandshakeCompletionEvent completion) {
+      onTlsHandshake(ctx, completion);
+    } else if (event instanceof ProtocolViolation violation) {
+      String reason = describe(ctx) + " sent a malformed frame: " + violation.reason();
+      transport.noteViolation(reason);
+      if (link != null) {
+        link.noteProblem(reason);
+      }
+      state = State.CLOSED; // the decoder closes the connection
+    } else {
+      ctx.fireUserEventTriggered(event);
+    }
+  }
+
+  private void onTlsHandshake(ChannelHandlerContext ctx, SslHandshakeCompletionEvent completion) {
+    if (!completion.isSuccess()) {
+      String reason = describe(ctx) + ": TLS handshake failed: " + completion.cause().getMessage();
+      transport.noteRefusal(reason);
+      if (link != null) {
+        link.noteProblem(reason);
+      }
+      LOG.warn("{}", reason);
+      state = State.CLOSED;
+      ctx.close();
+      return;
+    }
+    if (dialer) {
+      String problem = transport.checkCertificate(sslSession(ctx), link.peer);
+      if (problem != null) {
+        refuse(ctx, problem);
+        return;
+      }
+      state = State.AWAIT_ACK;
+      sendHello(ctx);
+    } else {
+      state = State.AWAIT_HELLO;
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof Frame frame)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (state == State.OPEN && frame instanceof Frame.MessageFrame message) {
+      route(ctx, message);
+    } else if (frame instanceof Frame.Reject reject) {
+      onReject(ctx, reject);
+    } else if (state == State.AWAIT_HELLO && frame instanceof Frame.Hello hello) {
+      onHello(ctx, hello);
+    } else if (state == State.AWAIT_ACK && frame instanceof Frame.HelloAck ack) {
+      onAck(ctx, ack);
+    } else if (state != State.CLOSED) {
+      violation(ctx, "unexpected " + frame.getClass().getSimpleName() + " while " + state);
+    }
+  }
+
+  private void onHello(ChannelHandlerContext ctx, Frame.Hello hello) {
+    String problem = transport.checkHello(hello, tls ? sslSession(ctx) : null);
+    if (problem != null) {
+      refuse(ctx, describe(ctx) + ": " + problem);
+      return;
+    }
+    link = transport.link(hello.from());
+    write(ctx, new Frame.HelloAck(transport.clusterId(), transport.self()));
+    open(ctx);
+  }
+
+  private void onAck(ChannelHandlerContext ctx, Frame.HelloAck ack) {
+    if (!ack.clusterId().equals(transport.clusterId())) {
+      refuse(ctx, link.peer + " at " + link.address + " belongs to cluster '" + ack.clusterId()
+          + "', not '" + transport.clusterId() + "'");
+    } else if (!ack.node().equals(link.peer)) {
+      refuse(ctx, link.address + " is node " + ack.node() + ", not the expected " + link.peer);
+    } else {
+      open(ctx);
+    }
+  }
+
+  private void open(ChannelHandlerContext ctx) {
+    state = State.OPEN;
+    handshakeTimer.cancel(false);
+    decoder.raiseLimit(transport.options().maxFrameBytes());
+    counter.authenticated(link);
+    link.attach(ctx.channel());
+    LOG.info("{}: connected to {} ({})", transport.self(), link.peer, ctx.channel().remoteAddress());
+  }
+
+  private void route(ChannelHandlerContext ctx, Frame.MessageFrame frame) {
+    if (!frame.message().from().equals(link.peer)) {
+      violation(ctx, "a message claims to come from " + frame.message().from()
+          + " on the connection of " + link.peer);
+      return;
+    }
+    link.messagesIn.increment();
+    transport.receiver().receive(frame.group(), frame.message());
+  }
+
+  private void onReject(ChannelHandlerContext ctx, Frame.Reject reject) {
+    String reason = describe(ctx) + " refused the connection: " + printable(reject.reason());
+    LOG.warn("{}", reason);
+    transport.noteRefusal(reason);
+    if (link != null) {
+      link.noteProblem(reason);
+    }
+    state = State.CLOSED;
+    ctx.close();
+  }
+
+  /** Tells the peer why, then closes. */
+  private void refuse(ChannelHandlerContext ctx, String reason) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    LOG.warn("{}: refusing connection: {}", transport.self(), reason);
+    transport.noteRefusal(reason);
+    closeWith(ctx, reason);
+  }
+
+  private void violation(ChannelHandlerContext ctx, String reason) {
+    String described = describe(ctx) + ": " + reason;
+    LOG.warn("{}: closing connection: {}", transport.self(), described);
+    transport.noteViolation(described);
+    closeWith(ctx, reason);
+  }
+
+  private void closeWith(ChannelHandlerContext ctx, String reason) {
+    if (link != null) {
+      link.noteProblem(reason);
+    }
+    state = State.CLOSED;
+    if (handshakeTimer != null) {
+      handshakeTimer.cancel(false);
+    }
+    ByteBuf frame = ctx.alloc().ioBuffer();
+    WireCodec.encode(Frame.Reject.fitting(reason), frame);
+    ctx.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void sendHello(ChannelHandlerContext ctx) {
+    write(ctx, new Frame.Hello(transport.clusterId(), transport.self(), link.peer));
+  }
+
+  private static void write(ChannelHandlerContext ctx, Frame frame) {
+    ByteBuf buffer = ctx.alloc().ioBuffer();
+    WireCodec.encode(frame, buffer);
+    ctx.writeAndFlush(buffer);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (handshakeTimer != null) {
+      handshakeTimer.cancel(false);
+    }
+    state = State.CLOSED;
+    if (link != null) {
+      link.detach(ctx.channel());
+      if (dialer) {
+        link.scheduleReconnect();
+      }
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable() && state == State.OPEN) {
+      link.scheduleFlush(ctx.channel());
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof IOException) {
+      LOG.debug("{}: connection error: {}", describe(ctx), cause.toString());
+    } else {
+      LOG.warn("{}: closing connection after an error: {}", describe(ctx), cause.toString());
+    }
+    if (link != null) {
+      link.noteProblem(cause.toString());
+    }
+    ctx.close();
+  }
+
+  private SSLSession sslSession(ChannelHandlerContext ctx) {
+    SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+    return ssl == null ? null : ssl.engine().getSession();
+  }
+
+  /** The peer's text with control characters replaced, so it cannot forge log lines. */
+  private static String printable(String untrusted) {
+    StringBuilder text = new StringBuilder(untrusted.length());
+    untrusted.codePoints().forEach(c -> text.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    return text.toString();
+  }
+
+  private String describe(ChannelHandlerContext ctx) {
+    String peer = link == null ? "unknown peer" : link.peer.toString();
+    return peer + " (" + ctx.channel().remoteAddress() + ")";
+  }
+}

@@ -1,0 +1,414 @@
+package io.keel.transport.netty;
+
+import io.keel.raft.GroupId;
+import io.keel.raft.NodeId;
+import io.keel.raft.message.Message;
+import io.keel.raft.runtime.MessageReceiver;
+import io.keel.raft.runtime.PeerNetwork;
+import io.keel.transport.netty.tls.PeerIdentity;
+import io.keel.transport.netty.tls.TlsConfig;
+import io.keel.transport.netty.wire.Frame;
+import io.keel.transport.netty.wire.FrameDecoder;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.channel.EventLoop;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The production {@link PeerNetwork}: Raft messages of every group over one TCP connection per pair
+ * of nodes, with epoll where available (NIO otherwise), a versioned length-prefixed binary codec, a
+ * handshake that checks the cluster id and both node ids, optional mutual TLS, bounded outbound
+ * queues per peer (what does not fit is dropped and counted: Raft retransmits), write coalescing,
+ * and reconnects with jittered exponential backoff.
+ *
+ * <p>Of two nodes, the one with the smaller id dials and the other accepts; both then send over
+ * the same connection. Incoming messages go to the {@link MessageReceiver} (a
+ * {@link io.keel.raft.runtime.RaftRuntime}) from Netty's I/O threads.
+ */
+public final class NettyTransport implements PeerNetwork, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NettyTransport.class);
+
+  private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
+
+  private final NodeId self;
+  private final String clusterId;
+  private final TransportOptions options;
+  private final MessageReceiver receiver;
+  private final SslContext serverTls;
+  private final SslContext clientTls;
+  private final boolean epoll;
+  private final EventLoopGroup ioThreads;
+  private final Bootstrap dialer;
+  private final Map<NodeId, PeerLink> links = new ConcurrentHashMap<>();
+  private final LongAdder droppedUnknownPeer = new LongAdder();
+  private final LongAdder refused = new LongAdder();
+  private final LongAdder violations = new LongAdder();
+  private final LongAdder unauthenticatedBytes = new LongAdder();
+  private volatile String lastRefusal;
+  private volatile boolean running = true;
+  private volatile boolean cutOff;
+  private Channel server;
+
+  private NettyTransport(Builder builder) {
+    this.self = builder.self;
+    this.clusterId = builder.clusterId;
+    this.options = builder.options;
+    this.receiver = builder.receiver;
+    this.serverTls = builder.tls == null ? null : builder.tls.serverContext();
+    this.clientTls = builder.tls == null ? null : builder.tls.clientContext();
+    this.epoll = options.nativeTransport() && Epoll.isAvailable();
+    DefaultThreadFactory threads = new DefaultThreadFactory("keel-" + self + "-io", true);
+    this.ioThreads = epoll
+        ? new EpollEventLoopGroup(options.ioThreads(), threads)
+        : new NioEventLoopGroup(options.ioThreads(), threads);
+    this.dialer = new Bootstrap()
+        .group(ioThreads)
+        .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.SO_KEEPALIVE, true)
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis());
+  }
+
+  /** A builder for node {@code self}'s transport. */
+  public static Builder builder(NodeId self) {
+    return new Builder(Objects.requireNonNull(self, "self"));
+  }
+
+  private void bind(InetSocketAddress listen) throws IOException {
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(ioThreads)
+        .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_KEEPALIVE, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel channel) {
+            if (cutOff || !running) {
+              channel.close();
+              return;
+            }
+            pipeline(channel, null);
+          }
+        });
+    ChannelFuture bound = bootstrap.bind(listen).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      ioThreads.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw new IOException(self + ": cannot listen on " + listen + ": " + bound.cause().getMessage(), bound.cause());
+    }
+    server = bound.channel();
+    LOG.info("{}: listening on {} ({}{})", self, server.localAddress(), epoll ? "epoll" : "nio",
+        serverTls != null ? ", mutual TLS" : "");
+  }
+
+  /** Builds the handlers of a connection; {@code dialed} is null for one a peer opened. */
+  private void pipeline(SocketChannel channel, PeerLink dialed) {
+    InboundByteCounter counter = new InboundByteCounter(this);
+    FrameDecoder decoder = new FrameDecoder(options.handshakeFrameBytes());
+    channel.pipeline().addLast("bytes-in", counter);
+    boolean tls = serverTls != null;
+    if (tls) {
+      SslContext context = dialed == null ? serverTls : clientTls;
+      channel.pipeline().addLast("tls", context.newHandler(channel.alloc()));
+    }
+    channel.pipeline().addLast("frames", decoder);
+    channel.pipeline().addLast("keel", dialed == null
+        ? ConnectionHandler.accepting(this, decoder, counter, tls)
+        : ConnectionHandler.dialing(this, dialed, decoder, counter, tls));
+  }
+
+  // ---------------------------------------------------------------- PeerNetwork
+
+  /** Queues {@code message} for {@code to}; drops and counts it if that is not possible now. */
+  @Override
+  public void send(GroupId group, NodeId to, Message message) {
+    PeerLink link = links.get(to);
+    if (link == null) {
+      droppedUnknownPeer.increment();
+      return;
+    }
+    link.send(group, message);
+  }
+
+  // ---------------------------------------------------------------- peers
+
+  /** Adds (or re-addresses) a peer; this side dials it at once if its id is the smaller. */
+  public void addPeer(NodeId peer, InetSocketAddress address) {
+    Objects.requireNonNull(peer, "peer");
+    Objects.requireNonNull(address, "address");
+    if (peer.equals(self)) {
+      throw new IllegalArgumentException("a node is not its own peer: " + peer);
+    }
+    PeerLink link = new PeerLink(peer, address, self.compareTo(peer) < 0, this);
+    PeerLink previous = links.put(peer, link);
+    if (previous != null) {
+      previous.remove();
+    }
+    link.connect();
+  }
+
+  /** Forgets a peer and closes its connection. */
+  public void removePeer(NodeId peer) {
+    PeerLink link = links.remove(peer);
+    if (link != null) {
+      link.remove();
+    }
+  }
+
+  /** The address the transport listens on (useful when it was asked for port 0). */
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) server.localAddress();
+  }
+
+  /** Whether Linux epoll is in use (NIO otherwise). */
+  public boolean usesEpoll() {
+    return epoll;
+  }
+
+  /** Whether an authenticated connection to {@code peer} is open. */
+  public boolean isConnected(NodeId peer) {
+    PeerLink link = links.get(peer);
+    return link != null && link.connected();
+  }
+
+  /**
+   * Cuts this node off the network, for fault tests: closes every connection and refuses new
+   * ones until called again with {@code false}, which reconnects at once.
+   */
+  public void setCutOff(boolean cut) {
+    this.cutOff = cut;
+    for (PeerLink link : links.values()) {
+      if (cut) {
+        link.disconnect();
+      } else {
+        link.connect();
+      }
+    }
+  }
+
+  /** The transport's counters now. */
+  public TransportStats stats() {
+    List<PeerStats> peers = new ArrayList<>();
+    for (PeerLink link : new LinkedHashMap<>(links).values()) {
+      peers.add(link.stats());
+    }
+    peers.sort((a, b) -> a.peer().compareTo(b.peer()));
+    return new TransportStats(peers, refused.sum(), violations.sum(), unauthenticatedBytes.sum(),
+        Optional.ofNullable(lastRefusal));
+  }
+
+  /** Messages dropped because they were addressed to a node that is not a configured peer. */
+  public long droppedForUnknownPeer() {
+    return droppedUnknownPeer.sum();
+  }
+
+  /** Closes every connection and stops the I/O threads; waits up to a few seconds. */
+  @Override
+  public void close() {
+    if (!running) {
+      return;
+    }
+    running = false;
+    for (PeerLink link : links.values()) {
+      link.remove();
+    }
+    if (server != null) {
+      server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+    ioThreads.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+
+  // ---------------------------------------------------------------- for links and handlers
+
+  NodeId self() {
+    return self;
+  }
+
+  String clusterId() {
+    return clusterId;
+  }
+
+  TransportOptions options() {
+    return options;
+  }
+
+  MessageReceiver receiver() {
+    return receiver;
+  }
+
+  boolean isRunning() {
+    return running;
+  }
+
+  boolean isCutOff() {
+    return cutOff;
+  }
+
+  EventLoop scheduler() {
+    return ioThreads.next();
+  }
+
+  PeerLink link(NodeId peer) {
+    return links.get(peer);
+  }
+
+  ChannelFuture dial(PeerLink link) {
+    return dialer.clone().handler(new ChannelInitializer<SocketChannel>() {
+      @Override
+      protected void initChannel(SocketChannel channel) {
+        pipeline(channel, link);
+      }
+    }).connect(link.address);
+  }
+
+  /** Why {@code hello} must be refused, or null to accept it. */
+  String checkHello(Frame.Hello hello, SSLSession session) {
+    if (cutOff) {
+      return "this node is cut off";
+    }
+    if (!hello.clusterId().equals(clusterId)) {
+      return "node " + hello.from() + " belongs to cluster '" + hello.clusterId() + "', not '" + clusterId + "'";
+    }
+    if (!hello.to().equals(self)) {
+      return "node " + hello.from() + " wanted " + hello.to() + " but reached " + self;
+    }
+    PeerLink link = links.get(hello.from());
+    if (link == null) {
+      return "node " + hello.from() + " is not a configured peer of " + self;
+    }
+    if (link.dials) {
+      return "node " + hello.from() + " dialed, but " + self + " dials it (the smaller id dials)";
+    }
+    return session == null ? null : checkCertificate(session, hello.from());
+  }
+
+  /** Why the TLS peer of {@code session} is not {@code expected}, or null if it is. */
+  String checkCertificate(SSLSession session, NodeId expected) {
+    try {
+      PeerIdentity.check(session, expected);
+      return null;
+    } catch (Exception e) {
+      return "certificate check failed for " + expected + ": " + e.getMessage();
+    }
+  }
+
+  void noteRefusal(String reason) {
+    refused.increment();
+    lastRefusal = reason;
+  }
+
+  void noteViolation(String reason) {
+    violations.increment();
+    lastRefusal = reason;
+  }
+
+  void countUnauthenticatedBytes(int bytes) {
+    unauthenticatedBytes.add(bytes);
+  }
+
+  /** Collects a transport's settings; {@link #start()} validates them, listens, and dials peers. */
+  public static final class Builder {
+    private final NodeId self;
+    private String clusterId;
+    private InetSocketAddress listen;
+    private final Map<NodeId, InetSocketAddress> peers = new LinkedHashMap<>();
+    private MessageReceiver receiver;
+    private TlsConfig tls;
+    private TransportOptions options = TransportOptions.defaults();
+
+    private Builder(NodeId self) {
+      this.self = self;
+    }
+
+    /** The cluster's name, checked in every handshake: 1–64 letters, digits, '.', '_', '-'. */
+    public Builder clusterId(String clusterId) {
+      this.clusterId = clusterId;
+      return this;
+    }
+
+    /** Where to listen (port 0 picks a free one: see {@link NettyTransport#localAddress()}). */
+    public Builder listen(InetSocketAddress listen) {
+      this.listen = listen;
+      return this;
+    }
+
+    /** A peer and its address; more can be added after start with {@link NettyTransport#addPeer}. */
+    public Builder peer(NodeId peer, InetSocketAddress address) {
+      peers.put(peer, address);
+      return this;
+    }
+
+    /** Where incoming messages go: usually the node's {@link io.keel.raft.runtime.RaftRuntime}. */
+    public Builder receiver(MessageReceiver receiver) {
+      this.receiver = receiver;
+      return this;
+    }
+
+    /** Turns on mutual TLS with these certificates; off by default. */
+    public Builder tls(TlsConfig tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /** The tunables; {@link TransportOptions#defaults()} if not set. */
+    public Builder options(TransportOptions options) {
+      this.options = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /**
+     * Listens, then dials the peers this node dials.
+     *
+     * @throws IOException if the address cannot be bound
+     * @throws IllegalArgumentException if a setting is missing or invalid
+     */
+    public NettyTransport start() throws IOException {
+      if (clusterId == null) {
+        throw new IllegalArgumentException("clusterId is required");
+      }
+      new Frame.HelloAck(clusterId, self); // validates the cluster id, naming it
+      if (listen == null) {
+        throw new IllegalArgumentException("listen address is required");
+      }
+      if (receiver == null) {
+        throw new IllegalArgumentException("receiver is required");
+      }
+      NettyTransport transport = new NettyTransport(this);
+      transport.bind(listen);
+      peers.forEach(transport::addPeer);
+      return transport;
+    }
+  }
+}

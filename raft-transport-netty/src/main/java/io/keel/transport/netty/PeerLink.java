@@ -1,0 +1,256 @@
+package io.keel.transport.netty;
+
+import io.keel.raft.GroupId;
+import io.keel.raft.LogEntry;
+import io.keel.raft.NodeId;
+import io.keel.raft.message.AppendEntries;
+import io.keel.raft.message.Message;
+import io.keel.transport.netty.wire.WireCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything about one peer: its authenticated connection (at most one at a time, shared by every
+ * group), the bounded queue of messages waiting for it, and, on the side that dials, reconnecting
+ * with jittered exponential backoff.
+ *
+ * <p>{@link #send} runs on Raft event threads and never blocks: it queues the message and, if no
+ * flush is pending, schedules one on the connection's I/O thread. A flush encodes every queued
+ * message into as few buffers as it can and flushes the socket once (write coalescing). When the
+ * socket stops being writable (the peer reads slower than we write), flushing pauses and the queue
+ * fills; what does not fit is dropped and counted, never buffered without bound.
+ */
+final class PeerLink {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
+
+  /** Frames are gathered into buffers of about this size before each write. */
+  private static final int WRITE_CHUNK_BYTES = 256 * 1024;
+
+  /** A conservative per-message estimate of header bytes, for the queue's byte bound. */
+  private static final int MESSAGE_OVERHEAD_BYTES = 192;
+
+  final NodeId peer;
+  final InetSocketAddress address;
+  /** Whether this side opens the connection (the node with the smaller id dials). */
+  final boolean dials;
+  private final NettyTransport transport;
+  private final TransportOptions options;
+
+  private final Queue<Outbound> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queuedMessages = new AtomicInteger();
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final AtomicBoolean flushScheduled = new AtomicBoolean();
+  private final AtomicBoolean reconnectScheduled = new AtomicBoolean();
+  private final Runnable flush = this::flush;
+  private volatile Channel channel;
+  private volatile boolean removed;
+  private volatile String lastProblem;
+  private final AtomicInteger failedAttempts = new AtomicInteger();
+
+  private final LongAdder connections = new LongAdder();
+  private final LongAdder messagesOut = new LongAdder();
+  private final LongAdder bytesOut = new LongAdder();
+  final LongAdder messagesIn = new LongAdder();
+  final LongAdder bytesIn = new LongAdder();
+  private final LongAdder droppedQueueFull = new LongAdder();
+  private final LongAdder droppedNotConnected = new LongAdder();
+  private final LongAdder droppedTooLarge = new LongAdder();
+
+  PeerLink(NodeId peer, InetSocketAddress address, boolean dials, NettyTransport transport) {
+    this.peer = peer;
+    this.address = address;
+    this.dials = dials;
+    this.transport = transport;
+    this.options = transport.options();
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  void send(GroupId group, Message message) {
+    Channel current = channel;
+    if (current == null) {
+      droppedNotConnected.increment();
+      return;
+    }
+    long size = estimatedSize(message);
+    int messages = queuedMessages.incrementAndGet();
+    long bytes = queuedBytes.addAndGet(size);
+    if (messages > options.outboundQueueMessages() || bytes > options.outboundQueueBytes()) {
+      queuedMessages.decrementAndGet();
+      queuedBytes.addAndGet(-size);
+      droppedQueueFull.increment();
+      return;
+    }
+    queue.add(new Outbound(group, message, size));
+    scheduleFlush(current);
+  }
+
+  /** Makes sure a flush will run on {@code current}'s I/O thread. */
+  void scheduleFlush(Channel current) {
+    if (!flushScheduled.get() && flushScheduled.compareAndSet(false, true)) {
+      current.eventLoop().execute(flush);
+    }
+  }
+
+  private void flush() {
+    flushScheduled.set(false);
+    Channel current = channel;
+    if (current == null) {
+      discardQueue();
+      return;
+    }
+    ByteBuf chunk = null;
+    Outbound next;
+    while (current.isWritable() && (next = queue.poll()) != null) {
+      queuedMessages.decrementAndGet();
+      queuedBytes.addAndGet(-next.size);
+      if (chunk == null) {
+        chunk = current.alloc().ioBuffer(WRITE_CHUNK_BYTES);
+      }
+      int start = chunk.writerIndex();
+      WireCodec.encodeMessage(next.group, next.message, chunk);
+      int frameBytes = chunk.writerIndex() - start;
+      if (frameBytes - 4 > options.maxFrameBytes()) {
+        chunk.writerIndex(start);
+        droppedTooLarge.increment();
+        LOG.warn("to {}: dropped a {} of {} bytes, above maxFrameBytes {}", peer,
+            next.message.getClass().getSimpleName(), frameBytes, options.maxFrameBytes());
+        continue;
+      }
+      messagesOut.increment();
+      bytesOut.add(frameBytes);
+      if (chunk.readableBytes() >= WRITE_CHUNK_BYTES) {
+        current.write(chunk, current.voidPromise());
+        chunk = null;
+      }
+    }
+    if (chunk != null) {
+      if (chunk.isReadable()) {
+        current.write(chunk, current.voidPromise());
+      } else {
+        chunk.release();
+      }
+    }
+    current.flush();
+  }
+
+  private void discardQueue() {
+    Outbound dropped;
+    while ((dropped = queue.poll()) != null) {
+      queuedMessages.decrementAndGet();
+      queuedBytes.addAndGet(-dropped.size);
+      droppedNotConnected.increment();
+    }
+  }
+
+  private static long estimatedSize(Message message) {
+    if (message instanceof AppendEntries append) {
+      long size = MESSAGE_OVERHEAD_BYTES;
+      for (LogEntry entry : append.entries()) {
+        size += entry.command().length + 13;
+      }
+      return size;
+    }
+    return MESSAGE_OVERHEAD_BYTES;
+  }
+
+  // ---------------------------------------------------------------- connection life cycle
+
+  /** The handshake on {@code authenticated} completed: it becomes the peer's connection. */
+  void attach(Channel authenticated) {
+    Channel previous = channel;
+    channel = authenticated;
+    connections.increment();
+    failedAttempts.set(0);
+    if (previous != null && previous != authenticated) {
+      LOG.info("to {}: a new connection replaces {}", peer, previous.remoteAddress());
+      previous.close();
+    }
+    if (!queue.isEmpty()) {
+      scheduleFlush(authenticated);
+    }
+  }
+
+  /** {@code closed} went away; if it was the peer's connection, queued messages are dropped. */
+  void detach(Channel closed) {
+    if (channel == closed) {
+      channel = null;
+      closed.eventLoop().execute(this::discardQueue);
+    }
+  }
+
+  /** Closes the current connection, if any (a fault test's cut, or the link's removal). */
+  void disconnect() {
+    Channel current = channel;
+    if (current != null) {
+      current.close();
+    }
+  }
+
+  void noteProblem(String problem) {
+    lastProblem = problem;
+  }
+
+  boolean connected() {
+    return channel != null;
+  }
+
+  /** Dials now, if this side dials and no connection or attempt exists. */
+  void connect() {
+    if (!dials || removed || channel != null || !transport.isRunning() || transport.isCutOff()) {
+      return;
+    }
+    transport.dial(this).addListener(future -> {
+      if (!future.isSuccess()) {
+        noteProblem("connect to " + address + " failed: " + future.cause().getMessage());
+        LOG.debug("to {}: connect to {} failed: {}", peer, address, future.cause().toString());
+        scheduleReconnect();
+      }
+    });
+  }
+
+  /** Dials again after a jittered, exponentially growing delay. */
+  void scheduleReconnect() {
+    if (!dials || removed || !transport.isRunning() || !reconnectScheduled.compareAndSet(false, true)) {
+      return;
+    }
+    long min = options.reconnectBackoffMin().toNanos();
+    long max = options.reconnectBackoffMax().toNanos();
+    int attempt = failedAttempts.getAndIncrement();
+    long ceiling = min;
+    for (int i = 0; i < attempt && ceiling < max; i++) {
+      ceiling = Math.min(max, ceiling * 2);
+    }
+    long delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+    transport.scheduler().schedule(() -> {
+      reconnectScheduled.set(false);
+      connect();
+    }, delay, TimeUnit.NANOSECONDS);
+  }
+
+  void remove() {
+    removed = true;
+    disconnect();
+  }
+
+  PeerStats stats() {
+    return new PeerStats(peer, channel != null, connections.sum(), messagesOut.sum(), bytesOut.sum(),
+        messagesIn.sum(), bytesIn.sum(), droppedQueueFull.sum(), droppedNotConnected.sum(),
+        droppedTooLarge.sum(), queuedMessages.get(), Optional.ofNullable(lastProblem));
+  }
+
+  private record Outbound(GroupId group, Message message, long size) {}
+}

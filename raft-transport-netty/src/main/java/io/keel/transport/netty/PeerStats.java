@@ -1,0 +1,41 @@
+package io.keel.transport.netty;
+
+import io.keel.raft.NodeId;
+import java.util.Optional;
+
+/**
+ * Traffic with one peer since the transport started.
+ *
+ * @param peer the peer
+ * @param connected whether an authenticated connection to it is open now
+ * @param connections how many connections to it completed the handshake
+ * @param messagesOut messages written to it
+ * @param bytesOut bytes of frames written to it (before TLS)
+ * @param messagesIn messages received from it
+ * @param bytesIn bytes received on its connections (on the wire, TLS included)
+ * @param droppedQueueFull messages dropped because its outbound queue was full (the peer or the
+ *     network is slower than the node); Raft retransmits
+ * @param droppedNotConnected messages dropped because no connection was open
+ * @param droppedTooLarge messages dropped because their frame exceeded {@code maxFrameBytes}
+ * @param queuedMessages messages waiting in its outbound queue now
+ * @param lastProblem the last reason a connection to it closed or was refused, if any
+ */
+public record PeerStats(
+    NodeId peer,
+    boolean connected,
+    long connections,
+    long messagesOut,
+    long bytesOut,
+    long messagesIn,
+    long bytesIn,
+    long droppedQueueFull,
+    long droppedNotConnected,
+    long droppedTooLarge,
+    int queuedMessages,
+    Optional<String> lastProblem) {
+
+  /** Every message dropped on the way to this peer, whatever the reason. */
+  public long dropped() {
+    return droppedQueueFull + droppedNotConnected + droppedTooLarge;
+  }
+}

@@ -1,0 +1,110 @@
+package io.keel.transport.netty;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The transport's tunables. Every field has a default ({@link #defaults()}) and an allowed range,
+ * checked on construction with the field's name; docs/operations.md lists them all.
+ *
+ * @param maxFrameBytes the largest frame accepted or sent once a connection is authenticated;
+ *     must exceed the largest AppendEntries ({@code RaftConfig.maxBytesPerAppend} plus overhead).
+ *     Default 16 MiB, range 64 KiB to 1 GiB
+ * @param handshakeFrameBytes the largest frame accepted before the handshake completes, so an
+ *     unauthenticated peer can never make a node buffer much. Default 1 KiB, range 256 B to 64 KiB
+ * @param outboundQueueMessages the most messages queued for one peer; more are dropped and
+ *     counted. Default 8,192, range 16 to 1,048,576
+ * @param outboundQueueBytes the most bytes (estimated) queued for one peer; more are dropped and
+ *     counted. Default 64 MiB, range 64 KiB to 4 GiB
+ * @param connectTimeout how long one connection attempt may take. Default 1 s, range 10 ms to 60 s
+ * @param handshakeTimeout how long a new connection may take to finish TLS and the Keel
+ *     handshake. Default 3 s, range 10 ms to 60 s
+ * @param reconnectBackoffMin the first delay before reconnecting; it doubles with each failure,
+ *     with jitter. Default 50 ms, range 1 ms to 60 s
+ * @param reconnectBackoffMax the longest delay before reconnecting. Default 2 s, at least
+ *     {@code reconnectBackoffMin}, at most 10 min
+ * @param ioThreads Netty I/O threads. Default 1, range 1 to 64
+ * @param nativeTransport whether to use Linux epoll when it is available (NIO otherwise).
+ *     Default true
+ */
+public record TransportOptions(
+    int maxFrameBytes,
+    int handshakeFrameBytes,
+    int outboundQueueMessages,
+    long outboundQueueBytes,
+    Duration connectTimeout,
+    Duration handshakeTimeout,
+    Duration reconnectBackoffMin,
+    Duration reconnectBackoffMax,
+    int ioThreads,
+    boolean nativeTransport) {
+
+  /** Checks every field against its range. */
+  public TransportOptions {
+    requireRange("maxFrameBytes", maxFrameBytes, 64 * 1024, 1L << 30);
+    requireRange("handshakeFrameBytes", handshakeFrameBytes, 256, 64 * 1024);
+    requireRange("outboundQueueMessages", outboundQueueMessages, 16, 1 << 20);
+    requireRange("outboundQueueBytes", outboundQueueBytes, 64 * 1024, 4L << 30);
+    requireDuration("connectTimeout", connectTimeout, Duration.ofMillis(10), Duration.ofSeconds(60));
+    requireDuration("handshakeTimeout", handshakeTimeout, Duration.ofMillis(10), Duration.ofSeconds(60));
+    requireDuration("reconnectBackoffMin", reconnectBackoffMin, Duration.ofMillis(1), Duration.ofSeconds(60));
+    requireDuration("reconnectBackoffMax", reconnectBackoffMax, reconnectBackoffMin, Duration.ofMinutes(10));
+    requireRange("ioThreads", ioThreads, 1, 64);
+  }
+
+  /** The defaults listed above. */
+  public static TransportOptions defaults() {
+    return new TransportOptions(16 << 20, 1024, 8192, 64L << 20, Duration.ofSeconds(1),
+        Duration.ofSeconds(3), Duration.ofMillis(50), Duration.ofSeconds(2), 1, true);
+  }
+
+  /** A copy with {@code maxFrameBytes} replaced. */
+  public TransportOptions withMaxFrameBytes(int value) {
+    return new TransportOptions(value, handshakeFrameBytes, outboundQueueMessages, outboundQueueBytes,
+        connectTimeout, handshakeTimeout, reconnectBackoffMin, reconnectBackoffMax, ioThreads, nativeTransport);
+  }
+
+  /** A copy with the outbound queue bounds replaced. */
+  public TransportOptions withOutboundQueue(int messages, long bytes) {
+    return new TransportOptions(maxFrameBytes, handshakeFrameBytes, messages, bytes,
+        connectTimeout, handshakeTimeout, reconnectBackoffMin, reconnectBackoffMax, ioThreads, nativeTransport);
+  }
+
+  /** A copy with the reconnect backoff replaced. */
+  public TransportOptions withReconnectBackoff(Duration min, Duration max) {
+    return new TransportOptions(maxFrameBytes, handshakeFrameBytes, outboundQueueMessages, outboundQueueBytes,
+        connectTimeout, handshakeTimeout, min, max, ioThreads, nativeTransport);
+  }
+
+  /** A copy with the handshake timeout replaced. */
+  public TransportOptions withHandshakeTimeout(Duration value) {
+    return new TransportOptions(maxFrameBytes, handshakeFrameBytes, outboundQueueMessages, outboundQueueBytes,
+        connectTimeout, value, reconnectBackoffMin, reconnectBackoffMax, ioThreads, nativeTransport);
+  }
+
+  /** A copy with the I/O thread count replaced. */
+  public TransportOptions withIoThreads(int value) {
+    return new TransportOptions(maxFrameBytes, handshakeFrameBytes, outboundQueueMessages, outboundQueueBytes,
+        connectTimeout, handshakeTimeout, reconnectBackoffMin, reconnectBackoffMax, value, nativeTransport);
+  }
+
+  /** A copy that does or does not use epoll. */
+  public TransportOptions withNativeTransport(boolean value) {
+    return new TransportOptions(maxFrameBytes, handshakeFrameBytes, outboundQueueMessages, outboundQueueBytes,
+        connectTimeout, handshakeTimeout, reconnectBackoffMin, reconnectBackoffMax, ioThreads, value);
+  }
+
+  private static void requireRange(String field, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(field + " must be in [" + min + ", " + max + "], got " + value);
+    }
+  }
+
+  private static void requireDuration(String field, Duration value, Duration min, Duration max) {
+    Objects.requireNonNull(value, field);
+    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      throw new IllegalArgumentException(
+          field + " must be in [" + min.toMillis() + " ms, " + max.toMillis() + " ms], got " + value.toMillis() + " ms");
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.keel.transport.netty;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A snapshot of the transport's counters.
+ *
+ * @param peers traffic per configured peer
+ * @param refusedConnections incoming or outgoing connections refused at the handshake (wrong
+ *     cluster id, unknown or misnamed node, untrusted certificate, ...)
+ * @param protocolViolations connections closed because the peer sent malformed or unexpected frames
+ * @param bytesInUnauthenticated bytes received on connections that never completed the handshake
+ * @param lastRefusal the reason for the most recent refusal or violation, if any
+ */
+public record TransportStats(
+    List<PeerStats> peers,
+    long refusedConnections,
+    long protocolViolations,
+    long bytesInUnauthenticated,
+    Optional<String> lastRefusal) {
+
+  /** Copies the list. */
+  public TransportStats {
+    peers = List.copyOf(peers);
+  }
+
+  /** The counters of {@code peer}, if it is configured. */
+  public Optional<PeerStats> peer(io.keel.raft.NodeId peer) {
+    return peers.stream().filter(stats -> stats.peer().equals(peer)).findFirst();
+  }
+
+  /** Messages sent to all peers. */
+  public long messagesOut() {
+    return peers.stream().mapToLong(PeerStats::messagesOut).sum();
+  }
+
+  /** Messages received from all peers. */
+  public long messagesIn() {
+    return peers.stream().mapToLong(PeerStats::messagesIn).sum();
+  }
+
+  /** Messages dropped on the way to any peer. */
+  public long dropped() {
+    return peers.stream().mapToLong(PeerStats::dropped).sum();
+  }
+}

@@ -1,0 +1,185 @@
+package io.keel.transport.netty;
+
+import static io.keel.transport.netty.NettyCluster.awaitLeader;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.keel.raft.GroupId;
+import io.keel.raft.NodeId;
+import io.keel.raft.message.AppendEntriesResponse;
+import io.keel.raft.message.PreVote;
+import io.keel.raft.runtime.RaftGroup;
+import io.keel.transport.netty.wire.Frame;
+import io.keel.transport.netty.wire.WireCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A running cluster under attack from raw sockets: garbage, oversized lengths, bad handshakes and
+ * lies about the sender. Each connection is closed with a recorded reason, and the cluster keeps
+ * committing throughout.
+ */
+class HostileInputTest {
+
+  private static final GroupId GROUP = GroupId.of("kv");
+
+  @TempDir Path dir;
+  private NettyCluster cluster;
+  private Map<NodeId, RaftGroup<String>> group;
+  private NodeId target;
+
+  @BeforeEach
+  void start() {
+    cluster = new NettyCluster(dir, 3);
+    group = cluster.startEverywhere(GROUP, node -> new Recorder());
+    target = awaitLeader(group.values()).node();
+  }
+
+  @AfterEach
+  void close() {
+    cluster.close();
+  }
+
+  private NettyTransport targetTransport() {
+    return cluster.transports.get(target);
+  }
+
+  /** Sends {@code bytes} to the target and returns everything it answers before it closes. */
+  private byte[] attack(byte[] bytes) throws IOException {
+    InetSocketAddress address = cluster.addresses.get(target);
+    try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
+      socket.setSoTimeout(10_000);
+      try {
+        socket.getOutputStream().write(bytes);
+        socket.getOutputStream().flush();
+      } catch (IOException closedWhileWriting) {
+        // the node may close before it has read everything: that is the point
+      }
+      ByteArrayOutputStream answer = new ByteArrayOutputStream();
+      InputStream in = socket.getInputStream();
+      byte[] chunk = new byte[4096];
+      try {
+        int read;
+        while ((read = in.read(chunk)) != -1) {
+          answer.write(chunk, 0, read);
+        }
+      } catch (SocketTimeoutException e) {
+        throw new AssertionError("the node did not close the connection within 10 s", e);
+      } catch (IOException reset) {
+        // a reset is a close too
+      }
+      return answer.toByteArray();
+    }
+  }
+
+  private static byte[] encode(Frame... frames) {
+    ByteBuf buffer = Unpooled.buffer();
+    for (Frame frame : frames) {
+      WireCodec.encode(frame, buffer);
+    }
+    byte[] bytes = new byte[buffer.readableBytes()];
+    buffer.readBytes(bytes);
+    return bytes;
+  }
+
+  /** The reason of the REJECT frame at the start of {@code answer}. */
+  private static String rejection(byte[] answer) throws Exception {
+    ByteBuf buffer = Unpooled.wrappedBuffer(answer);
+    int length = buffer.readInt();
+    Frame frame = WireCodec.decode(buffer.readSlice(length));
+    return assertInstanceOf(Frame.Reject.class, frame).reason();
+  }
+
+  private void assertStillServes() throws Exception {
+    RaftGroup<String> leader = awaitLeader(group.values());
+    for (int i = 0; i < 20; i++) {
+      assertEquals("ok" + i, leader.propose(("ok" + i).getBytes(UTF_8)).get(10, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void random_garbage_closes_the_connection_and_the_node_keeps_serving() throws Exception {
+    Random random = new Random(42);
+    long violationsBefore = targetTransport().stats().protocolViolations();
+    int attacks = 40;
+    for (int i = 0; i < attacks; i++) {
+      byte[] garbage = new byte[1 + random.nextInt(3000)];
+      random.nextBytes(garbage);
+      attack(garbage);
+    }
+    // Every attack ends in a violation or a handshake timeout; most are violations at once.
+    assertTrue(targetTransport().stats().protocolViolations() > violationsBefore);
+    assertStillServes();
+  }
+
+  @Test
+  void a_huge_length_field_is_refused_before_anything_is_buffered() throws Exception {
+    long before = targetTransport().stats().protocolViolations();
+    byte[] answer = attack(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xF0, 1, 4});
+    assertEquals(0, answer.length, "a decoder violation closes without answering");
+    await().atMost(Duration.ofSeconds(5)).until(() -> targetTransport().stats().protocolViolations() == before + 1);
+    assertTrue(targetTransport().stats().lastRefusal().orElseThrow().contains("malformed frame"),
+        targetTransport().stats().lastRefusal().toString());
+    assertStillServes();
+  }
+
+  @Test
+  void a_handshake_with_the_wrong_cluster_an_unknown_node_or_the_wrong_target_is_refused() throws Exception {
+    NodeId smallest = NodeId.of("a0"); // sorts before every n*, so it would be the dialer
+    String wrongCluster = rejection(attack(encode(new Frame.Hello("other-cluster", smallest, target))));
+    assertTrue(wrongCluster.contains("belongs to cluster 'other-cluster'"), wrongCluster);
+
+    String unknown = rejection(attack(encode(new Frame.Hello(NettyCluster.CLUSTER, smallest, target))));
+    assertTrue(unknown.contains("not a configured peer"), unknown);
+
+    NodeId other = cluster.nodes.stream().filter(n -> !n.equals(target)).findFirst().orElseThrow();
+    String wrongTarget = rejection(attack(encode(new Frame.Hello(NettyCluster.CLUSTER, smallest, other))));
+    assertTrue(wrongTarget.contains("wanted " + other), wrongTarget);
+
+    assertTrue(targetTransport().stats().refusedConnections() >= 3);
+    assertStillServes();
+  }
+
+  @Test
+  void frames_before_the_handshake_or_messages_from_someone_else_close_the_connection() throws Exception {
+    NodeId impostor = NodeId.of("n0"); // dials everyone, so it must be a configured peer to get in
+    for (NodeId node : cluster.nodes) {
+      cluster.transports.get(node).addPeer(impostor, new InetSocketAddress("127.0.0.1", 9));
+    }
+    PreVote vote = new PreVote(99, NodeId.of("n2"), 1, 1);
+    String early = rejection(attack(encode(new Frame.MessageFrame(GROUP, vote))));
+    assertTrue(early.contains("unexpected MessageFrame while AWAIT_HELLO"), early);
+
+    NodeId someoneElse = cluster.nodes.stream().filter(n -> !n.equals(target)).findFirst().orElseThrow();
+    // Were it delivered, a response of term 99 would make the node adopt term 99.
+    AppendEntriesResponse lie = AppendEntriesResponse.accepted(99, someoneElse, 0);
+    byte[] answer = attack(encode(new Frame.Hello(NettyCluster.CLUSTER, impostor, target),
+        new Frame.MessageFrame(GROUP, lie)));
+    ByteBuf buffer = Unpooled.wrappedBuffer(answer);
+    Frame ack = WireCodec.decode(buffer.readSlice(buffer.readInt()));
+    assertInstanceOf(Frame.HelloAck.class, ack);
+    Frame reject = WireCodec.decode(buffer.readSlice(buffer.readInt()));
+    String reason = assertInstanceOf(Frame.Reject.class, reject).reason();
+    assertTrue(reason.contains("claims to come from " + lie.from()), reason);
+    assertTrue(group.get(target).status().term() < 99, "the forged message must never reach the node");
+    assertStillServes();
+  }
+}

@@ -29,6 +29,7 @@ public final class GroupOptions<R> {
   private final StateMachine<R> stateMachine;
   private final PeerNetwork network;
   private final OptionalLong randomSeed;
+  private final GroupListener listener;
 
   private GroupOptions(Builder<R> builder) {
     this.group = builder.group;
@@ -41,6 +42,7 @@ public final class GroupOptions<R> {
     this.stateMachine = require(builder.stateMachine, "stateMachine");
     this.network = require(builder.network, "network");
     this.randomSeed = builder.randomSeed;
+    this.listener = builder.listener;
   }
 
   private static <T> T require(T value, String field) {
@@ -87,6 +89,11 @@ public final class GroupOptions<R> {
     return randomSeed;
   }
 
+  /** Who hears of role, term and leader changes; null if nobody. */
+  public GroupListener listener() {
+    return listener;
+  }
+
   /** Collects a group's options. */
   public static final class Builder<R> {
     private final GroupId group;
@@ -96,6 +103,7 @@ public final class GroupOptions<R> {
     private StateMachine<R> stateMachine;
     private PeerNetwork network;
     private OptionalLong randomSeed = OptionalLong.empty();
+    private GroupListener listener;
 
     private Builder(GroupId group) {
       this.group = group;
@@ -141,6 +149,12 @@ public final class GroupOptions<R> {
     /** Fixes the seed of the node's election timeouts (tests); otherwise drawn securely. */
     public Builder<R> randomSeed(long seed) {
       this.randomSeed = OptionalLong.of(seed);
+      return this;
+    }
+
+    /** Who hears of role, term, leader and failure changes (on the apply thread); none by default. */
+    public Builder<R> listener(GroupListener listener) {
+      this.listener = listener;
       return this;
     }
 

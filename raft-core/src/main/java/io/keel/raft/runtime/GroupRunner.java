@@ -283,7 +283,13 @@ final class GroupRunner<R> implements DurabilityListener {
       return;
     }
     pipeline.flush(node.lastApplied());
-    status = snapshot();
+    GroupStatus previous = status;
+    GroupStatus current = snapshot();
+    status = current;
+    GroupListener listener = options.listener();
+    if (listener != null && changed(previous, current)) {
+      applyExecutor.execute(() -> listener.statusChanged(previous, current));
+    }
     if (stopReason == null) {
       loop.schedule(this, node.nextDeadlineNanos());
     } else if (!closing) {
@@ -335,6 +341,14 @@ final class GroupRunner<R> implements DurabilityListener {
       pipeline.fail(proposal.client, reason);
     }
     loop.touch(this);
+  }
+
+  private static boolean changed(GroupStatus previous, GroupStatus current) {
+    return previous == null
+        || previous.role() != current.role()
+        || previous.term() != current.term()
+        || !previous.leader().equals(current.leader())
+        || !previous.failure().equals(current.failure());
   }
 
   private GroupStatus snapshot() {

@@ -268,6 +268,37 @@ class RaftRuntimeTest {
   }
 
   @Test
+  void a_listener_hears_of_every_role_term_and_leader_change_off_the_event_thread() throws Exception {
+    cluster = new RuntimeCluster(dir, 3);
+    Map<NodeId, List<GroupStatus>> heard = new java.util.concurrent.ConcurrentHashMap<>();
+    List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Map<NodeId, RaftGroup<String>> group = new HashMap<>();
+    for (NodeId node : cluster.nodes) {
+      heard.put(node, new java.util.concurrent.CopyOnWriteArrayList<>());
+      group.put(node, cluster.runtimes.get(node).startGroup(GroupOptions.<String>builder(GROUP)
+          .voters(cluster.nodes)
+          .config(RuntimeCluster.CONFIG)
+          .fileLog(dir.resolve(node.value()), io.keel.raft.storage.file.FileLogStoreOptions.defaults())
+          .stateMachine(new RecordingStateMachine())
+          .network(cluster.network.endpoint(node))
+          .listener((previous, current) -> {
+            threads.add(Thread.currentThread().getName());
+            heard.get(node).add(current);
+          })
+          .build()));
+    }
+    RaftGroup<String> leader = awaitLeader(group);
+    await().atMost(Duration.ofSeconds(5)).until(() -> group.values().stream().allMatch(g -> {
+      List<GroupStatus> changes = heard.get(g.node());
+      return !changes.isEmpty() && changes.get(changes.size() - 1).leader().equals(java.util.Optional.of(leader.node()));
+    }));
+    List<GroupStatus> leaderChanges = heard.get(leader.node());
+    assertEquals(Role.LEADER, leaderChanges.get(leaderChanges.size() - 1).role());
+    assertEquals(Role.FOLLOWER, leaderChanges.get(0).role());
+    assertTrue(threads.stream().allMatch(name -> name.contains("-apply-")), threads.toString());
+  }
+
+  @Test
   void start_group_rejects_a_duplicate_group_and_a_node_that_is_not_a_voter() throws Exception {
     cluster = new RuntimeCluster(dir, 3);
     NodeId n1 = NodeId.of("n1");

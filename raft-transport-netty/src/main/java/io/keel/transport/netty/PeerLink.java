@@ -227,18 +227,25 @@ final class PeerLink {
     if (!dials || removed || !transport.isRunning() || !reconnectScheduled.compareAndSet(false, true)) {
       return;
     }
-    long min = options.reconnectBackoffMin().toNanos();
-    long max = options.reconnectBackoffMax().toNanos();
-    int attempt = failedAttempts.getAndIncrement();
-    long ceiling = min;
-    for (int i = 0; i < attempt && ceiling < max; i++) {
-      ceiling = Math.min(max, ceiling * 2);
-    }
-    long delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+    long delay = reconnectDelayNanos(options.reconnectBackoffMin().toNanos(),
+        options.reconnectBackoffMax().toNanos(), failedAttempts.getAndIncrement(), ThreadLocalRandom.current());
     transport.scheduler().schedule(() -> {
       reconnectScheduled.set(false);
       connect();
     }, delay, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The delay before reconnect attempt {@code attempt} (0 for the first): a ceiling that starts at
+   * {@code min} and doubles per failed attempt up to {@code max}, and a uniformly drawn delay between
+   * half the ceiling and the ceiling, so peers that lost each other at once do not retry in step.
+   */
+  static long reconnectDelayNanos(long min, long max, int attempt, java.util.Random random) {
+    long ceiling = min;
+    for (int i = 0; i < attempt && ceiling < max; i++) {
+      ceiling = Math.min(max, ceiling * 2);
+    }
+    return ceiling / 2 + random.nextLong(ceiling / 2 + 1);
   }
 
   void remove() {

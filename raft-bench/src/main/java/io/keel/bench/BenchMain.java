@@ -1,0 +1,30 @@
+package io.keel.bench;
+
+import io.keel.bench.cluster.NodeCommand;
+import io.keel.bench.cluster.W1Command;
+import io.keel.bench.limits.LimitsCommand;
+import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The benchmark jar's front door: {@code w1} (cluster throughput and latency), {@code limits} (the
+ * machine's fsync and loopback round trip) and {@code jmh} (the microbenchmarks; everything after
+ * it goes to JMH).
+ */
+@Command(name = "raft-bench", mixinStandardHelpOptions = true,
+    description = "Keel's benchmarks.",
+    subcommands = {W1Command.class, LimitsCommand.class, NodeCommand.class})
+public final class BenchMain {
+
+  private BenchMain() {}
+
+  /** Runs a sub-command; {@code jmh ARGS} runs JMH with ARGS. */
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("jmh")) {
+      org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+}

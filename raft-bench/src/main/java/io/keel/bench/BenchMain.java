@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
     subcommands = {W1Command.class, LimitsCommand.class, NodeCommand.class})
 public final class BenchMain {
 
-  private BenchMain() {}
+  BenchMain() {}
 
   /** Runs a sub-command; {@code jmh ARGS} runs JMH with ARGS. */
   public static void main(String[] args) throws Exception {

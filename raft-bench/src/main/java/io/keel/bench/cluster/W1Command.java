@@ -50,9 +50,9 @@ public final class W1Command implements Callable<Integer> {
   @Option(names = "--dir", description = "Where to make the nodes' fresh directories (default: the system temp dir).")
   Path baseDir;
 
-  @Option(names = "--limits", negatable = true, defaultValue = "true",
-      description = "Measure fsync and loopback RTT first, and report C=1's p50 against them (default on).")
-  boolean limits;
+  @Option(names = "--skip-limits",
+      description = "Do not measure fsync and loopback RTT first (by default they are, and p50 is reported against them).")
+  boolean skipLimits;
 
   private final PrintStream out = System.out;
   private final PrintStream info = System.err;
@@ -69,13 +69,13 @@ public final class W1Command implements Callable<Integer> {
       throw new IllegalArgumentException("--processes must be 1 or 3, got " + processes);
     }
     Path root = Files.createTempDirectory(baseDir == null ? Path.of(System.getProperty("java.io.tmpdir")) : baseDir, "keel-w1-");
-    MachineLimits.Figures machine = limits ? MachineLimits.measure(root) : null;
+    MachineLimits.Figures machine = skipLimits ? null : MachineLimits.measure(root);
     info.printf("# W1: 3 voters, file log with fsync per batch (durable), Netty over 127.0.0.1, %s, C=%d, warm-up %d s, measured %d s%n",
         processes == 1 ? "one JVM" : "three JVMs", clients, warmupSeconds, measureSeconds);
     try (W1Cluster cluster = processes == 1 ? W1Cluster.inProcess(root) : W1Cluster.threeProcesses(root)) {
       RaftGroup<Integer> leader = cluster.awaitLeader(Duration.ofSeconds(30));
       info.printf("# leader %s in term %d%n", leader.node(), leader.status().term());
-      ClosedLoop loop = new ClosedLoop(leader, new Workload(1), clients);
+      ClosedLoop loop = new ClosedLoop(cluster::currentLeader, new Workload(1), clients);
       loop.start(clients);
       sleepSeconds(warmupSeconds);
       java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -87,6 +87,7 @@ public final class W1Command implements Callable<Integer> {
       long elapsed = System.nanoTime() - start;
       long ops = histogram.getTotalCount();
       long allocated = allocatedBytes(threads) - allocatedBefore;
+      long retries = loop.retries();
       loop.stop();
       if (loop.failure() != null) {
         info.println("# a proposal failed: " + loop.failure());
@@ -95,6 +96,9 @@ public final class W1Command implements Callable<Integer> {
       double opsPerSecond = ops / (elapsed / 1e9);
       out.printf("system=keel C=%d ops_s=%.0f p50_us=%d p99_us=%d p999_us=%d%n", clients, opsPerSecond,
           histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99), histogram.getValueAtPercentile(99.9));
+      if (retries > 0) {
+        info.printf("# %d commands were retried on a new leader during the measured window%n", retries);
+      }
       if (allocated >= 0 && processes == 1) {
         info.printf("# allocation: %.0f bytes per committed command, all three nodes and the client together%n",
             (double) allocated / Math.max(1, ops));
@@ -204,6 +208,17 @@ public final class W1Command implements Callable<Integer> {
         Thread.sleep(20);
       }
       throw new IllegalStateException("no leader in this JVM within " + timeout.toSeconds() + " s");
+    }
+
+    /** The leader among the nodes in this JVM with both followers known, or null. */
+    RaftGroup<Integer> currentLeader() {
+      for (BenchNode node : local) {
+        GroupStatus status = node.group.status();
+        if (status != null && status.isLeader()) {
+          return node.group;
+        }
+      }
+      return null;
     }
 
     List<GroupStatus> statuses() {

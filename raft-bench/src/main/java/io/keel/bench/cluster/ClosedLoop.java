@@ -32,6 +32,8 @@ final class ClosedLoop {
     return thread;
   });
   private final CountDownLatch drained;
+  /** The leader last used; looked up again only after a proposal fails. */
+  private volatile RaftGroup<Integer> leader;
   private volatile boolean measuring;
   private volatile boolean running = true;
 
@@ -53,7 +55,11 @@ final class ClosedLoop {
       drained.countDown();
       return;
     }
-    RaftGroup<Integer> leader = leaders.get();
+    RaftGroup<Integer> leader = this.leader;
+    if (leader == null) {
+      leader = leaders.get();
+      this.leader = leader;
+    }
     if (leader == null) {
       retryLater.schedule(() -> submit(command, start), 5, TimeUnit.MILLISECONDS);
       return;
@@ -63,6 +69,7 @@ final class ClosedLoop {
         Throwable cause = error instanceof CompletionException ? error.getCause() : error;
         if (cause instanceof RaftException && running) {
           retries.incrementAndGet(); // not the leader, leadership lost, too busy: try again
+          this.leader = null;
           retryLater.schedule(() -> submit(command, start), 5, TimeUnit.MILLISECONDS);
         } else {
           failure.compareAndSet(null, cause);

@@ -80,6 +80,8 @@ public final class W1Command implements Callable<Integer> {
       sleepSeconds(warmupSeconds);
       java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
       long allocatedBefore = allocatedBytes(threads);
+      long cpuBefore = processCpuNanos();
+      long switchesBefore = contextSwitches();
       loop.beginMeasuring();
       long start = System.nanoTime();
       sleepSeconds(measureSeconds);
@@ -87,6 +89,8 @@ public final class W1Command implements Callable<Integer> {
       long elapsed = System.nanoTime() - start;
       long ops = histogram.getTotalCount();
       long allocated = allocatedBytes(threads) - allocatedBefore;
+      long cpu = processCpuNanos() - cpuBefore;
+      long switches = contextSwitches() - switchesBefore;
       long retries = loop.retries();
       loop.stop();
       if (loop.failure() != null) {
@@ -98,6 +102,14 @@ public final class W1Command implements Callable<Integer> {
           histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99), histogram.getValueAtPercentile(99.9));
       if (retries > 0) {
         info.printf("# %d commands were retried on a new leader during the measured window%n", retries);
+      }
+      if (cpu > 0 && processes == 1) {
+        info.printf("# cpu: %.1f us of CPU per committed command (all threads of this JVM; %.2f cores busy)%n",
+            cpu / 1000.0 / Math.max(1, ops), (double) cpu / elapsed);
+      }
+      if (switchesBefore >= 0 && processes == 1) {
+        info.printf("# context switches: %.1f per committed command (threads of this JVM)%n",
+            (double) switches / Math.max(1, ops));
       }
       if (allocated >= 0 && processes == 1) {
         info.printf("# allocation: %.0f bytes per committed command, all three nodes and the client together%n",
@@ -121,6 +133,39 @@ public final class W1Command implements Callable<Integer> {
   private static long allocatedBytes(java.lang.management.ThreadMXBean threads) {
     if (threads instanceof com.sun.management.ThreadMXBean hotspot && hotspot.isThreadAllocatedMemorySupported()) {
       return hotspot.getTotalThreadAllocatedBytes();
+    }
+    return -1;
+  }
+
+  /** Voluntary and involuntary context switches of this JVM's live threads (Linux), or -1. */
+  private static long contextSwitches() {
+    Path tasks = Path.of("/proc/self/task");
+    if (!Files.isDirectory(tasks)) {
+      return -1;
+    }
+    long total = 0;
+    try (Stream<Path> threads = Files.list(tasks)) {
+      for (Path thread : threads.toList()) {
+        try {
+          for (String line : Files.readAllLines(thread.resolve("status"))) {
+            if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+              total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+          }
+        } catch (IOException threadEnded) {
+          // a thread that ended meanwhile: its switches are lost from both readings' view
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return total;
+  }
+
+  private static long processCpuNanos() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
     }
     return -1;
   }

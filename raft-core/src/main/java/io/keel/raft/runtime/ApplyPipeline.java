@@ -28,6 +28,9 @@ final class ApplyPipeline<R> implements StateMachine<ApplyPipeline.Command<R>> {
   private final LongConsumer onApplied;
   private final Runnable onOutcome;
   private final Consumer<Throwable> onFatal;
+  private final Runnable afterBatch;
+  /** The thread running a batch now, if any: callbacks on it run inside the batch. */
+  private volatile Thread applying;
   private List<Object> batch = new ArrayList<>();
   /** Set, on the apply thread, once the state machine threw an {@link Error}: nothing applies after. */
   private Throwable fatal;
@@ -37,14 +40,21 @@ final class ApplyPipeline<R> implements StateMachine<ApplyPipeline.Command<R>> {
    * @param onOutcome told, on the apply thread, each time a proposer's future completes
    * @param onFatal told, on the apply thread, if the state machine throws an {@link Error}; its
    *     state is then unknown, so this replica applies nothing more and must be stopped
+   * @param afterBatch run on the apply thread after each batch and its callbacks
    */
   ApplyPipeline(StateMachine<R> stateMachine, Executor applyExecutor, LongConsumer onApplied,
-      Runnable onOutcome, Consumer<Throwable> onFatal) {
+      Runnable onOutcome, Consumer<Throwable> onFatal, Runnable afterBatch) {
     this.stateMachine = stateMachine;
     this.applyExecutor = applyExecutor;
     this.onApplied = onApplied;
     this.onOutcome = onOutcome;
     this.onFatal = onFatal;
+    this.afterBatch = afterBatch;
+  }
+
+  /** Whether the calling thread is running a batch (a callback of a proposal, say). */
+  boolean isApplyThread() {
+    return applying == Thread.currentThread();
   }
 
   /** Called by the core, on the event thread, for each committed command in log order. */
@@ -76,6 +86,17 @@ final class ApplyPipeline<R> implements StateMachine<ApplyPipeline.Command<R>> {
   /** Runs a batch on the apply thread. */
   @SuppressWarnings("unchecked")
   private void run(List<Object> work, long appliedThrough) {
+    applying = Thread.currentThread();
+    try {
+      runBatch(work, appliedThrough);
+    } finally {
+      applying = null;
+      afterBatch.run();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void runBatch(List<Object> work, long appliedThrough) {
     for (Object item : work) {
       if (item instanceof Command<?> command) {
         if (fatal == null) {

@@ -54,6 +54,8 @@ final class GroupRunner<R> implements DurabilityListener {
   private ArrayList<Proposal<R>> spareProposals;
   private final Object proposalsLock = new Object();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  /** Set on the apply thread when a callback proposed during a batch; read after the batch. */
+  private boolean drainDeferred;
   private final AtomicInteger outstanding = new AtomicInteger();
   private final int maxOutstanding;
   private final Runnable drainProposals = this::onProposals;
@@ -78,7 +80,8 @@ final class GroupRunner<R> implements DurabilityListener {
     this.applyExecutor = applyExecutor;
     this.maxOutstanding = options.config().maxPendingProposals();
     this.pipeline = new ApplyPipeline<>(options.stateMachine(), applyExecutor,
-        index -> appliedIndex = index, outstanding::decrementAndGet, this::onStateMachineError);
+        index -> appliedIndex = index, outstanding::decrementAndGet, this::onStateMachineError,
+        this::afterApplyBatch);
   }
 
   // ---------------------------------------------------------------- life cycle
@@ -144,10 +147,28 @@ final class GroupRunner<R> implements DurabilityListener {
     synchronized (proposalsLock) {
       proposals.add(new Proposal<>(command, client));
     }
+    if (pipeline.isApplyThread()) {
+      // A callback proposing from inside an apply batch: wake the event thread once, after the
+      // batch, so that every command its callbacks propose goes into one append.
+      drainDeferred = true;
+    } else {
+      scheduleDrain();
+    }
+    return client;
+  }
+
+  private void scheduleDrain() {
     if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
       loop.execute(drainProposals);
     }
-    return client;
+  }
+
+  /** On the apply thread, after each batch and its callbacks. */
+  private void afterApplyBatch() {
+    if (drainDeferred) {
+      drainDeferred = false;
+      scheduleDrain();
+    }
   }
 
   GroupStatus status() {

@@ -146,9 +146,9 @@ class RaftRuntimeTest {
     for (int i = 0; i < 50; i++) {
       later.add(leader.propose(new byte[] {2}));
     }
-    // Several election timeouts pass; the commands commit but none applies, and nobody campaigns.
+    // Three or more election timeouts pass; the commands commit but none applies, and nobody campaigns.
     long commitBefore = leader.status().commitIndex();
-    await().pollDelay(Duration.ofMillis(900)).atMost(Duration.ofSeconds(5))
+    await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
         .until(() -> leader.status().commitIndex() >= commitBefore + 52);
     assertFalse(stalled.isDone());
     for (RaftGroup<String> member : group.values()) {

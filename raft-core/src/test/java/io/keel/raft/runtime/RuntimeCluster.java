@@ -21,9 +21,10 @@ import java.util.function.Function;
 /** N runtimes over a {@link LocalNetwork}, each group on the file log in a temp directory. */
 final class RuntimeCluster implements AutoCloseable {
 
+  /** Timeouts with room for a loaded 2-core machine; the stall test waits several of them. */
   static final RaftConfig CONFIG = RaftConfig.builder()
-      .electionTimeout(Duration.ofMillis(150), Duration.ofMillis(300))
-      .heartbeatInterval(Duration.ofMillis(30))
+      .electionTimeout(Duration.ofMillis(250), Duration.ofMillis(500))
+      .heartbeatInterval(Duration.ofMillis(40))
       .build();
 
   final LocalNetwork network = new LocalNetwork();

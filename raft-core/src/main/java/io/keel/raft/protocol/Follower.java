@@ -104,7 +104,9 @@ final class Follower extends RoleState {
     for (int i = 0; i < entries.size(); i++) {
       LogEntry entry = entries.get(i);
       if (entry.index() > log.lastIndex()) {
-        log.append(entries.subList(i, entries.size()));
+        // All new (the usual case): hand over the message's own immutable list, which the store
+        // can keep without copying, rather than a view of it.
+        log.append(i == 0 ? entries : entries.subList(i, entries.size()));
         return;
       }
       if (log.term(entry.index()) != entry.term()) {

@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * the frame decoder does after cutting off the length prefix), and both in a row.
  *
  * <p>{@code message} picks what is coded: {@code append64x100} is an AppendEntries of 64 entries of
- * 100-byte commands (about 8.5 KB on the wire), {@code response} an AppendEntriesResponse (about 50
+ * 100-byte commands (7,284 bytes on the wire), {@code response} an AppendEntriesResponse (49
  * bytes). The buffers are allocated once per trial and cleared between operations, so the score
  * counts the codec's own work and allocation (for decoding: the message, its entries and their
  * command arrays), not the buffer allocator's.

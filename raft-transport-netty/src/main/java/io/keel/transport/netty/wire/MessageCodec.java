@@ -18,7 +18,7 @@ import io.keel.raft.message.PreVoteResponse;
 import io.keel.raft.message.RequestVote;
 import io.keel.raft.message.RequestVoteResponse;
 import io.netty.buffer.ByteBuf;
-import java.util.Arrays;
+import java.util.List;
 
 /** The six Raft messages in the {@link WireFormat}: the message type byte and the fields after it. */
 final class MessageCodec {
@@ -155,7 +155,7 @@ final class MessageCodec {
       entries[i] = decodeEntry(in, prevLogIndex + 1 + i, i);
     }
     try {
-      return new AppendEntries(term, from, prevLogIndex, prevLogTerm, Arrays.asList(entries), leaderCommit);
+      return new AppendEntries(term, from, prevLogIndex, prevLogTerm, List.of(entries), leaderCommit);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw invalid(APPEND_ENTRIES, e);
     }

@@ -36,7 +36,9 @@ def panel(x0, y0, width, height, title, unit, series, pick, log_y):
     if log_y:
         lo, hi = 10 ** math.floor(math.log10(max(1, lo))), 10 ** math.ceil(math.log10(hi))
     else:
-        lo, hi = 0, hi * 1.1
+        magnitude = 10 ** math.floor(math.log10(hi / 4))
+        step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if 4 * m * magnitude >= hi * 1.05)
+        lo, hi = 0, 4 * step
     def sx(c):
         span = math.log(cs[-1] / cs[0]) if len(cs) > 1 else 1
         return x0 + 80 + (width - 100) * (math.log(c / cs[0]) / span if len(cs) > 1 else 0.5)

@@ -85,6 +85,44 @@ class RaftRuntimeTest {
   }
 
   @Test
+  void callbacks_that_propose_from_the_apply_thread_keep_a_closed_loop_going() throws Exception {
+    cluster = new RuntimeCluster(dir, 3);
+    Map<NodeId, RecordingStateMachine> machines = machines(3);
+    RaftGroup<String> leader = awaitLeader(cluster.startEverywhere(GROUP, machines::get));
+    int chains = 8;
+    int length = 100;
+    List<CompletableFuture<Void>> done = new ArrayList<>();
+    for (int chain = 0; chain < chains; chain++) {
+      CompletableFuture<Void> finished = new CompletableFuture<>();
+      done.add(finished);
+      proposeChain(leader, chain, 0, length, finished);
+    }
+    CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> machines.values().stream().allMatch(m -> m.size() == chains * length));
+    List<String> applied = machines.get(leader.node()).applied();
+    for (int chain = 0; chain < chains; chain++) {
+      String prefix = "chain" + chain + "-";
+      List<String> ofChain = applied.stream().filter(c -> c.startsWith(prefix)).toList();
+      for (int i = 0; i < length; i++) {
+        assertEquals(prefix + i, ofChain.get(i), "each chain's commands apply in the order they were proposed");
+      }
+    }
+  }
+
+  /** Proposes link {@code i} of a chain; its callback, on the apply thread, proposes the next. */
+  private static void proposeChain(RaftGroup<String> leader, int chain, int i, int length, CompletableFuture<Void> finished) {
+    leader.propose(("chain" + chain + "-" + i).getBytes(UTF_8)).whenComplete((result, error) -> {
+      if (error != null) {
+        finished.completeExceptionally(error);
+      } else if (i + 1 == length) {
+        finished.complete(null);
+      } else {
+        proposeChain(leader, chain, i + 1, length, finished);
+      }
+    });
+  }
+
+  @Test
   void a_follower_refuses_proposals_and_names_the_leader() throws Exception {
     cluster = new RuntimeCluster(dir, 3);
     Map<NodeId, RaftGroup<String>> group = cluster.startEverywhere(GROUP, node -> new RecordingStateMachine());

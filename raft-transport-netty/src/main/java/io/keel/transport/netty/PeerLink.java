@@ -184,11 +184,14 @@ final class PeerLink {
     }
   }
 
-  /** {@code closed} went away; if it was the peer's connection, queued messages are dropped. */
+  /**
+   * {@code closed} went away (called on its I/O thread); if it was the peer's connection, queued
+   * messages are dropped.
+   */
   void detach(Channel closed) {
     if (channel == closed) {
       channel = null;
-      closed.eventLoop().execute(this::discardQueue);
+      discardQueue();
     }
   }
 

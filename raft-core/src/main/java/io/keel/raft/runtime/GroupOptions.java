@@ -30,6 +30,10 @@ public final class GroupOptions<R> {
   private final PeerNetwork network;
   private final OptionalLong randomSeed;
   private final GroupListener listener;
+  private final int maxCommandBytes;
+
+  /** The default bound on one command: 8 MiB, half the transport's default frame limit. */
+  public static final int DEFAULT_MAX_COMMAND_BYTES = 8 << 20;
 
   private GroupOptions(Builder<R> builder) {
     this.group = builder.group;
@@ -43,6 +47,7 @@ public final class GroupOptions<R> {
     this.network = require(builder.network, "network");
     this.randomSeed = builder.randomSeed;
     this.listener = builder.listener;
+    this.maxCommandBytes = builder.maxCommandBytes;
   }
 
   private static <T> T require(T value, String field) {
@@ -89,6 +94,11 @@ public final class GroupOptions<R> {
     return randomSeed;
   }
 
+  /** The largest command {@link RaftGroup#propose} accepts, in bytes. */
+  public int maxCommandBytes() {
+    return maxCommandBytes;
+  }
+
   /** Who hears of role, term and leader changes; null if nobody. */
   public GroupListener listener() {
     return listener;
@@ -104,6 +114,7 @@ public final class GroupOptions<R> {
     private PeerNetwork network;
     private OptionalLong randomSeed = OptionalLong.empty();
     private GroupListener listener;
+    private int maxCommandBytes = DEFAULT_MAX_COMMAND_BYTES;
 
     private Builder(GroupId group) {
       this.group = group;
@@ -155,6 +166,19 @@ public final class GroupOptions<R> {
     /** Who hears of role, term, leader and failure changes (on the apply thread); none by default. */
     public Builder<R> listener(GroupListener listener) {
       this.listener = listener;
+      return this;
+    }
+
+    /**
+     * The largest command accepted, in bytes; default 8 MiB, range 1 to 1 GiB. A bigger one fails
+     * at once with {@link IllegalArgumentException}. Keep it below the transport's frame limit
+     * ({@code TransportOptions.maxFrameBytes}), or such a command could never be replicated.
+     */
+    public Builder<R> maxCommandBytes(int bytes) {
+      if (bytes < 1 || bytes > (1 << 30)) {
+        throw new IllegalArgumentException("maxCommandBytes must be in [1, 1073741824], got " + bytes);
+      }
+      this.maxCommandBytes = bytes;
       return this;
     }
 

@@ -134,6 +134,11 @@ final class GroupRunner<R> implements DurabilityListener {
   CompletableFuture<R> propose(byte[] command) {
     Objects.requireNonNull(command, "command");
     CompletableFuture<R> client = new CompletableFuture<>();
+    if (command.length > options.maxCommandBytes()) {
+      client.completeExceptionally(new IllegalArgumentException("a command of " + command.length
+          + " bytes exceeds maxCommandBytes (" + options.maxCommandBytes() + ") of group " + group));
+      return client;
+    }
     RuntimeException stopped = stopReason;
     if (stopped != null) {
       client.completeExceptionally(stopped);

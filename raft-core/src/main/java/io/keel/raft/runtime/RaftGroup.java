@@ -37,7 +37,8 @@ public final class RaftGroup<R> {
    * committed and applied on this node; it fails with {@link io.keel.raft.NotLeaderException} (which
    * names the leader, if known) when this node does not lead,
    * {@link io.keel.raft.TooManyPendingProposalsException} when {@code maxPendingProposals} are
-   * already outstanding, {@link io.keel.raft.LeadershipLostException} or
+   * already outstanding, {@link IllegalArgumentException} for a command above
+   * {@link GroupOptions#maxCommandBytes()}, {@link io.keel.raft.LeadershipLostException} or
    * {@link io.keel.raft.NodeStoppedException} when the outcome became unknown, and with whatever the
    * state machine threw for this command. Commands proposed together, from any threads, are appended
    * and made durable as one batch.

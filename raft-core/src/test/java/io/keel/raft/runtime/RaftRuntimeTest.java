@@ -238,6 +238,21 @@ class RaftRuntimeTest {
   }
 
   @Test
+  void a_command_above_max_command_bytes_is_refused_at_once_and_a_bad_bound_is_named() throws Exception {
+    cluster = new RuntimeCluster(dir, 3);
+    RaftGroup<String> leader = awaitLeader(cluster.startEverywhere(GROUP, node -> new RecordingStateMachine()));
+    ExecutionException refused = assertThrows(ExecutionException.class,
+        () -> leader.propose(new byte[GroupOptions.DEFAULT_MAX_COMMAND_BYTES + 1]).get(1, TimeUnit.SECONDS));
+    IllegalArgumentException tooBig = assertInstanceOf(IllegalArgumentException.class, refused.getCause());
+    assertTrue(tooBig.getMessage().contains("exceeds maxCommandBytes (8388608)"), tooBig.getMessage());
+    assertEquals(GroupOptions.DEFAULT_MAX_COMMAND_BYTES,
+        leader.propose(new byte[GroupOptions.DEFAULT_MAX_COMMAND_BYTES]).get(10, TimeUnit.SECONDS).length());
+    IllegalArgumentException bound = assertThrows(IllegalArgumentException.class,
+        () -> GroupOptions.<String>builder(GROUP).maxCommandBytes(0));
+    assertEquals("maxCommandBytes must be in [1, 1073741824], got 0", bound.getMessage());
+  }
+
+  @Test
   void a_stopped_node_fails_its_proposals_and_restarts_from_its_directory_to_catch_up() throws Exception {
     cluster = new RuntimeCluster(dir, 3);
     Map<NodeId, RecordingStateMachine> machines = machines(3);

@@ -159,7 +159,26 @@ final class GroupRunner<R> implements DurabilityListener {
     } else {
       scheduleDrain();
     }
+    if (stopReason != null) {
+      failLateProposals(); // stopped meanwhile: the event thread may never drain them
+    }
     return client;
+  }
+
+  /**
+   * Fails, on the caller's thread, proposals queued after the group stopped. Each proposal is
+   * taken from the list, under its lock, by exactly one party: this or the event thread.
+   */
+  private void failLateProposals() {
+    ArrayList<Proposal<R>> late;
+    synchronized (proposalsLock) {
+      late = proposals;
+      proposals = new ArrayList<>();
+    }
+    for (Proposal<R> proposal : late) {
+      proposal.client.completeExceptionally(stopReason);
+      outstanding.decrementAndGet();
+    }
   }
 
   private void scheduleDrain() {

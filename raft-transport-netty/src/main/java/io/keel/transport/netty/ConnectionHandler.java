@@ -10,6 +10,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.concurrent.ScheduledFuture;
@@ -27,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * answers HELLO_ACK or REJECT. Until then frames are limited to {@code handshakeFrameBytes}.
  * Afterwards every MESSAGE must come from the authenticated peer. Anything else — a frame of the
  * wrong kind, a message claiming another sender, no handshake in time — closes the connection with
- * a logged reason; the node itself is never affected.
+ * a logged reason; the node itself is never affected. Once open, a side that has written nothing
+ * for {@code pingInterval} sends a PING, and a connection on which nothing arrived for
+ * {@code idleTimeout} is closed, so a peer that vanished without closing is noticed.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
@@ -82,6 +87,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
     if (event instanceof SslHandshakeCompletionEvent completion) {
       onTlsHandshake(ctx, completion);
+    } else if (event instanceof IdleStateEvent idle && state == State.OPEN) {
+      onIdle(ctx, idle);
     } else if (event instanceof ProtocolViolation violation) {
       String reason = describe(ctx) + " sent a malformed frame: " + violation.reason();
       transport.noteViolation(reason);
@@ -91,6 +98,20 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       state = State.CLOSED; // the decoder closes the connection
     } else {
       ctx.fireUserEventTriggered(event);
+    }
+  }
+
+  /** Nothing written for a ping interval: send a PING. Nothing read for the idle timeout: close. */
+  private void onIdle(ChannelHandlerContext ctx, IdleStateEvent idle) {
+    if (idle.state() == IdleState.WRITER_IDLE) {
+      write(ctx, Frame.Ping.INSTANCE);
+    } else if (idle.state() == IdleState.READER_IDLE) {
+      String reason = "nothing from " + describe(ctx) + " for "
+          + transport.options().idleTimeout().toMillis() + " ms; closing the connection";
+      LOG.warn("{}: {}", transport.self(), reason);
+      link.noteProblem(reason);
+      state = State.CLOSED;
+      ctx.close();
     }
   }
 
@@ -127,6 +148,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     if (state == State.OPEN && frame instanceof Frame.MessageFrame message) {
       route(ctx, message);
+    } else if (state == State.OPEN && frame instanceof Frame.Ping) {
+      // a sign of life: the idle timer has already seen the bytes
     } else if (frame instanceof Frame.Reject reject) {
       onReject(ctx, reject);
     } else if (state == State.AWAIT_HELLO && frame instanceof Frame.Hello hello) {
@@ -164,6 +187,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     state = State.OPEN;
     handshakeTimer.cancel(false);
     decoder.raiseLimit(transport.options().maxFrameBytes());
+    ctx.pipeline().addBefore(ctx.name(), "idle", new IdleStateHandler(
+        transport.options().idleTimeout().toMillis(), transport.options().pingInterval().toMillis(), 0,
+        TimeUnit.MILLISECONDS));
     counter.authenticated(link);
     link.attach(ctx.channel());
     LOG.info("{}: connected to {} ({})", transport.self(), link.peer, ctx.channel().remoteAddress());

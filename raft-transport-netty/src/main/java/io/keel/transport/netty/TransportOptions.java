@@ -26,6 +26,11 @@ import java.util.Objects;
  * @param ioThreads Netty I/O threads. Default 1, range 1 to 64
  * @param nativeTransport whether to use Linux epoll when it is available (NIO otherwise).
  *     Default true
+ * @param pingInterval after the handshake, a side that has written nothing for this long sends
+ *     a PING. Default 1 s, range 10 ms to 60 s
+ * @param idleTimeout after the handshake, a connection on which nothing arrived for this long is
+ *     closed (and redialed by its dialer): it catches peers that vanished without closing. Default
+ *     10 s, at least twice {@code pingInterval}, at most 10 min
  */
 public record TransportOptions(
     int maxFrameBytes,
@@ -37,7 +42,9 @@ public record TransportOptions(
     Duration reconnectBackoffMin,
     Duration reconnectBackoffMax,
     int ioThreads,
-    boolean nativeTransport) {
+    boolean nativeTransport,
+    Duration pingInterval,
+    Duration idleTimeout) {
 
   /** Checks every field against its range. */
   public TransportOptions {
@@ -50,48 +57,58 @@ public record TransportOptions(
     requireDuration("reconnectBackoffMin", reconnectBackoffMin, Duration.ofMillis(1), Duration.ofSeconds(60));
     requireDuration("reconnectBackoffMax", reconnectBackoffMax, reconnectBackoffMin, Duration.ofMinutes(10));
     requireRange("ioThreads", ioThreads, 1, 64);
+    requireDuration("pingInterval", pingInterval, Duration.ofMillis(10), Duration.ofSeconds(60));
+    requireDuration("idleTimeout", idleTimeout, pingInterval.multipliedBy(2), Duration.ofMinutes(10));
   }
 
   /** The defaults listed above. */
   public static TransportOptions defaults() {
     return new TransportOptions(16 << 20, 1024, 8192, 64L << 20, Duration.ofSeconds(1),
-        Duration.ofSeconds(3), Duration.ofMillis(50), Duration.ofSeconds(2), 1, true);
+        Duration.ofSeconds(3), Duration.ofMillis(50), Duration.ofSeconds(2), 1, true,
+        Duration.ofSeconds(1), Duration.ofSeconds(10));
   }
 
   /** A copy with {@code maxFrameBytes} replaced. */
   public TransportOptions withMaxFrameBytes(int value) {
     return new TransportOptions(value, handshakeFrameBytes, outboundQueueMessages, outboundQueueBytes,
-        connectTimeout, handshakeTimeout, reconnectBackoffMin, reconnectBackoffMax, ioThreads, nativeTransport);
+        connectTimeout, handshakeTimeout, reconnectBackoffMin, reconnectBackoffMax, ioThreads, nativeTransport, pingInterval, idleTimeout);
   }
 
   /** A copy with the outbound queue bounds replaced. */
   public TransportOptions withOutboundQueue(int messages, long bytes) {
     return new TransportOptions(maxFrameBytes, handshakeFrameBytes, messages, bytes,
-        connectTimeout, handshakeTimeout, reconnectBackoffMin, reconnectBackoffMax, ioThreads, nativeTransport);
+        connectTimeout, handshakeTimeout, reconnectBackoffMin, reconnectBackoffMax, ioThreads, nativeTransport, pingInterval, idleTimeout);
   }
 
   /** A copy with the reconnect backoff replaced. */
   public TransportOptions withReconnectBackoff(Duration min, Duration max) {
     return new TransportOptions(maxFrameBytes, handshakeFrameBytes, outboundQueueMessages, outboundQueueBytes,
-        connectTimeout, handshakeTimeout, min, max, ioThreads, nativeTransport);
+        connectTimeout, handshakeTimeout, min, max, ioThreads, nativeTransport, pingInterval, idleTimeout);
   }
 
   /** A copy with the handshake timeout replaced. */
   public TransportOptions withHandshakeTimeout(Duration value) {
     return new TransportOptions(maxFrameBytes, handshakeFrameBytes, outboundQueueMessages, outboundQueueBytes,
-        connectTimeout, value, reconnectBackoffMin, reconnectBackoffMax, ioThreads, nativeTransport);
+        connectTimeout, value, reconnectBackoffMin, reconnectBackoffMax, ioThreads, nativeTransport, pingInterval, idleTimeout);
   }
 
   /** A copy with the I/O thread count replaced. */
   public TransportOptions withIoThreads(int value) {
     return new TransportOptions(maxFrameBytes, handshakeFrameBytes, outboundQueueMessages, outboundQueueBytes,
-        connectTimeout, handshakeTimeout, reconnectBackoffMin, reconnectBackoffMax, value, nativeTransport);
+        connectTimeout, handshakeTimeout, reconnectBackoffMin, reconnectBackoffMax, value, nativeTransport, pingInterval, idleTimeout);
   }
 
   /** A copy that does or does not use epoll. */
   public TransportOptions withNativeTransport(boolean value) {
     return new TransportOptions(maxFrameBytes, handshakeFrameBytes, outboundQueueMessages, outboundQueueBytes,
-        connectTimeout, handshakeTimeout, reconnectBackoffMin, reconnectBackoffMax, ioThreads, value);
+        connectTimeout, handshakeTimeout, reconnectBackoffMin, reconnectBackoffMax, ioThreads, value, pingInterval, idleTimeout);
+  }
+
+  /** A copy with the liveness settings replaced. */
+  public TransportOptions withLiveness(Duration ping, Duration idle) {
+    return new TransportOptions(maxFrameBytes, handshakeFrameBytes, outboundQueueMessages, outboundQueueBytes,
+        connectTimeout, handshakeTimeout, reconnectBackoffMin, reconnectBackoffMax, ioThreads, nativeTransport,
+        ping, idle);
   }
 
   private static void requireRange(String field, long value, long min, long max) {

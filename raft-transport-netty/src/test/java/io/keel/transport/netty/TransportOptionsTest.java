@@ -22,6 +22,10 @@ class TransportOptionsTest {
         "reconnectBackoffMax must be in [2000 ms, 600000 ms], got 1000 ms");
     assertMessage(() -> defaults.withIoThreads(0), "ioThreads must be in [1, 64], got 0");
     assertMessage(() -> defaults.withHandshakeTimeout(Duration.ZERO), "handshakeTimeout must be in [10 ms, 60000 ms], got 0 ms");
+    assertMessage(() -> defaults.withLiveness(Duration.ofSeconds(1), Duration.ofMillis(1500)),
+        "idleTimeout must be in [2000 ms, 600000 ms], got 1500 ms");
+    assertMessage(() -> defaults.withLiveness(Duration.ofMillis(5), Duration.ofSeconds(1)),
+        "pingInterval must be in [10 ms, 60000 ms], got 5 ms");
   }
 
   @Test

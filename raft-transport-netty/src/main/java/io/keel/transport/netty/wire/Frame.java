@@ -71,6 +71,15 @@ public sealed interface Frame {
   }
 
   /**
+   * A sign of life on a connection with nothing else to send: the receiver only notes that bytes
+   * arrived. Sent only after the handshake.
+   */
+  record Ping() implements Frame {
+    /** The one PING there is to send. */
+    public static final Ping INSTANCE = new Ping();
+  }
+
+  /**
    * A Raft message for one group.
    *
    * @param group the group the message belongs to

@@ -50,6 +50,8 @@ public final class WireCodec {
         out.writeShort(0);
         int reasonBytes = out.writeCharSequence(reject.reason(), StandardCharsets.UTF_8);
         out.setShort(reasonLengthIndex, reasonBytes);
+      } else if (frame instanceof Frame.Ping) {
+        out.writeByte(WireFormat.FRAME_PING);
       } else {
         throw new IllegalArgumentException("no wire encoding for " + frame.getClass().getName());
       }
@@ -116,6 +118,9 @@ public final class WireCodec {
       case WireFormat.FRAME_MESSAGE:
         frame = decodeMessageFrame(body);
         break;
+      case WireFormat.FRAME_PING:
+        frame = Frame.Ping.INSTANCE;
+        break;
       default:
         throw new MalformedFrameException("unknown frame type " + frameType);
     }
@@ -177,6 +182,9 @@ public final class WireCodec {
     }
     if (frame instanceof Frame.Hello) {
       return "HELLO";
+    }
+    if (frame instanceof Frame.Ping) {
+      return "PING";
     }
     return frame instanceof Frame.HelloAck ? "HELLO_ACK" : "REJECT";
   }

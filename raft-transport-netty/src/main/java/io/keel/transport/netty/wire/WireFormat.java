@@ -27,6 +27,8 @@ package io.keel.transport.netty.wire;
  * 2 HELLO_ACK  acceptor to dialer: short string clusterId, short string node (the acceptor)
  * 3 REJECT     either side, just before it closes the connection: reason
  * 4 MESSAGE    short string groupId, u8 messageType, then the message's fields
+ * 5 PING       either side, after the handshake, when it has sent nothing for a while; no
+ *              payload. It only shows the connection is alive.
  * </pre>
  *
  * <h2>Message types</h2>
@@ -69,6 +71,10 @@ public final class WireFormat {
   public static final int FRAME_REJECT = 3;
   /** Frame type: a Raft message for one group. */
   public static final int FRAME_MESSAGE = 4;
+  /** Frame type of a PING: a sign of life on an idle connection, with no payload. */
+  public static final int FRAME_PING = 5;
+  /** The highest frame type defined; anything above it is unknown. */
+  public static final int LAST_FRAME_TYPE = FRAME_PING;
 
   /** Message type of a PreVote. */
   public static final int MESSAGE_PRE_VOTE = 1;

@@ -308,7 +308,7 @@ class FrameDecoderProperties {
 
   @Provide
   Arbitrary<Integer> unknownFrameTypes() {
-    return Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.integers().between(WireFormat.FRAME_MESSAGE + 1, 255));
+    return Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.integers().between(WireFormat.LAST_FRAME_TYPE + 1, 255));
   }
 
   @Provide

@@ -48,6 +48,7 @@ final class WireArbitraries {
         Tuple.of(1, hellos(sizes)),
         Tuple.of(1, helloAcks(sizes)),
         Tuple.of(1, rejects(sizes)),
+        Tuple.of(1, Arbitraries.just(Frame.Ping.INSTANCE)),
         Tuple.of(6, messageFrames(sizes)));
   }
 

@@ -55,6 +55,8 @@ class WireCodecRejectionTest {
   void unknownFrameAndMessageTypesAreMalformed() {
     assertEquals("unknown frame type 9", reason(frame(WireFormat.VERSION, 9)));
     assertEquals("unknown frame type 0", reason(frame(WireFormat.VERSION, 0)));
+    assertEquals("unknown frame type 6", reason(frame(WireFormat.VERSION, 6)));
+    assertEquals("trailing 1 bytes after PING", reason(frame(WireFormat.VERSION, WireFormat.FRAME_PING).writeByte(0)));
     assertEquals("unknown message type 7", reason(message(7)));
     assertEquals("unknown message type 0", reason(message(0)));
   }

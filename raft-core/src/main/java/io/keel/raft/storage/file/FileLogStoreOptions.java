@@ -45,9 +45,13 @@ public record FileLogStoreOptions(
     Objects.requireNonNull(fileIo, "fileIo");
   }
 
-  /** 64 MiB segments, batches of up to 4,096 entries or 4 MiB, a 64 MiB cache, an fsync per batch. */
+  /**
+   * 64 MiB segments, batches of up to 4,096 entries or 4 MiB, an 8 MiB cache, an fsync per batch.
+   * The cache covers the entries followers and the state machine read while they keep up; a larger
+   * one mostly keeps entries alive long enough to be copied into the old generation by the GC.
+   */
   public static FileLogStoreOptions defaults() {
-    return new FileLogStoreOptions(64L << 20, 4096, 4L << 20, 64L << 20, SyncPolicy.FSYNC_PER_BATCH, FileIo.DEFAULT);
+    return new FileLogStoreOptions(64L << 20, 4096, 4L << 20, 8L << 20, SyncPolicy.FSYNC_PER_BATCH, FileIo.DEFAULT);
   }
 
   /** These settings with another segment size. */

@@ -9,6 +9,7 @@ import io.keel.raft.NodeStoppedException;
 import io.keel.raft.TooManyPendingProposalsException;
 import io.keel.raft.message.Message;
 import io.keel.raft.protocol.RaftNode;
+import io.keel.raft.runtime.ProposalInbox.Proposal;
 import io.keel.raft.storage.file.LogStoreFailedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +19,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,19 +46,10 @@ final class GroupRunner<R> implements DurabilityListener {
   private final GroupOptions<R> options;
   private final Executor applyExecutor;
   private final ApplyPipeline<R> pipeline;
-  /**
-   * Proposals waiting for the event thread, swapped out whole by it: a lock held for one list
-   * operation is cheaper here than a lock-free queue's per-element nodes and CAS retries.
-   */
-  private ArrayList<Proposal<R>> proposals = new ArrayList<>();
-  private ArrayList<Proposal<R>> spareProposals;
-  private final Object proposalsLock = new Object();
-  private final AtomicBoolean drainScheduled = new AtomicBoolean();
-  /** Set on the apply thread when a callback proposed during a batch; read after the batch. */
-  private boolean drainDeferred;
+  private final ProposalInbox<R> inbox;
+  /** Proposals whose proposer still waits: queued, appended, or waiting to apply. */
   private final AtomicInteger outstanding = new AtomicInteger();
   private final int maxOutstanding;
-  private final Runnable drainProposals = this::onProposals;
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
   private LogStore store;
@@ -79,9 +70,10 @@ final class GroupRunner<R> implements DurabilityListener {
     this.loop = loop;
     this.applyExecutor = applyExecutor;
     this.maxOutstanding = options.config().maxPendingProposals();
+    this.inbox = new ProposalInbox<>(loop, this::onProposals);
     this.pipeline = new ApplyPipeline<>(options.stateMachine(), applyExecutor,
         index -> appliedIndex = index, outstanding::decrementAndGet, this::onStateMachineError,
-        this::afterApplyBatch);
+        inbox::afterApplyBatch);
   }
 
   // ---------------------------------------------------------------- life cycle
@@ -149,50 +141,22 @@ final class GroupRunner<R> implements DurabilityListener {
       client.completeExceptionally(new TooManyPendingProposalsException(maxOutstanding));
       return client;
     }
-    synchronized (proposalsLock) {
-      proposals.add(new Proposal<>(command, client));
-    }
+    inbox.add(new Proposal<>(command, client));
     if (pipeline.isApplyThread()) {
       // A callback proposing from inside an apply batch: wake the event thread once, after the
       // batch, so that every command its callbacks propose goes into one append.
-      drainDeferred = true;
+      inbox.deferDrain();
     } else {
-      scheduleDrain();
+      inbox.scheduleDrain();
     }
     if (stopReason != null) {
-      failLateProposals(); // stopped meanwhile: the event thread may never drain them
+      // Stopped meanwhile: the event thread may never drain these, so the proposer fails them.
+      for (Proposal<R> late : inbox.takeAfterStop()) {
+        late.client().completeExceptionally(stopReason);
+        outstanding.decrementAndGet();
+      }
     }
     return client;
-  }
-
-  /**
-   * Fails, on the caller's thread, proposals queued after the group stopped. Each proposal is
-   * taken from the list, under its lock, by exactly one party: this or the event thread.
-   */
-  private void failLateProposals() {
-    ArrayList<Proposal<R>> late;
-    synchronized (proposalsLock) {
-      late = proposals;
-      proposals = new ArrayList<>();
-    }
-    for (Proposal<R> proposal : late) {
-      proposal.client.completeExceptionally(stopReason);
-      outstanding.decrementAndGet();
-    }
-  }
-
-  private void scheduleDrain() {
-    if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
-      loop.execute(drainProposals);
-    }
-  }
-
-  /** On the apply thread, after each batch and its callbacks. */
-  private void afterApplyBatch() {
-    if (drainDeferred) {
-      drainDeferred = false;
-      scheduleDrain();
-    }
   }
 
   GroupStatus status() {
@@ -284,58 +248,39 @@ final class GroupRunner<R> implements DurabilityListener {
   }
 
   private void onProposals() {
-    drainScheduled.set(false);
-    ArrayList<Proposal<R>> batch = takeProposals();
+    inbox.drainStarted();
+    ArrayList<Proposal<R>> batch = inbox.take();
     if (batch.isEmpty()) {
       return;
     }
     if (stopReason != null) {
       for (Proposal<R> proposal : batch) {
-        pipeline.fail(proposal.client, stopReason);
+        pipeline.fail(proposal.client(), stopReason);
       }
-      recycle(batch);
-      loop.touch(this);
-      return;
+    } else {
+      for (int from = 0; from < batch.size(); from += MAX_PROPOSALS_PER_APPEND) {
+        proposeSlice(batch.subList(from, Math.min(batch.size(), from + MAX_PROPOSALS_PER_APPEND)));
+      }
     }
-    for (int from = 0; from < batch.size(); from += MAX_PROPOSALS_PER_APPEND) {
-      proposeSlice(batch.subList(from, Math.min(batch.size(), from + MAX_PROPOSALS_PER_APPEND)));
-    }
-    recycle(batch);
+    inbox.recycle(batch);
     loop.touch(this);
-  }
-
-  /** Takes the waiting proposals, leaving an empty list (the spare, if any) in their place. */
-  private ArrayList<Proposal<R>> takeProposals() {
-    ArrayList<Proposal<R>> next = spareProposals != null ? spareProposals : new ArrayList<>();
-    spareProposals = null;
-    synchronized (proposalsLock) {
-      ArrayList<Proposal<R>> taken = proposals;
-      proposals = next;
-      return taken;
-    }
-  }
-
-  /** Keeps a handled list for the next swap (event thread only). */
-  private void recycle(ArrayList<Proposal<R>> handled) {
-    handled.clear();
-    spareProposals = handled;
   }
 
   private void proposeSlice(List<Proposal<R>> slice) {
     List<byte[]> commands = new ArrayList<>(slice.size());
     for (Proposal<R> proposal : slice) {
-      commands.add(proposal.command);
+      commands.add(proposal.command());
     }
     try {
       node.tick(loop.now());
       List<CompletableFuture<ApplyPipeline.Command<R>>> outcomes = node.propose(commands);
       for (int i = 0; i < outcomes.size(); i++) {
-        link(outcomes.get(i), slice.get(i).client);
+        link(outcomes.get(i), slice.get(i).client());
       }
     } catch (RuntimeException e) {
       onUnexpected(e);
       for (Proposal<R> proposal : slice) {
-        pipeline.fail(proposal.client, stopReasonOr(e));
+        pipeline.fail(proposal.client(), stopReasonOr(e));
       }
     }
   }
@@ -410,13 +355,14 @@ final class GroupRunner<R> implements DurabilityListener {
   }
 
   private void failQueuedProposals(RuntimeException reason) {
-    ArrayList<Proposal<R>> batch = takeProposals();
+    ArrayList<Proposal<R>> batch = inbox.take();
     for (Proposal<R> proposal : batch) {
-      pipeline.fail(proposal.client, reason);
+      pipeline.fail(proposal.client(), reason);
     }
-    recycle(batch);
+    inbox.recycle(batch);
     loop.touch(this);
   }
+
 
   private static boolean changed(GroupStatus previous, GroupStatus current) {
     return previous == null
@@ -442,5 +388,4 @@ final class GroupRunner<R> implements DurabilityListener {
     }
   }
 
-  private record Proposal<R>(byte[] command, CompletableFuture<R> client) {}
 }

@@ -8,6 +8,9 @@ import io.keel.raft.runtime.RaftGroup;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -78,7 +81,7 @@ public final class W1Command implements Callable<Integer> {
       ClosedLoop loop = new ClosedLoop(cluster::currentLeader, new Workload(1), clients);
       loop.start(clients);
       sleepSeconds(warmupSeconds);
-      java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       long allocatedBefore = allocatedBytes(threads);
       long cpuBefore = processCpuNanos();
       long switchesBefore = contextSwitches();
@@ -130,7 +133,7 @@ public final class W1Command implements Callable<Integer> {
     }
   }
 
-  private static long allocatedBytes(java.lang.management.ThreadMXBean threads) {
+  private static long allocatedBytes(ThreadMXBean threads) {
     if (threads instanceof com.sun.management.ThreadMXBean hotspot && hotspot.isThreadAllocatedMemorySupported()) {
       return hotspot.getTotalThreadAllocatedBytes();
     }
@@ -163,7 +166,7 @@ public final class W1Command implements Callable<Integer> {
   }
 
   private static long processCpuNanos() {
-    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+    if (ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.OperatingSystemMXBean os) {
       return os.getProcessCpuTime();
     }
@@ -273,7 +276,7 @@ public final class W1Command implements Callable<Integer> {
     private static Map<NodeId, InetSocketAddress> freeAddresses(int count) throws IOException {
       Map<NodeId, InetSocketAddress> addresses = new LinkedHashMap<>();
       for (int i = 1; i <= count; i++) {
-        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
           addresses.put(NodeId.of("n" + i), new InetSocketAddress("127.0.0.1", probe.getLocalPort()));
         }
       }

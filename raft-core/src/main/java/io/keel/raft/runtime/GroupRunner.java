@@ -230,9 +230,14 @@ final class GroupRunner<R> implements DurabilityListener {
     if (stopReason != null) {
       return;
     }
+    failStorage(cause);
+    loop.touch(this);
+  }
+
+  /** The store failed (reported, or thrown out of a call): the node stops taking part. */
+  private void failStorage(Throwable cause) {
     LOG.error("{} on {}: the log store failed; the node stops taking part", group, self, cause);
     node.onStorageFailure(cause);
-    loop.touch(this);
   }
 
   void onTimer() {
@@ -335,8 +340,7 @@ final class GroupRunner<R> implements DurabilityListener {
   /** Anything thrown out of the node: a failed store, or a bug. The node stops either way. */
   private void onUnexpected(RuntimeException e) {
     if (e instanceof LogStoreFailedException || e instanceof UncheckedIOException) {
-      LOG.error("{} on {}: the log store failed; the node stops taking part", group, self, e);
-      node.onStorageFailure(e);
+      failStorage(e);
       return;
     }
     LOG.error("{} on {}: unexpected error; stopping the node", group, self, e);

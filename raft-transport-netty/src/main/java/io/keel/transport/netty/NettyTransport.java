@@ -221,7 +221,7 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
   /** The transport's counters now. */
   public TransportStats stats() {
     List<PeerStats> peers = new ArrayList<>();
-    for (PeerLink link : new LinkedHashMap<>(links).values()) {
+    for (PeerLink link : links.values()) {
       peers.add(link.stats());
     }
     peers.sort((a, b) -> a.peer().compareTo(b.peer()));

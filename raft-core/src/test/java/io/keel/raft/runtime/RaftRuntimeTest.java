@@ -140,14 +140,20 @@ class RaftRuntimeTest {
   void futures_and_the_state_machine_run_off_the_event_thread() throws Exception {
     cluster = new RuntimeCluster(dir, 3);
     AtomicReference<String> applyThread = new AtomicReference<>();
+    // The command waits until the test has attached its callback: a callback attached to a future
+    // that has already completed runs on the attaching thread, which would prove nothing.
+    CountDownLatch callbackAttached = new CountDownLatch(1);
     Map<NodeId, RaftGroup<String>> group = cluster.startEverywhere(GROUP, node -> (index, command) -> {
+      awaitLatch(callbackAttached);
       applyThread.set(Thread.currentThread().getName());
       return "ok";
     });
     RaftGroup<String> leader = awaitLeader(group);
     AtomicReference<String> callbackThread = new AtomicReference<>();
-    leader.propose(new byte[] {1}).thenRun(() -> callbackThread.set(Thread.currentThread().getName()))
-        .get(5, TimeUnit.SECONDS);
+    CompletableFuture<Void> callback =
+        leader.propose(new byte[] {1}).thenRun(() -> callbackThread.set(Thread.currentThread().getName()));
+    callbackAttached.countDown();
+    callback.get(5, TimeUnit.SECONDS);
     assertTrue(callbackThread.get().contains("-apply-"), callbackThread.get());
     assertTrue(applyThread.get().contains("-apply-"), applyThread.get());
 

@@ -98,6 +98,17 @@ public sealed interface Fault {
     }
   }
 
+  /**
+   * {@code count} well-formed messages forged in {@code node}'s name, with values no correct node
+   * would send, leave for random other nodes through the network. The real {@code node} runs on.
+   */
+  record Lie(int node, int count) implements Fault {
+    @Override
+    public String describe() {
+      return "lie n" + node + " " + count;
+    }
+  }
+
   /** The network starts treating messages as {@code model} says. */
   record Network(NetworkModel model) implements Fault {
     @Override

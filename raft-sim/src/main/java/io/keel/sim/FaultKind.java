@@ -21,23 +21,37 @@ public enum FaultKind {
   /** Slow fsyncs, crashes that tear unsynced writes, fsync errors. */
   DISK,
   /** Clocks drift apart and jump forward. */
-  CLOCK;
+  CLOCK,
+  /**
+   * A member lies: well-formed messages forged in its name, with values no correct node would send.
+   * Not part of {@code all}: a lying member may break Raft's guarantees by design, so a run with it
+   * checks only what a node must keep whatever it is told — its own invariants, and that it never
+   * stops — and judges no liveness.
+   */
+  ROGUE;
+
+  /** The kinds {@code all} names: every kind but {@link #ROGUE}. */
+  public static Set<FaultKind> all() {
+    return EnumSet.complementOf(EnumSet.of(ROGUE));
+  }
 
   /**
-   * Reads {@code all}, {@code none} or a comma-separated list such as {@code crash,partition}.
+   * Reads {@code all}, {@code none} or a comma-separated list such as {@code crash,partition}, in
+   * which {@code all} may appear ({@code all,rogue}).
    *
    * @throws IllegalArgumentException naming the unknown kind and listing the known ones
    */
   public static Set<FaultKind> parse(String text) {
     String trimmed = text.trim().toLowerCase(Locale.ROOT);
-    if (trimmed.equals("all")) {
-      return EnumSet.allOf(FaultKind.class);
-    }
     EnumSet<FaultKind> kinds = EnumSet.noneOf(FaultKind.class);
     if (trimmed.equals("none")) {
       return kinds;
     }
     for (String name : trimmed.split(",")) {
+      if (name.trim().equals("all")) {
+        kinds.addAll(all());
+        continue;
+      }
       try {
         kinds.add(valueOf(name.trim().toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {

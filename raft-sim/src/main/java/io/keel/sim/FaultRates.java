@@ -22,6 +22,7 @@ import java.util.Set;
  * @param slowDiskGap mean time between slow-disk episodes
  * @param diskErrorGap mean time between fsync errors
  * @param clockJumpGap mean time between clock jumps
+ * @param lieGap mean time between bursts of forged messages ({@link FaultKind#ROGUE})
  */
 public record FaultRates(
     NetworkModel network,
@@ -36,7 +37,8 @@ public record FaultRates(
     Duration pauseLength,
     Duration slowDiskGap,
     Duration diskErrorGap,
-    Duration clockJumpGap) {
+    Duration clockJumpGap,
+    Duration lieGap) {
 
   /** Draws the rates of the enabled fault kinds; the others are off. */
   public static FaultRates draw(SimRandom random, Set<FaultKind> kinds) {
@@ -67,7 +69,22 @@ public record FaultRates(
         kinds.contains(FaultKind.PAUSE) ? micros(random.between(50_000, 3_000_000)) : Duration.ZERO,
         gap(random, disk, 3, 20),
         gap(random, disk, 20, 120),
-        gap(random, clock, 5, 30));
+        gap(random, clock, 5, 30),
+        Duration.ZERO);
+  }
+
+  /**
+   * These rates with a liar who speaks every {@code gap} on average. The nemesis draws it after
+   * every other fault of the seed, so turning the liar on changes nothing else of the run's faults.
+   */
+  public FaultRates withLieGap(Duration gap) {
+    return new FaultRates(network, fsyncLatency, tornWrites, maxDriftPpm, partitionGap, partitionLength, crashGap,
+        downtime, pauseGap, pauseLength, slowDiskGap, diskErrorGap, clockJumpGap, gap);
+  }
+
+  /** The mean gap between lies, if {@link FaultKind#ROGUE} is among {@code kinds}; zero (off) otherwise. */
+  static Duration drawLieGap(SimRandom random, Set<FaultKind> kinds) {
+    return gap(random, kinds.contains(FaultKind.ROGUE), 0.1, 5);
   }
 
   /** One line naming the rates, printed with the seed. */
@@ -83,6 +100,7 @@ public record FaultRates(
     append(text, "slow-disk", slowDiskGap, null);
     append(text, "disk-error", diskErrorGap, null);
     append(text, "clock-jump", clockJumpGap, null);
+    append(text, "lie", lieGap, null);
     return text.toString();
   }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Draws a run's {@link FaultSchedule} from its seed: first the seed's own fault rates
@@ -16,20 +17,23 @@ public final class Nemesis {
   private final SimRandom random;
   private final int nodes;
   private final long healAtMicros;
-  private final FaultRates rates;
+  private final Set<FaultKind> kinds;
+  private FaultRates rates;
   private final List<FaultSchedule.Timed> faults = new ArrayList<>();
 
   private Nemesis(SimRandom random, SimulationConfig config) {
     this.random = random;
     this.nodes = config.nodes();
     this.healAtMicros = config.healAt().toNanos() / 1_000;
-    this.rates = FaultRates.draw(random, config.faults());
+    this.kinds = config.faults();
+    this.rates = FaultRates.draw(random, kinds);
   }
 
   /** The rates and schedule {@code config}'s seed decides, drawn from {@code random}. */
   public static Drawn draw(SimRandom random, SimulationConfig config) {
     Nemesis nemesis = new Nemesis(random, config);
-    return new Drawn(nemesis.rates, nemesis.schedule());
+    FaultSchedule schedule = nemesis.schedule();
+    return new Drawn(nemesis.rates, schedule);
   }
 
   /** The schedule a simulation of {@code config} runs under when it is given none. */
@@ -51,6 +55,7 @@ public final class Nemesis {
     slowDisks();
     diskErrors();
     clockJumps();
+    lies();
     faults.add(new FaultSchedule.Timed(Duration.ofNanos(healAtMicros * 1_000), new Fault.Heal()));
     return new FaultSchedule(rates.network(), rates.fsyncLatency(), rates.tornWrites(), drift, faults);
   }
@@ -121,6 +126,13 @@ public final class Nemesis {
   private void clockJumps() {
     for (long at = next(0, rates.clockJumpGap()); at < healAtMicros; at = next(at, rates.clockJumpGap())) {
       add(at, new Fault.ClockJump(randomNode(), FaultRates.micros(random.between(10_000, 500_000))));
+    }
+  }
+
+  private void lies() {
+    rates = rates.withLieGap(FaultRates.drawLieGap(random, kinds));
+    for (long at = next(0, rates.lieGap()); at < healAtMicros; at = next(at, rates.lieGap())) {
+      add(at, new Fault.Lie(randomNode(), 1 + (int) random.nextLong(8)));
     }
   }
 

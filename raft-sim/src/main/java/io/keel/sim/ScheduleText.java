@@ -85,8 +85,9 @@ final class ScheduleText {
       case "clock-jump" -> new Fault.ClockJump(node(nodes, word(words, 2)), Durations.parse(word(words, 3)));
       case "network" -> new Fault.Network(network(argument));
       case "heal" -> new Fault.Heal();
+      case "lie" -> new Fault.Lie(node(nodes, word(words, 2)), count(word(words, 3)));
       default -> throw new IllegalArgumentException("unknown fault '" + words[1] + "' (expected crash, crash-leader, restart, isolate-leader, propose, "
-          + "partition, pause, slow-disk, disk-error, clock-jump, network or heal)");
+          + "partition, pause, slow-disk, disk-error, clock-jump, lie, network or heal)");
     };
     return new FaultSchedule.Timed(at, fault);
   }
@@ -96,6 +97,18 @@ final class ScheduleText {
       throw new IllegalArgumentException("'" + words[1] + "' needs more arguments");
     }
     return words[index];
+  }
+
+  private static int count(String text) {
+    try {
+      int count = Integer.parseInt(text);
+      if (count >= 1 && count <= 1_000) {
+        return count;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("expected a count of messages from 1 to 1000, got '" + text + "'");
   }
 
   private static double factor(String text) {

@@ -267,7 +267,7 @@ public final class SimulatedDisk implements LogStore {
   }
 
   /** Whether an injected I/O error has failed this disk (until the node restarts). */
-  boolean failed() {
+  public boolean failed() {
     return failed;
   }
 

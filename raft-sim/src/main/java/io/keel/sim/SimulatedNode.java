@@ -6,6 +6,7 @@ import io.keel.raft.NodeId;
 import io.keel.raft.RaftConfig;
 import io.keel.raft.StateMachine;
 import io.keel.raft.Transport;
+import io.keel.raft.protocol.ImpossibleMessage;
 import io.keel.raft.protocol.RaftNode;
 import java.util.List;
 import java.util.function.Supplier;
@@ -20,9 +21,11 @@ import java.util.function.Supplier;
  */
 public final class SimulatedNode<R> {
 
-  /** Sees every command a node's state machine applies, with its result. */
-  interface ApplyObserver {
+  /** Sees every command a node's state machine applies, with its result, and every message it refuses. */
+  interface Observer {
     void applied(int node, long index, long attemptId, Object result);
+
+    void refused(int node, ImpossibleMessage impossible);
   }
 
   private final int number;
@@ -34,7 +37,7 @@ public final class SimulatedNode<R> {
   private final SimulatedDisk disk;
   private final NodeClock clock;
   private final long seed;
-  private final ApplyObserver observer;
+  private final Observer observer;
   private RaftNode<R> node;
   private StateMachine<R> stateMachine;
   private boolean crashed;
@@ -42,7 +45,7 @@ public final class SimulatedNode<R> {
   private int incarnation;
 
   SimulatedNode(int number, List<NodeId> voters, RaftConfig config, Supplier<? extends StateMachine<R>> stateMachines,
-      Transport transport, SimulatedDisk disk, NodeClock clock, long seed, ApplyObserver observer) {
+      Transport transport, SimulatedDisk disk, NodeClock clock, long seed, Observer observer) {
     this.number = number;
     this.id = voters.get(number - 1);
     this.voters = voters;
@@ -73,6 +76,7 @@ public final class SimulatedNode<R> {
           return result;
         })
         .randomSeed(seed * 0x9E3779B97F4A7C15L + 31L * incarnation++)
+        .impossibleMessageListener(impossible -> observer.refused(number, impossible))
         .start(clock.localNanos(nowNanos));
     crashed = false;
   }

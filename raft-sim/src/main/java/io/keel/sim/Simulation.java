@@ -3,6 +3,7 @@ package io.keel.sim;
 import io.keel.raft.NodeId;
 import io.keel.raft.StateMachine;
 import io.keel.raft.message.Message;
+import io.keel.raft.protocol.ImpossibleMessage;
 import io.keel.raft.protocol.RaftNode;
 import io.keel.raft.protocol.Role;
 import io.keel.sim.EventQueue.Event;
@@ -37,7 +38,7 @@ public final class Simulation<R> {
   private final EventQueue queue = new EventQueue();
   private final List<SimulatedNode<R>> nodes = new ArrayList<>();
   private final Map<NodeId, Integer> numbers = new HashMap<>();
-  private final Checkers checkers = new Checkers();
+  private final Checkers checkers;
   private final Liveness liveness;
   private final SimNetwork network;
   private final Clients clients;
@@ -45,6 +46,7 @@ public final class Simulation<R> {
   private final long[] timerAt;
   private final long[] diskAt;
   private final Trace trace = new Trace();
+  private final Rogue rogue;
   private long nowNanos;
   private long events;
   private long maxTerm;
@@ -75,6 +77,8 @@ public final class Simulation<R> {
     Nemesis.Drawn drawn = Nemesis.draw(seedRandom.fork(), config);
     this.schedule = schedule != null ? schedule : drawn.schedule();
     this.rates = schedule != null ? null : drawn.rates();
+    boolean lies = this.schedule.faults().stream().anyMatch(timed -> timed.fault() instanceof Fault.Lie);
+    this.checkers = new Checkers(lies);
     if (this.schedule.driftPpm().size() != config.nodes()) {
       throw new IllegalArgumentException("the schedule has clock drifts for " + this.schedule.driftPpm().size()
           + " nodes, the cluster has " + config.nodes());
@@ -83,7 +87,8 @@ public final class Simulation<R> {
     SimRandom clientRandom = seedRandom.fork();
     this.diskRandom = seedRandom.fork();
     Duration healAt = this.schedule.healAt();
-    this.liveness = new Liveness(healAt == null ? -1 : healAt.toNanos(), config.livenessBound().toNanos(),
+    // A liar may wedge a correct cluster by design (a forged commit index, say): liveness is not judged.
+    this.liveness = new Liveness(healAt == null || lies ? -1 : healAt.toNanos(), config.livenessBound().toNanos(),
         config.stormElections(), config.clients() > 0);
     List<NodeId> voters = new ArrayList<>();
     for (int number = 1; number <= config.nodes(); number++) {
@@ -95,8 +100,9 @@ public final class Simulation<R> {
       SimulatedDisk disk = new SimulatedDisk(() -> nowNanos, diskRandom.fork(), this.schedule.fsyncLatency().toNanos());
       nodes.add(new SimulatedNode<>(number, voters, config.raft(), stateMachines,
           (to, message) -> network.send(from, numbers.get(to), message, nowNanos), disk,
-          new NodeClock(this.schedule.driftPpm().get(number - 1)), seedRandom.nextLong(), checkers::onApplied));
+          new NodeClock(this.schedule.driftPpm().get(number - 1)), seedRandom.nextLong(), observer()));
     }
+    this.rogue = new Rogue(seedRandom.fork()); // the last draw, so that it shifts no other stream
     this.clients = new Clients(config, workload, clientRandom, queue, () -> nowNanos, checkers, liveness, numbers);
     this.timerAt = new long[config.nodes() + 1];
     this.diskAt = new long[config.nodes() + 1];
@@ -169,7 +175,8 @@ public final class Simulation<R> {
     return new SimulationReport(config.seed(), config.nodes(), rates == null ? "scripted schedule" : rates.describe(),
         nowNanos, events, System.nanoTime() - startWall, checkers.termsWithLeader(), firstLeaderNanos,
         clients.attempts, clients.acknowledged, clients.refused, clients.unknownOutcome, checkers.committed(),
-        crashes, restarts, partitions, pauses, network.sent, network.dropped, network.duplicated, trace.hash(),
+        crashes, restarts, partitions, pauses, network.sent, network.dropped, network.duplicated, rogue.forged,
+        checkers.impossibleMessages(), trace.hash(),
         violation == null ? null : violation.getMessage(), violation != null && violation.isLivelock());
   }
 
@@ -311,9 +318,37 @@ public final class Simulation<R> {
       queue.schedule(nowNanos, Kind.RESUME, node.number(), null, 0);
     } else if (fault instanceof Fault.Network change) {
       network.model(change.model());
+    } else if (fault instanceof Fault.Lie lie) {
+      lie(lie);
     } else if (fault instanceof Fault.Heal) {
       heal();
     }
+  }
+
+  /** Sends forged messages in the liar's name to random other nodes, through the network. */
+  private void lie(Fault.Lie lie) {
+    long longestLog = 0;
+    for (SimulatedNode<R> node : nodes) {
+      longestLog = Math.max(longestLog, node.disk().lastIndex());
+    }
+    NodeId liar = nodes.get(lie.node() - 1).id();
+    for (int i = 0; i < lie.count() && nodes.size() > 1; i++) {
+      network.send(lie.node(), rogue.target(lie.node(), nodes.size()), rogue.forge(liar, maxTerm, longestLog), nowNanos);
+    }
+  }
+
+  private SimulatedNode.Observer observer() {
+    return new SimulatedNode.Observer() {
+      @Override
+      public void applied(int node, long index, long attemptId, Object result) {
+        checkers.onApplied(node, index, attemptId, result);
+      }
+
+      @Override
+      public void refused(int node, ImpossibleMessage impossible) {
+        checkers.onImpossible(node, impossible);
+      }
+    };
   }
 
   private void heal() {

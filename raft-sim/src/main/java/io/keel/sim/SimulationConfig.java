@@ -65,7 +65,7 @@ public record SimulationConfig(
   public static SimulationConfig defaults(long seed) {
     RaftConfig raft = RaftConfig.defaults();
     return new SimulationConfig(seed, 3, Duration.ofSeconds(30), Duration.ofSeconds(10), raft,
-        EnumSet.allOf(FaultKind.class), 3, Duration.ofMillis(10), Duration.ofSeconds(1),
+        FaultKind.all(), 3, Duration.ofMillis(10), Duration.ofSeconds(1),
         raft.electionTimeoutMax().multipliedBy(10), 3);
   }
 

@@ -25,6 +25,8 @@ import java.util.Locale;
  * @param messagesSent messages handed to the network
  * @param messagesDropped messages lost, to loss or partitions
  * @param messagesDuplicated messages delivered twice
+ * @param messagesForged messages a lying member forged ({@link FaultKind#ROGUE})
+ * @param impossibleMessages messages nodes refused because no correct peer could have sent them
  * @param traceHash a hash of every event and the state it left: equal for two runs of one seed
  * @param violation the broken property and how, or null
  * @param livelock whether the violation is a liveness failure
@@ -50,6 +52,8 @@ public record SimulationReport(
     long messagesSent,
     long messagesDropped,
     long messagesDuplicated,
+    long messagesForged,
+    long impossibleMessages,
     long traceHash,
     String violation,
     boolean livelock) {
@@ -72,11 +76,14 @@ public record SimulationReport(
             + "  injected: %d crashes, %d restarts, %d partitions, %d pauses; %,d of %,d messages lost, %,d duplicated%n"
             + "  leaders: %d terms elected a leader; the first after %s%n"
             + "  clients: %,d attempts, %,d acknowledged, %,d refused, %,d outcome unknown; %,d entries committed%n"
+            + "%s"
             + "  checks: %s",
         seed, nodes, simulatedNanos / 1e9, events, wallNanos / 1_000_000, faultRates, crashes, restarts,
         partitions, pauses, messagesDropped, messagesSent, messagesDuplicated, termsWithLeader,
         firstLeaderNanos < 0 ? "never" : Durations.formatNanos(firstLeaderNanos), attempts, acknowledged, refused,
         unknownOutcome, committed,
+        messagesForged == 0 ? "" : String.format(Locale.ROOT, "  rogue: %,d messages forged, %,d refused as impossible%n",
+            messagesForged, impossibleMessages),
         ok() ? "every property held after every event" : (livelock ? "LIVELOCK: " : "VIOLATED: ") + violation);
   }
 }

@@ -11,7 +11,9 @@ import java.util.Objects;
  * {@code matchIndex} repeats the rejected {@code prevLogIndex}, and the conflict hint lets the leader
  * skip a whole term per round trip (Raft paper §5.3): {@code conflictTerm} is the term the follower
  * holds at that index, or 0 if its log is shorter, and {@code conflictIndex} is the first index the
- * follower holds with that term, or its last index plus one if its log is shorter.
+ * follower holds with that term, or its last index plus one if its log is shorter. A rejection
+ * with no hint at all ({@code conflictIndex == 0}, see {@link #staleTerm}) answers an AppendEntries
+ * of a term older than the follower's: its only news is the follower's term.
  *
  * @param term the follower's current term
  * @param from the follower
@@ -39,6 +41,19 @@ public record AppendEntriesResponse(
   /** A success: the follower matches the leader, durably, up to {@code matchIndex}. */
   public static AppendEntriesResponse accepted(long term, NodeId from, long matchIndex) {
     return new AppendEntriesResponse(term, from, true, matchIndex, 0, 0);
+  }
+
+  /**
+   * The answer to an AppendEntries of a term older than the follower's {@code term}: it tells the
+   * stale leader the term, and carries no hint, since the request's log may be long gone.
+   */
+  public static AppendEntriesResponse staleTerm(long term, NodeId from, long rejectedIndex) {
+    return new AppendEntriesResponse(term, from, false, rejectedIndex, 0, 0);
+  }
+
+  /** Whether this is a {@link #staleTerm} answer rather than the result of a consistency check. */
+  public boolean isStaleTermAnswer() {
+    return !success && conflictIndex == 0;
   }
 
   /** A rejection of the check at {@code rejectedIndex}, with the follower's conflict hint. */

@@ -1,6 +1,7 @@
 package io.keel.raft.protocol;
 
 import io.keel.raft.LogEntry;
+import io.keel.raft.NodeId;
 import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
 import java.util.List;
@@ -48,19 +49,27 @@ final class Follower extends RoleState {
     electionDeadlineNanos = node.randomElectionDeadline();
   }
 
-  /** Handles an AppendEntries of the current term (Figure 2, "AppendEntries RPC", receiver rules). */
-  void handle(AppendEntries request) {
+  /**
+   * Handles an AppendEntries of the current term (Figure 2, "AppendEntries RPC", receiver rules).
+   *
+   * @return why the request is impossible (a second leader in the term), or null
+   */
+  String handle(AppendEntries request) {
+    NodeId leader = node.leaderId();
+    if (leader != null && !leader.equals(request.from())) {
+      return "a second leader in term " + node.currentTerm() + ": this node follows " + leader;
+    }
     node.heardFromLeader(request.from());
     resetElectionTimer();
     long prevIndex = request.prevLogIndex();
     if (prevIndex > log.lastIndex()) {
       reject(request, 0, log.lastIndex() + 1);
-      return;
+      return null;
     }
     if (!log.matches(prevIndex, request.prevLogTerm())) {
       long conflictTerm = log.term(prevIndex);
       reject(request, conflictTerm, log.firstIndexOfTerm(conflictTerm, prevIndex));
-      return;
+      return null;
     }
     appendNewEntries(request.entries());
     verifiedIndex = Math.max(verifiedIndex, request.lastIndex());
@@ -72,6 +81,7 @@ final class Follower extends RoleState {
       acknowledge(acknowledgeable);
     }
     // Otherwise the entries are not durable yet: onLogDurable acknowledges them.
+    return null;
   }
 
   @Override
@@ -111,6 +121,7 @@ final class Follower extends RoleState {
       }
       if (log.term(entry.index()) != entry.term()) {
         if (entry.index() <= node.commitIndex()) {
+          // MessageChecks refuses such a request before it gets here.
           throw new IllegalStateException(node.id() + ": leader " + node.leaderId() + " sent "
               + entry + " conflicting with committed entry " + entry.index() + "@"
               + log.term(entry.index()) + " (commit index " + node.commitIndex() + ")");

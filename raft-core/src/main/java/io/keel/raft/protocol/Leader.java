@@ -105,25 +105,62 @@ final class Leader extends RoleState {
     maybeCommit();
   }
 
-  /** Handles a follower's answer of the current term. */
-  void handle(AppendEntriesResponse response) {
+  /**
+   * Handles a follower's answer of the current term.
+   *
+   * @return why the answer is impossible (it answers nothing this leader sent), or null
+   */
+  String handle(AppendEntriesResponse response) {
     Progress follower = progress.get(response.from());
-    if (follower == null) {
-      return;
+    if (response.isStaleTermAnswer()) {
+      return null; // it answers an append of an earlier term, sent before this node led
+    }
+    String impossibility = impossibility(response, follower.sentUpTo());
+    if (impossibility != null) {
+      return impossibility;
     }
     follower.heardAt(node.nowNanos());
     if (response.success()) {
-      if (response.matchIndex() > log.lastIndex()) {
-        throw new IllegalStateException(response.from() + " acknowledged index "
-            + response.matchIndex() + " beyond the leader's last index " + log.lastIndex());
-      }
       if (follower.onAccepted(response.matchIndex())) {
         maybeCommit();
       }
     } else if (!follower.onRejected(response.matchIndex(), resumeIndex(response))) {
-      return;
+      return null;
     }
     sendAppends(follower);
+    return null;
+  }
+
+  /**
+   * Why no follower could answer this leader with {@code response}, given that no append sent to it
+   * in this term reached beyond {@code sentUpTo}; null if one could. The leader's log does not
+   * change below its last index while it leads, so the term it sent at any index is still known.
+   */
+  private String impossibility(AppendEntriesResponse response, long sentUpTo) {
+    long index = response.matchIndex();
+    if (index > sentUpTo) {
+      return (response.success() ? "acknowledged" : "rejected the check at") + " index " + index
+          + ", beyond the highest index sent to it in term " + node.currentTerm() + ", " + sentUpTo;
+    }
+    if (response.success()) {
+      return null;
+    }
+    if (index == 0) {
+      return "rejected the check at index 0, which always matches";
+    }
+    if (response.conflictIndex() < 1 || response.conflictIndex() > index) {
+      return "a conflict hint at index " + response.conflictIndex() + ", outside [1, " + index + "]";
+    }
+    if (response.conflictTerm() > node.currentTerm()) {
+      return "a conflicting entry of term " + response.conflictTerm() + ", beyond the current term "
+          + node.currentTerm();
+    }
+    if (response.conflictTerm() != 0 && index >= log.firstIndex() - 1
+        && log.term(index) == response.conflictTerm()) {
+      return "rejected the check at index " + index + " while holding the leader's own term there, "
+          + response.conflictTerm();
+    }
+    return null;
   }
 
   /**
@@ -194,7 +231,6 @@ final class Leader extends RoleState {
     return active >= Quorum.majority(node.voters().size());
   }
 
-  /** The replication state of one follower, for tests and tools. */
   /** Each follower's durable match index, in peer order. */
   Map<NodeId, Long> matchIndexes() {
     Map<NodeId, Long> matches = new LinkedHashMap<>();

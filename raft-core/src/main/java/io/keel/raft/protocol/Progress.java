@@ -26,6 +26,8 @@ final class Progress {
   private long nextIndex;
   private boolean probeSent;
   private long lastHeardNanos;
+  /** The highest index any AppendEntries sent to the follower in this term reached: no answer names more. */
+  private long sentUpTo;
 
   Progress(NodeId peer, long nextIndex, int maxInflightAppends, long nowNanos) {
     this.peer = peer;
@@ -54,6 +56,10 @@ final class Progress {
     return lastHeardNanos;
   }
 
+  long sentUpTo() {
+    return sentUpTo;
+  }
+
   int inflightCount() {
     return inflights.size();
   }
@@ -68,8 +74,11 @@ final class Progress {
     return state == State.PROBE ? probeSent : inflights.isFull();
   }
 
-  /** Records an append sent whose last entry is {@code lastIndex}. */
+  /**
+   * Records an append sent whose last entry is {@code lastIndex} (its prevLogIndex for a heartbeat).
+   */
   void onAppendSent(long lastIndex, long nowNanos) {
+    sentUpTo = Math.max(sentUpTo, lastIndex);
     if (state == State.PROBE) {
       probeSent = true;
       return;

@@ -21,6 +21,10 @@ final class RaftLog {
     this.durableIndex = store.lastIndex();
   }
 
+  long firstIndex() {
+    return store.firstIndex();
+  }
+
   long lastIndex() {
     return store.lastIndex();
   }

@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * One Raft node, as pure logic: a deterministic, single-threaded state machine that the driver (the
@@ -35,9 +36,12 @@ import java.util.concurrent.CompletableFuture;
  * seed and events always produce the same outputs. All calls must come from one thread at a time;
  * proposal futures complete on that thread.
  *
- * <p>{@code receive} first applies the term rules common to all roles (Figure 2, "All servers"),
- * then hands the message to the current role: {@link Follower}, {@link Candidate} or
- * {@link Leader}.
+ * <p>{@code receive} first checks that a correct peer could have sent the message
+ * ({@link MessageChecks}); an impossible one is dropped, counted and reported as an
+ * {@link ImpossibleMessage}, never a reason to halt. Then it applies the term rules common to all
+ * roles (Figure 2, "All servers") and hands the message to the current role: {@link Follower},
+ * {@link Candidate} or {@link Leader}, or to the {@link Voter}. The node halts only when its own
+ * state breaks an invariant or its store fails.
  *
  * @param <R> the state machine's result type
  */
@@ -51,6 +55,8 @@ public final class RaftNode<R> {
   private final RaftLog log;
   private final Applier<R> applier;
   private final Outbox outbox;
+  private final MessageRouter router;
+  private final Consumer<ImpossibleMessage> impossibleMessageListener;
   private final SplitMix64 random;
   private final long electionTimeoutMinNanos;
   private final long electionTimeoutMaxNanos;
@@ -67,6 +73,7 @@ public final class RaftNode<R> {
   private RoleState role;
   /** Why the node stopped, once it is {@link Role#FAILED}; proposals fail with it. */
   private RuntimeException failure;
+  private long impossibleMessages;
 
   RaftNode(RaftNodeBuilder<R> builder, long startNanos) {
     this.id = Objects.requireNonNull(builder.id, "id");
@@ -82,6 +89,9 @@ public final class RaftNode<R> {
     this.log = new RaftLog(store);
     this.hardState = store.hardState();
     this.outbox = new Outbox(Objects.requireNonNull(builder.transport, "transport"), hardState);
+    this.router = new MessageRouter(this, log, config);
+    this.impossibleMessageListener = Objects.requireNonNull(builder.impossibleMessageListener,
+        "impossibleMessageListener");
     this.random = new SplitMix64(builder.randomSeed);
     this.electionTimeoutMinNanos = config.electionTimeoutMin().toNanos();
     this.electionTimeoutMaxNanos = config.electionTimeoutMax().toNanos();
@@ -120,20 +130,20 @@ public final class RaftNode<R> {
     }
   }
 
-  /** Handles a message from a peer. Messages from nodes that are not voters are ignored. */
+  /**
+   * Handles a message from a peer. A message no correct peer could send now (from a non-voter, a
+   * second leader in a term, an acknowledgement of entries never sent, ...) changes nothing: it is
+   * counted and reported to the builder's {@link RaftNodeBuilder#impossibleMessageListener}.
+   */
   public void receive(Message message) {
-    if (role.role() == Role.FAILED || message.from().equals(id) || !voters.contains(message.from())) {
+    if (role.role() == Role.FAILED) {
       return;
     }
-    if (message.term() > currentTerm()) {
-      if (!adoptsTermOf(message)) {
-        return;
-      }
-    } else if (message.term() < currentTerm()) {
-      answerStale(message);
-      return;
+    String impossibility = router.receive(message);
+    if (impossibility != null) {
+      impossibleMessages++;
+      impossibleMessageListener.accept(new ImpossibleMessage(message, impossibility));
     }
-    dispatch(message);
   }
 
   /**
@@ -285,6 +295,11 @@ public final class RaftNode<R> {
     return applier.proposals().size();
   }
 
+  /** How many messages this node has refused as impossible ({@link ImpossibleMessage}). */
+  public long impossibleMessages() {
+    return impossibleMessages;
+  }
+
   /**
    * Fails loudly if the node's state breaks one of its invariants. Cheap; tests and the simulator
    * call it after every event.
@@ -308,99 +323,6 @@ public final class RaftNode<R> {
   public String toString() {
     return id + "{" + role.role() + " term=" + currentTerm() + " leader=" + leaderId + " last="
         + log.lastIndex() + " durable=" + log.durableIndex() + " commit=" + applier.commitIndex() + "}";
-  }
-
-  // ---------------------------------------------------------------- term rules and routing
-
-  /**
-   * A message of a higher term: Figure 2, "if RPC request or response contains term T >
-   * currentTerm(): set currentTerm() = T, convert to follower" — except for pre-votes, which change no
-   * term, and for vote requests that arrive while this node hears from a leader (thesis §4.2.3).
-   *
-   * @return whether to go on handling the message
-   */
-  private boolean adoptsTermOf(Message message) {
-    if (message instanceof PreVote || (message instanceof PreVoteResponse response && response.granted())) {
-      return true;
-    }
-    if (message instanceof RequestVote && config.checkQuorum() && hearsFromLeader()) {
-      return false;
-    }
-    becomeFollower(message.term(), message instanceof AppendEntries ? message.from() : null);
-    return true;
-  }
-
-  /** A message of a lower term: refuse requests, so that their stale sender learns the term. */
-  private void answerStale(Message message) {
-    if (message instanceof AppendEntries request) {
-      send(message.from(), AppendEntriesResponse.rejected(currentTerm(), id, request.prevLogIndex(), 0, 0));
-    } else if (message instanceof RequestVote) {
-      send(message.from(), new RequestVoteResponse(currentTerm(), id, false));
-    } else if (message instanceof PreVote) {
-      send(message.from(), new PreVoteResponse(currentTerm(), id, false));
-    }
-  }
-
-  private void dispatch(Message message) {
-    if (message instanceof AppendEntries request) {
-      if (role instanceof Leader) {
-        throw new IllegalStateException(id + " is leader of term " + currentTerm()
-            + " and received AppendEntries of the same term from " + request.from());
-      }
-      if (!(role instanceof Follower)) {
-        becomeFollower(currentTerm(), request.from()); // Figure 2, Candidates: a new leader exists
-      }
-      ((Follower) role).handle(request);
-    } else if (message instanceof AppendEntriesResponse response) {
-      if (role instanceof Leader leader) {
-        leader.handle(response);
-      }
-    } else if (message instanceof RequestVote request) {
-      handleRequestVote(request);
-    } else if (message instanceof RequestVoteResponse response) {
-      if (role instanceof Candidate candidate) {
-        candidate.handle(response);
-      }
-    } else if (message instanceof PreVote request) {
-      handlePreVote(request);
-    } else if (message instanceof PreVoteResponse response) {
-      if (role instanceof Candidate candidate) {
-        candidate.handle(response);
-      }
-    }
-  }
-
-  /** Figure 2, "RequestVote RPC", receiver: grant at most one vote per term, to an up-to-date log. */
-  private void handleRequestVote(RequestVote request) {
-    NodeId votedFor = hardState.votedFor();
-    boolean mayVote = request.from().equals(votedFor) || (votedFor == null && leaderId == null);
-    boolean grant = mayVote && log.isUpToDate(request.lastLogIndex(), request.lastLogTerm());
-    if (grant) {
-      persist(new HardState(currentTerm(), request.from()));
-      if (role instanceof Follower follower) {
-        follower.resetElectionTimer();
-      }
-    }
-    send(request.from(), new RequestVoteResponse(currentTerm(), id, grant));
-  }
-
-  /**
-   * Thesis §9.6: grant a pre-vote for a term beyond ours to an up-to-date log, unless this node
-   * hears from a leader, which is what keeps a node returning from a partition from deposing it.
-   */
-  private void handlePreVote(PreVote request) {
-    boolean grant = request.term() > currentTerm()
-        && !hearsFromLeader()
-        && log.isUpToDate(request.lastLogIndex(), request.lastLogTerm());
-    send(request.from(), new PreVoteResponse(grant ? request.term() : currentTerm(), id, grant));
-  }
-
-  /** Whether this node is the leader or heard from one within the minimum election timeout. */
-  private boolean hearsFromLeader() {
-    if (role instanceof Leader) {
-      return true;
-    }
-    return leaderId != null && nowNanos - lastLeaderContactNanos < electionTimeoutMinNanos;
   }
 
   private RuntimeException refusalOf(int commandCount) {
@@ -461,13 +383,20 @@ public final class RaftNode<R> {
     leader.start();
   }
 
+  /** The leader of the current term was heard from; the follower checked that it is the only one. */
   void heardFromLeader(NodeId leader) {
     if (leaderId != null && !leaderId.equals(leader)) {
       throw new IllegalStateException(id + ": two leaders in term " + currentTerm() + ": "
-          + leaderId + " and " + leader);
+          + leaderId + " and " + leader + " (the follower checks this first)");
     }
     leaderId = leader;
     lastLeaderContactNanos = nowNanos;
+  }
+
+  void resetElectionTimerIfFollower() {
+    if (role instanceof Follower follower) {
+      follower.resetElectionTimer();
+    }
   }
 
   /** Figure 2, All servers: apply every newly committed entry, in order. */
@@ -481,9 +410,13 @@ public final class RaftNode<R> {
   }
 
   /** Figure 2: term and vote go to stable storage; messages wait on it through the outbox. */
-  private void persist(HardState state) {
+  void persist(HardState state) {
     hardState = state;
     store.saveHardState(state);
+  }
+
+  RoleState roleState() {
+    return role;
   }
 
   long randomElectionDeadline() {
@@ -495,6 +428,10 @@ public final class RaftNode<R> {
 
   long nowNanos() {
     return nowNanos;
+  }
+
+  long lastLeaderContactNanos() {
+    return lastLeaderContactNanos;
   }
 
   long electionTimeoutMinNanos() {

@@ -6,6 +6,7 @@ import io.keel.raft.RaftConfig;
 import io.keel.raft.StateMachine;
 import io.keel.raft.Transport;
 import java.util.Collection;
+import java.util.function.Consumer;
 
 /** Collects what a {@link RaftNode} needs; {@link #start(long)} checks it and builds the node. */
 public final class RaftNodeBuilder<R> {
@@ -16,6 +17,7 @@ public final class RaftNodeBuilder<R> {
   Transport transport;
   StateMachine<R> stateMachine;
   long randomSeed;
+  Consumer<ImpossibleMessage> impossibleMessageListener = impossible -> { };
 
   RaftNodeBuilder() {}
 
@@ -61,6 +63,15 @@ public final class RaftNodeBuilder<R> {
    */
   public RaftNodeBuilder<R> randomSeed(long randomSeed) {
     this.randomSeed = randomSeed;
+    return this;
+  }
+
+  /**
+   * Hears every message the node refuses as impossible, on the node's thread, after it is refused
+   * (the runtime counts it and has the transport close the sender's connection). None by default.
+   */
+  public RaftNodeBuilder<R> impossibleMessageListener(Consumer<ImpossibleMessage> listener) {
+    this.impossibleMessageListener = listener;
     return this;
   }
 

@@ -92,6 +92,8 @@ final class GroupRunner<R> implements DurabilityListener {
             .transport((to, message) -> options.network().send(group, to, message))
             .stateMachine(pipeline)
             .randomSeed(randomSeed)
+            .impossibleMessageListener(impossible ->
+                options.network().onImpossibleMessage(group, impossible.from(), impossible.reason()))
             .start(loop.now());
         loop.touch(this);
         started.complete(null);
@@ -167,7 +169,7 @@ final class GroupRunner<R> implements DurabilityListener {
     }
     return new GroupStatus(published.group(), published.node(), published.role(), published.term(),
         published.leader(), published.commitIndex(), applied, published.lastLogIndex(),
-        published.durableIndex(), published.matchIndexes(), published.failure());
+        published.durableIndex(), published.matchIndexes(), published.impossibleMessages(), published.failure());
   }
 
   @Override
@@ -379,7 +381,7 @@ final class GroupRunner<R> implements DurabilityListener {
   private GroupStatus snapshot() {
     return new GroupStatus(group, self, node.role(), node.currentTerm(), node.leader(),
         node.commitIndex(), appliedIndex, node.lastLogIndex(), node.durableIndex(),
-        node.matchIndexes(), node.failure().map(Throwable::getMessage));
+        node.matchIndexes(), node.impossibleMessages(), node.failure().map(Throwable::getMessage));
   }
 
   private void closeStore() {

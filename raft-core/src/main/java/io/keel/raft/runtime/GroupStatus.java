@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param lastLogIndex the index of its last log entry
  * @param durableIndex the highest index its store reported durable
  * @param matchIndexes on a leader, each follower's durable match index; empty otherwise
+ * @param impossibleMessages how many messages the node has refused because no correct peer could
+ *     have sent them (see {@link io.keel.raft.protocol.ImpossibleMessage}); above zero only when a
+ *     peer is broken, corrupted or lying
  * @param failure why the node stopped, if its role is {@link Role#FAILED}
  */
 public record GroupStatus(
@@ -34,6 +37,7 @@ public record GroupStatus(
     long lastLogIndex,
     long durableIndex,
     Map<NodeId, Long> matchIndexes,
+    long impossibleMessages,
     Optional<String> failure) {
 
   /** Copies the map. */

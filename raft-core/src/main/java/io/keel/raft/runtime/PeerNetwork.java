@@ -18,4 +18,14 @@ public interface PeerNetwork {
 
   /** Sends {@code message}, of group {@code group}, to node {@code to}, or drops it. */
   void send(GroupId group, NodeId to, Message message);
+
+  /**
+   * Group {@code group}'s node refused a message from {@code peer} because no correct peer could
+   * have sent it ({@link io.keel.raft.protocol.ImpossibleMessage}): the peer is broken, corrupted
+   * or lying. The node dropped and counted the message and goes on; a network should close its
+   * connection to {@code peer} (a correct peer reconnects) and log the reason, rate-limited. Called
+   * on the group's event thread: it must return quickly and never block or throw. By default it
+   * does nothing.
+   */
+  default void onImpossibleMessage(GroupId group, NodeId peer, String reason) {}
 }

@@ -99,11 +99,12 @@ class ClusterSafetyProperties {
     return count == 0 ? "0" : count < 5 ? "1-4" : count < 20 ? "5-19" : "20+";
   }
 
-  private static List<String> nodeIds(TestCluster cluster) {
+  static List<String> nodeIds(TestCluster cluster) {
     return cluster.ids.stream().map(id -> id.value()).toList();
   }
 
-  private static void apply(TestCluster cluster, Step step) {
+  /** Performs one step of a schedule on {@code cluster}; shared with {@link LyingPeerProperties}. */
+  static void apply(TestCluster cluster, Step step) {
     List<String> ids = nodeIds(cluster);
     int messages = cluster.network.size();
     if (step instanceof Deliver deliver && messages > 0) {
@@ -140,6 +141,12 @@ class ClusterSafetyProperties {
 
   @Provide
   Arbitrary<List<Step>> schedules() {
+    return Combinators.combine(steps().list().ofMinSize(100).ofMaxSize(500), Arbitraries.just(0))
+        .as((steps, unused) -> steps);
+  }
+
+  /** One step of a correct cluster's schedule under faults; shared with {@link LyingPeerProperties}. */
+  static Arbitrary<Step> steps() {
     Arbitrary<Integer> pick = Arbitraries.integers().between(0, 1_000);
     Arbitrary<Step> step = Arbitraries.frequencyOf(
         Tuple.of(30, pick.map(Deliver::new)),
@@ -151,7 +158,6 @@ class ClusterSafetyProperties {
         Tuple.of(10, pick.map(Propose::new)),
         Tuple.of(1, pick.map(Crash::new)),
         Tuple.of(2, pick.map(Restart::new)));
-    return Combinators.combine(step.list().ofMinSize(100).ofMaxSize(500), Arbitraries.just(0))
-        .as((steps, unused) -> steps);
+    return step;
   }
 }

@@ -31,6 +31,7 @@ final class NodeFixture {
 
   final List<Sent> sent = new ArrayList<>();
   final List<String> applied = new ArrayList<>();
+  final List<ImpossibleMessage> impossible = new ArrayList<>();
   final InMemoryLogStore store;
   final RaftNode<String> node;
   long nowNanos;
@@ -80,6 +81,7 @@ final class NodeFixture {
           return "applied:" + text;
         })
         .randomSeed(42)
+        .impossibleMessageListener(impossible::add)
         .start(nowNanos);
     self[0] = node;
   }
@@ -120,9 +122,25 @@ final class NodeFixture {
     node.checkInvariants();
   }
 
+  /** Delivers a message a correct peer could send: the node must not refuse it as impossible. */
   void receive(Message message) {
+    int before = impossible.size();
     node.receive(message);
     node.checkInvariants();
+    if (impossible.size() != before) {
+      throw new AssertionError("refused as impossible: " + impossible.get(before));
+    }
+  }
+
+  /** Delivers a message no correct peer could send; returns the node's refusal of it. */
+  ImpossibleMessage receiveImpossible(Message message) {
+    int before = impossible.size();
+    node.receive(message);
+    node.checkInvariants();
+    if (impossible.size() != before + 1) {
+      throw new AssertionError("not refused as impossible: " + message + "; node " + node);
+    }
+    return impossible.get(before);
   }
 
   void sync() {

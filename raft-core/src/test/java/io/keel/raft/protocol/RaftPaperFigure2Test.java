@@ -194,6 +194,7 @@ class RaftPaperFigure2Test {
     void commandRespondsAfterApplied() {
       NodeFixture f = new NodeFixture(classic());
       f.electLeader();
+      f.receive(f.ack(N2, 1));
       CompletableFuture<String> result = f.node.propose(bytes("x"));
       assertEquals(2, f.node.lastLogIndex(), "the leader's no-op at 1, then the command");
       assertEquals("x", new String(f.store.entry(2).command()));
@@ -312,7 +313,7 @@ class RaftPaperFigure2Test {
     @DisplayName("1. Reply false if term < currentTerm")
     void rejectsStaleTerm() {
       NodeFixture f = new NodeFixture(classic(), List.of(), new HardState(3, null));
-      f.receive(new RequestVote(2, N2, 10, 2));
+      f.receive(new RequestVote(2, N2, 10, 1));
       assertEquals(new RequestVoteResponse(3, N1, false), f.lastSent(RequestVoteResponse.class));
     }
 
@@ -327,7 +328,7 @@ class RaftPaperFigure2Test {
       f.receive(new RequestVote(3, N3, 2, 2));
       f.sync();
       assertEquals(new RequestVoteResponse(3, N1, true), f.lastSent(RequestVoteResponse.class));
-      f.receive(new RequestVote(3, N2, 9, 3));
+      f.receive(new RequestVote(3, N2, 9, 2));
       f.sync();
       assertEquals(new RequestVoteResponse(3, N1, false), f.lastSent(RequestVoteResponse.class),
           "one vote per term");

@@ -35,6 +35,7 @@ class ReplicationTest {
   void leaderCountsItselfOnlyForItsDurableEntries() {
     NodeFixture f = new NodeFixture(classic());
     f.electLeader(); // no-op at 1, durable on the leader
+    f.receive(f.ack(N2, 1)); // n2 matches: the leader streams to it from now on
     CompletableFuture<String> result = f.node.propose(bytes("x"));
     f.receive(f.ack(N2, 2));
     assertEquals(1, f.node.commitIndex(), "entry 2 is durable on n2 only: one of three");
@@ -139,10 +140,11 @@ class ReplicationTest {
   void staleRejectionDoesNotMoveAReplicatingFollowerBack() {
     NodeFixture f = new NodeFixture(classic());
     f.electLeader();
+    f.receive(f.ack(N2, 1));
     f.node.propose(List.of(bytes("a"), bytes("b")));
     f.receive(f.ack(N2, 3));
     long next = f.node.progressOf(N2).nextIndex();
-    f.receive(AppendEntriesResponse.rejected(1, N2, 0, 0, 1));
+    f.receive(AppendEntriesResponse.rejected(f.node.currentTerm(), N2, 1, 0, 1));
     f.receive(AppendEntriesResponse.rejected(f.node.currentTerm(), N2, 2, 0, 1));
     assertEquals(Progress.State.REPLICATE, f.node.progressOf(N2).state());
     assertEquals(next, f.node.progressOf(N2).nextIndex());

@@ -57,6 +57,7 @@ final class TestCluster {
             return value;
           })
           .randomSeed(seed * 31 + ids.indexOf(id) + 7L * restarts++)
+          .impossibleMessageListener(impossible::add)
           .start(clockNanos);
     }
 
@@ -96,6 +97,14 @@ final class TestCluster {
   final RaftConfig config;
   private final long seed;
   private final Set<NodeId> isolated = new HashSet<>();
+  /** Every message a node refused as impossible; an honest cluster must produce none. */
+  final List<ImpossibleMessage> impossible = new ArrayList<>();
+  /**
+   * Whether every message comes from a correct node. A test that forges messages ({@link #lie})
+   * turns this off: a lying member may break the cluster's guarantees by design, so only each
+   * node's own invariants are checked, and that no node halts.
+   */
+  private boolean honest = true;
 
   /** Term -> the one leader seen in it. */
   private final Map<Long, NodeId> leaders = new HashMap<>();
@@ -204,6 +213,16 @@ final class TestCluster {
     proposals.put(value, future);
     check();
     return value;
+  }
+
+  /** Delivers a forged {@code message} to {@code to} at once; the cluster stops counting as honest. */
+  void lie(NodeId to, Message message) {
+    honest = false;
+    Member target = members.get(to);
+    if (!target.crashed) {
+      target.node.receive(message);
+      check();
+    }
   }
 
   /** The node loses its volatile state and every write not yet durable. */
@@ -338,12 +357,21 @@ final class TestCluster {
 
   /** Checks every node's invariants and the cluster-wide safety properties. */
   void check() {
+    if (honest && !impossible.isEmpty()) {
+      throw new AssertionError("a correct cluster sent a message refused as impossible: " + impossible.get(0));
+    }
     for (Member member : members.values()) {
       if (member.crashed) {
         continue;
       }
       RaftNode<Long> node = member.node;
       node.checkInvariants();
+      if (node.role() == Role.FAILED) {
+        throw new AssertionError(node.id() + " halted: " + node.failure().orElse(null));
+      }
+      if (!honest) {
+        continue;
+      }
       if (node.role() == Role.LEADER) {
         NodeId previous = leaders.putIfAbsent(node.currentTerm(), node.id());
         if (previous != null && !previous.equals(node.id())) {

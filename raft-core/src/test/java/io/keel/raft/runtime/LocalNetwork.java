@@ -3,9 +3,11 @@ package io.keel.raft.runtime;
 import io.keel.raft.GroupId;
 import io.keel.raft.NodeId;
 import io.keel.raft.message.Message;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 
 /** An in-process switch between runtimes, with nodes that can be cut off. */
@@ -14,6 +16,8 @@ final class LocalNetwork {
   private final Map<NodeId, MessageReceiver> receivers = new ConcurrentHashMap<>();
   private final Set<NodeId> cut = ConcurrentHashMap.newKeySet();
   final LongAdder dropped = new LongAdder();
+  /** Every impossible message a node reported, as "receiver: group, peer: reason". */
+  final List<String> impossibleReports = new CopyOnWriteArrayList<>();
 
   void attach(NodeId node, MessageReceiver receiver) {
     receivers.put(node, receiver);
@@ -33,7 +37,17 @@ final class LocalNetwork {
 
   /** The network as seen by {@code self}. */
   PeerNetwork endpoint(NodeId self) {
-    return (group, to, message) -> deliver(self, group, to, message);
+    return new PeerNetwork() {
+      @Override
+      public void send(GroupId group, NodeId to, Message message) {
+        deliver(self, group, to, message);
+      }
+
+      @Override
+      public void onImpossibleMessage(GroupId group, NodeId peer, String reason) {
+        impossibleReports.add(self + ": " + group + ", " + peer + ": " + reason);
+      }
+    };
   }
 
   private void deliver(NodeId from, GroupId group, NodeId to, Message message) {

@@ -16,6 +16,8 @@ import io.keel.raft.NotLeaderException;
 import io.keel.raft.RaftConfig;
 import io.keel.raft.StateMachine;
 import io.keel.raft.TooManyPendingProposalsException;
+import io.keel.raft.message.AppendEntries;
+import io.keel.raft.message.AppendEntriesResponse;
 import io.keel.raft.protocol.Role;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -120,6 +122,38 @@ class RaftRuntimeTest {
         proposeChain(leader, chain, i + 1, length, finished);
       }
     });
+  }
+
+  @Test
+  void forged_messages_are_refused_and_reported_and_stop_no_node() throws Exception {
+    cluster = new RuntimeCluster(dir, 3);
+    Map<NodeId, RaftGroup<String>> group = cluster.startEverywhere(GROUP, node -> new RecordingStateMachine());
+    RaftGroup<String> leader = awaitLeader(group);
+    assertEquals("before", leader.propose("before".getBytes(UTF_8)).get(10, TimeUnit.SECONDS));
+    long term = leader.status().term();
+    NodeId follower = cluster.nodes.stream().filter(n -> !n.equals(leader.node())).findFirst().orElseThrow();
+    NodeId other = cluster.nodes.stream().filter(n -> !n.equals(leader.node()) && !n.equals(follower))
+        .findFirst().orElseThrow();
+    await().until(() -> group.get(follower).status().leader().isPresent());
+
+    // A second leader in the term, to a follower; an acknowledgement of an index never sent, to the leader.
+    cluster.runtimes.get(follower).receive(GROUP, new AppendEntries(term, other, 0, 0, List.of(), 0));
+    cluster.runtimes.get(leader.node()).receive(GROUP,
+        AppendEntriesResponse.accepted(term, follower, 1_000_000_000_000L));
+
+    await().until(() -> cluster.network.impossibleReports.size() == 2);
+    assertTrue(cluster.network.impossibleReports.stream().anyMatch(r -> r.startsWith(follower + ": ")
+        && r.contains(other + ": a second leader")), cluster.network.impossibleReports.toString());
+    assertTrue(cluster.network.impossibleReports.stream().anyMatch(r -> r.startsWith(leader.node() + ": ")
+        && r.contains(follower + ": acknowledged index 1000000000000")), cluster.network.impossibleReports.toString());
+    assertEquals(1, group.get(follower).status().impossibleMessages());
+    assertEquals(1, leader.status().impossibleMessages());
+    assertEquals("after", leader.propose("after".getBytes(UTF_8)).get(10, TimeUnit.SECONDS),
+        "the cluster keeps committing");
+    for (RaftGroup<String> member : group.values()) {
+      assertTrue(member.status().failure().isEmpty(), member.status().toString());
+      assertEquals(term, member.status().term(), "no election followed");
+    }
   }
 
   @Test

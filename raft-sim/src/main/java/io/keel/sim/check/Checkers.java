@@ -1,5 +1,7 @@
 package io.keel.sim.check;
 
+import io.keel.raft.protocol.ImpossibleMessage;
+import io.keel.raft.protocol.Role;
 import io.keel.sim.SimulatedNode;
 import java.util.List;
 
@@ -8,6 +10,12 @@ import java.util.List;
  * own invariants, then the committed log (which the later checks read), Election Safety, Leader
  * Append-Only, Log Matching, Leader Completeness and Committed Entries Kept; State Machine Safety
  * and Applied Exactly Once are checked as commands are applied and acknowledged.
+ *
+ * <p>Whatever the run, no node may stop unless its disk failed ({@code Nodes Keep Running}). In a
+ * run of correct nodes, no node may refuse a message as impossible ({@code No Impossible
+ * Messages}): that would be the core's checks refusing what a correct peer sent. In a run with a
+ * lying member ({@link io.keel.sim.FaultKind#ROGUE}), which may break Raft's guarantees by design,
+ * only the nodes' own invariants and that no node stops are checked.
  */
 public final class Checkers {
 
@@ -24,8 +32,20 @@ public final class Checkers {
       leaderCompleteness,
       new CommittedEntriesKept(committedLog));
 
-  /** A violation found while a node applied a command, held until the event ends. */
+  private final boolean rogue;
+  /** A violation found inside a node's call (an apply, a refusal), held until the event ends. */
   private Violation duringApply;
+  private long impossibleMessages;
+
+  /** The checkers of a run of correct nodes. */
+  public Checkers() {
+    this(false);
+  }
+
+  /** The checkers of a run with a lying member if {@code rogue}, else of correct nodes. */
+  public Checkers(boolean rogue) {
+    this.rogue = rogue;
+  }
 
   /** Checks every invariant after an event that touched {@code touched}, or a cluster-wide one (null). */
   public void afterEvent(List<? extends SimulatedNode<?>> nodes, SimulatedNode<?> touched) {
@@ -38,6 +58,13 @@ public final class Checkers {
       } catch (IllegalStateException e) {
         throw Violation.safety("Node Invariants", e.getMessage());
       }
+      if (touched.raft().role() == Role.FAILED && !touched.disk().failed()) {
+        throw Violation.safety("Nodes Keep Running", touched.id() + " stopped though its disk did not fail: "
+            + touched.raft().failure().map(Throwable::toString).orElse("no reason"));
+      }
+    }
+    if (rogue) {
+      return;
     }
     for (Invariant invariant : invariants) {
       invariant.check(nodes, touched);
@@ -54,6 +81,9 @@ public final class Checkers {
    * exception would only fail the proposal, so a violation is held and thrown after the event.
    */
   public void onApplied(int node, long index, long attemptId, Object result) {
+    if (rogue) {
+      return; // forged entries may be applied: no state machine property holds with a liar
+    }
     try {
       stateMachineSafety.onApplied(node, index, attemptId, result);
     } catch (Violation violation) {
@@ -65,7 +95,26 @@ public final class Checkers {
 
   /** A client received a result for an attempt. */
   public void onAcknowledged(long attemptId, Object result) {
-    appliedExactlyOnce.onAcknowledged(attemptId, result);
+    if (!rogue) {
+      appliedExactlyOnce.onAcknowledged(attemptId, result);
+    }
+  }
+
+  /**
+   * Node {@code node} refused a message as impossible. Only a liar sends one, so in a run of
+   * correct nodes this is a violation, held and thrown after the event.
+   */
+  public void onImpossible(int node, ImpossibleMessage impossible) {
+    impossibleMessages++;
+    if (!rogue && duringApply == null) {
+      duringApply = Violation.safety("No Impossible Messages", "n" + node + " refused a message from a correct "
+          + "peer as impossible: " + impossible.reason() + " (" + impossible.message() + ")");
+    }
+  }
+
+  /** How many messages nodes refused as impossible. */
+  public long impossibleMessages() {
+    return impossibleMessages;
   }
 
   /** How many terms elected a leader. */

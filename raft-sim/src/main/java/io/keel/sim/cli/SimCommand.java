@@ -48,7 +48,7 @@ public final class SimCommand implements Callable<Integer> {
   int nodes = 3;
 
   @Option(names = "--faults", description = "all, none, or a list of: drop, duplicate, delay, partition, crash, "
-      + "pause, disk, clock (default: ${DEFAULT-VALUE}).")
+      + "pause, disk, clock, rogue; 'all' is every kind but rogue, e.g. all,rogue (default: ${DEFAULT-VALUE}).")
   String faults = "all";
 
   @Option(names = "--sim-seconds", description = "Simulated seconds per seed, the final heal included "

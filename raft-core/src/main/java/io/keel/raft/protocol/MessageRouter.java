@@ -1,0 +1,110 @@
+package io.keel.raft.protocol;
+
+import io.keel.raft.RaftConfig;
+import io.keel.raft.message.AppendEntries;
+import io.keel.raft.message.AppendEntriesResponse;
+import io.keel.raft.message.Message;
+import io.keel.raft.message.PreVote;
+import io.keel.raft.message.PreVoteResponse;
+import io.keel.raft.message.RequestVote;
+import io.keel.raft.message.RequestVoteResponse;
+
+/**
+ * The path of every message into a node: first the checks that a correct peer could have sent it
+ * ({@link MessageChecks}), then the term rules common to all roles (Figure 2, "Rules for all
+ * servers"), then the current role or the {@link Voter}. Each step returns why the message is
+ * impossible, or null; nothing is changed by a message found impossible.
+ */
+final class MessageRouter {
+
+  private final RaftNode<?> node;
+  private final RaftConfig config;
+  private final MessageChecks checks;
+  private final Voter voter;
+
+  MessageRouter(RaftNode<?> node, RaftLog log, RaftConfig config) {
+    this.node = node;
+    this.config = config;
+    this.checks = new MessageChecks(node, log);
+    this.voter = new Voter(node, log);
+  }
+
+  /** Handles {@code message}; returns why it is impossible, or null if it was handled. */
+  String receive(Message message) {
+    String impossibility = checks.impossibility(message);
+    return impossibility != null ? impossibility : applyTermRules(message);
+  }
+
+  /**
+   * Figure 2, "All servers": a message of a higher term makes this node adopt the term, of a lower
+   * one is answered as stale; then the current role handles it.
+   */
+  private String applyTermRules(Message message) {
+    if (message.term() > node.currentTerm()) {
+      if (!adoptsTermOf(message)) {
+        return null;
+      }
+    } else if (message.term() < node.currentTerm()) {
+      answerStale(message);
+      return null;
+    }
+    return dispatch(message);
+  }
+
+  /**
+   * A message of a higher term: Figure 2, "if RPC request or response contains term T >
+   * currentTerm: set currentTerm = T, convert to follower" — except for pre-votes, which change no
+   * term, and for vote requests that arrive while this node hears from a leader (thesis §4.2.3).
+   *
+   * @return whether to go on handling the message
+   */
+  private boolean adoptsTermOf(Message message) {
+    if (message instanceof PreVote || (message instanceof PreVoteResponse response && response.granted())) {
+      return true;
+    }
+    if (message instanceof RequestVote && config.checkQuorum() && voter.hearsFromLeader()) {
+      return false;
+    }
+    node.becomeFollower(message.term(), message instanceof AppendEntries ? message.from() : null);
+    return true;
+  }
+
+  /** A message of a lower term: refuse requests, so that their stale sender learns the term. */
+  private void answerStale(Message message) {
+    long term = node.currentTerm();
+    if (message instanceof AppendEntries request) {
+      node.send(message.from(), AppendEntriesResponse.staleTerm(term, node.id(), request.prevLogIndex()));
+    } else if (message instanceof RequestVote) {
+      node.send(message.from(), new RequestVoteResponse(term, node.id(), false));
+    } else if (message instanceof PreVote) {
+      node.send(message.from(), new PreVoteResponse(term, node.id(), false));
+    }
+  }
+
+  /** Hands a message of the current term to the role it is for. */
+  private String dispatch(Message message) {
+    RoleState role = node.roleState();
+    if (message instanceof AppendEntries request) {
+      if (role instanceof Leader) {
+        return "a second leader: this node leads term " + node.currentTerm();
+      }
+      if (!(role instanceof Follower)) {
+        node.becomeFollower(node.currentTerm(), request.from()); // Figure 2, Candidates: a new leader exists
+      }
+      return ((Follower) node.roleState()).handle(request);
+    }
+    if (message instanceof AppendEntriesResponse response) {
+      return role instanceof Leader leader ? leader.handle(response) : null;
+    }
+    if (message instanceof RequestVote request) {
+      voter.handle(request);
+    } else if (message instanceof PreVote request) {
+      voter.handle(request);
+    } else if (message instanceof RequestVoteResponse response && role instanceof Candidate candidate) {
+      candidate.handle(response);
+    } else if (message instanceof PreVoteResponse response && role instanceof Candidate candidate) {
+      candidate.handle(response);
+    }
+    return null;
+  }
+}

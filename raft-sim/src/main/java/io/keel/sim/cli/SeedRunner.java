@@ -32,11 +32,27 @@ final class SeedRunner {
       for (SimulationReport failure : failures) {
         failed.append(failed.length() == 0 ? "" : ",").append(failure.seed());
       }
+      String first = failures.isEmpty() ? "null" : "\"" + jsonText(failures.get(0).violation()) + "\"";
       return String.format(Locale.ROOT,
           "{\"seeds\":%d,\"violations\":%d,\"livelocks\":%d,\"simulated_seconds\":%.3f,\"events\":%d,"
-              + "\"wall_seconds\":%.3f,\"seeds_per_minute\":%.1f,\"events_per_second\":%.0f,\"failed_seeds\":[%s]}",
+              + "\"wall_seconds\":%.3f,\"seeds_per_minute\":%.1f,\"events_per_second\":%.0f,\"failed_seeds\":[%s],"
+              + "\"first_violation\":%s}",
           seeds, violations, livelocks, simulatedSeconds, events, wallSeconds, seeds / wallSeconds * 60,
-          events / wallSeconds, failed);
+          events / wallSeconds, failed, first);
+    }
+
+    private static String jsonText(String text) {
+      StringBuilder escaped = new StringBuilder();
+      for (char c : text.toCharArray()) {
+        if (c == '"' || c == '\\') {
+          escaped.append('\\').append(c);
+        } else if (c < 0x20) {
+          escaped.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+        } else {
+          escaped.append(c);
+        }
+      }
+      return escaped.toString();
     }
   }
 
@@ -44,17 +60,21 @@ final class SeedRunner {
   private final int threads;
   private final PrintWriter out;
   private final ProgressBar progress;
+  private final boolean stopOnFailure;
 
-  SeedRunner(RunSettings settings, int threads, PrintWriter out, ProgressBar progress) {
+  SeedRunner(RunSettings settings, int threads, PrintWriter out, ProgressBar progress, boolean stopOnFailure) {
     this.settings = settings;
     this.threads = threads;
     this.out = out;
     this.progress = progress;
+    this.stopOnFailure = stopOnFailure;
   }
 
   Totals run(long startSeed, long count) throws InterruptedException {
     AtomicLong next = new AtomicLong(startSeed);
-    long end = startSeed + count;
+    // With stopOnFailure, no seed above the lowest failing one starts, and every seed below it has
+    // started already (seeds are taken in order), so the lowest failure found is the first one.
+    AtomicLong end = new AtomicLong(startSeed + count);
     AtomicLong done = new AtomicLong();
     AtomicLong violations = new AtomicLong();
     AtomicLong livelocks = new AtomicLong();
@@ -65,11 +85,14 @@ final class SeedRunner {
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       Thread worker = new Thread(() -> {
-        for (long seed = next.getAndIncrement(); seed < end; seed = next.getAndIncrement()) {
+        for (long seed = next.getAndIncrement(); seed < end.get(); seed = next.getAndIncrement()) {
           SimulationReport report = settings.run(seed, null, null);
           simulatedNanos.addAndGet(report.simulatedNanos());
           events.addAndGet(report.events());
           if (!report.ok()) {
+            if (stopOnFailure) {
+              end.accumulateAndGet(seed, Math::min);
+            }
             (report.livelock() ? livelocks : violations).incrementAndGet();
             synchronized (failures) {
               failures.add(report);

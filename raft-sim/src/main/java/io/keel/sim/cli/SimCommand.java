@@ -7,6 +7,7 @@ import io.keel.sim.Shrinker;
 import io.keel.sim.SimulationReport;
 import io.keel.sim.linearizability.cli.CheckHistoryCommand;
 import io.keel.sim.linearizability.cli.GenHistoryCommand;
+import io.keel.sim.mutation.MutationScoreCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Spec;
     name = "raft-sim",
     mixinStandardHelpOptions = true,
     description = "Keel's deterministic Raft simulator: runs the real raft-core under simulated time and faults.",
-    subcommands = {CheckHistoryCommand.class, GenHistoryCommand.class, ElectionStudyCommand.class})
+    subcommands = {CheckHistoryCommand.class, GenHistoryCommand.class, ElectionStudyCommand.class,
+        MutationScoreCommand.class})
 public final class SimCommand implements Callable<Integer> {
 
   @Spec
@@ -66,6 +68,10 @@ public final class SimCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "With --seeds: end with one JSON line of totals.")
   boolean json;
+
+  @Option(names = "--stop-on-failure", description = "With --seeds: start no seed above the first failing one; "
+      + "the first failure reported is then the lowest failing seed.")
+  boolean stopOnFailure;
 
   @Option(names = "--replay", paramLabel = "SEED", description = "Run one seed and print its full event trace.")
   Long replay;
@@ -108,7 +114,8 @@ public final class SimCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--seeds must be at least 1, got " + seeds);
     }
     ProgressBar progress = new ProgressBar(System.console() != null && !json ? System.err : null);
-    SeedRunner.Totals totals = new SeedRunner(settings, Math.max(1, threads), out, progress).run(startSeed, seeds);
+    SeedRunner.Totals totals = new SeedRunner(settings, Math.max(1, threads), out, progress, stopOnFailure)
+        .run(startSeed, seeds);
     out.println(json ? totals.json() : totals.summary(settings));
     out.flush();
     return totals.violations() + totals.livelocks() == 0 ? 0 : 1;

@@ -42,6 +42,9 @@ final class Clients {
   private long nextAttemptId = 1;
   private long requests;
 
+  private long countFromNanos = -1;
+  private long[] counted;
+
   long attempts;
   long acknowledged;
   long refused;
@@ -60,6 +63,12 @@ final class Clients {
     this.target = new int[config.clients()];
     this.request = new byte[config.clients()][];
     this.currentAttempt = new long[config.clients()];
+  }
+
+  /** Counts into {@code into[0]} every acknowledgement from {@code fromNanos} on (a reference run's rate). */
+  void countAcknowledgedFrom(long fromNanos, long[] into) {
+    this.countFromNanos = fromNanos;
+    this.counted = into;
   }
 
   void start() {
@@ -104,7 +113,10 @@ final class Clients {
     Attempt attempt = reply.attempt();
     long now = clock.getAsLong();
     if (reply.failure() == null) {
-      checkers.onAcknowledged(attempt.id(), reply.result());
+      checkers.onAcknowledged(attempt.id(), reply.result(), now);
+      if (countFromNanos >= 0 && now >= countFromNanos) {
+        counted[0]++;
+      }
       liveness.onAcknowledged(attempt.submittedNanos(), now);
     }
     if (client < 0) {

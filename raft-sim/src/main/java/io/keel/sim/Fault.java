@@ -47,6 +47,57 @@ public sealed interface Fault {
     }
   }
 
+  /**
+   * Whichever node leads (of the highest term) is cut off together with a random minority of the
+   * others: the rest elect a new leader while the old one still replicates to its few (the raw
+   * material of the Raft paper's Figure 8).
+   */
+  record IsolateLeaderWithMinority() implements Fault {
+    @Override
+    public String describe() {
+      return "isolate-leader-with-minority";
+    }
+  }
+
+  /** The protocol moments a {@link MomentFault} waits for. */
+  enum Moment {
+    /** A node leads: it crashes (then restarts, unlike {@link CrashLeader}). */
+    LEADS("crash-leader-then-restart"),
+    /** A leader holds durable entries that no follower has acknowledged: it crashes, keeping them. */
+    LEADER_UNREPLICATED("crash-leader-unreplicated"),
+    /** A node has granted a vote that is not durable yet: it crashes. */
+    VOTE_NOT_DURABLE("crash-voter-before-durable"),
+    /** A leader's uncommitted entries are acknowledged by a minority only: it and they are cut off from the rest. */
+    MINORITY_ACKNOWLEDGED("isolate-leader-minority-acked");
+
+    final String text;
+
+    Moment(String text) {
+      this.text = text;
+    }
+
+    static Moment named(String text) {
+      for (Moment moment : values()) {
+        if (moment.text.equals(text)) {
+          return moment;
+        }
+      }
+      return null;
+    }
+  }
+
+  /**
+   * Armed at its time, it strikes at the first moment after it that the cluster is in
+   * {@code moment}'s state, right after the event that got it there (before anything that event
+   * sent arrives). A node it crashes restarts {@code downtime} later.
+   */
+  record MomentFault(Moment moment, Duration downtime) implements Fault {
+    @Override
+    public String describe() {
+      return moment.text + " " + Durations.format(downtime);
+    }
+  }
+
   /** A crashed node restarts from its disk. Restarting a node that is up does nothing. */
   record Restart(int node) implements Fault {
     @Override

@@ -47,6 +47,14 @@ public record FaultRates(
       Duration min = micros(random.between(100, 1_000));
       network = network.withDelay(min, min.plus(micros(random.between(1_000, 15_000))))
           .withTail(round(random.between(0, 0.05)), micros(random.between(10_000, 100_000)));
+      // Stragglers outlive elections: a stale message arrives terms later, which uniform delays
+      // of milliseconds never produce. Holds reorder a few messages on one link.
+      if (random.chance(0.5)) {
+        network = network.withStragglers(round(random.between(0.0001, 0.005)), micros(random.between(300_000, 5_000_000)));
+      }
+      if (random.chance(0.5)) {
+        network = network.withHold(round(random.between(0.005, 0.1)));
+      }
     }
     if (kinds.contains(FaultKind.DROP)) {
       network = network.withDrop(round(random.between(0, 0.05)));

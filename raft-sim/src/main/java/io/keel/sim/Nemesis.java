@@ -60,9 +60,21 @@ public final class Nemesis {
     return new FaultSchedule(rates.network(), rates.fsyncLatency(), rates.tornWrites(), drift, faults);
   }
 
+  /**
+   * Partitions of every shape; a third of them aimed at the leader: cut off with a random minority
+   * the moment the partition starts, or with the followers that hold its uncommitted entries, the
+   * moment only a minority does.
+   */
   private void partitions() {
     for (long at = next(0, rates.partitionGap()); at < healAtMicros; at = next(at, rates.partitionGap())) {
-      add(at, new Fault.Cut(randomPartition()));
+      double kind = random.nextDouble();
+      if (kind < 0.2 && nodes >= 3) {
+        add(at, new Fault.IsolateLeaderWithMinority());
+      } else if (kind < 0.33 && nodes >= 3) {
+        add(at, new Fault.MomentFault(Fault.Moment.MINORITY_ACKNOWLEDGED, Duration.ZERO));
+      } else {
+        add(at, new Fault.Cut(randomPartition()));
+      }
       long end = at + upTo(rates.partitionLength());
       if (end < healAtMicros) {
         add(end, new Fault.Cut(Partition.none(nodes)));
@@ -87,8 +99,23 @@ public final class Nemesis {
     };
   }
 
+  /**
+   * Crashes of random nodes; a third of them aimed at protocol moments: a leader holding durable
+   * entries no one else has (kept for later terms, as in Figure 8), or a node whose vote is not
+   * durable yet; some of the leader, whoever it is.
+   */
   private void crashes() {
     for (long at = next(0, rates.crashGap()); at < healAtMicros; at = next(at, rates.crashGap())) {
+      double kind = random.nextDouble();
+      if (kind < 0.33) {
+        Fault.Moment moment = kind < 0.2 ? Fault.Moment.LEADER_UNREPLICATED : Fault.Moment.VOTE_NOT_DURABLE;
+        add(at, new Fault.MomentFault(moment, Duration.ofNanos(upTo(rates.downtime()) * 1_000)));
+        continue;
+      }
+      if (kind < 0.45) {
+        add(at, new Fault.MomentFault(Fault.Moment.LEADS, Duration.ofNanos(upTo(rates.downtime()) * 1_000)));
+        continue;
+      }
       int node = randomNode();
       add(at, new Fault.Crash(node));
       long restart = at + upTo(rates.downtime());

@@ -12,9 +12,12 @@ final class ScheduleText {
 
   private ScheduleText() {}
 
-  /** {@code delay=1ms..5ms tail=0.02/40ms drop=0.01 duplicate=0.005}; omitted keys are 0. */
+  /**
+   * {@code delay=1ms..5ms tail=0.02/40ms drop=0.01 duplicate=0.005 straggler=0.001/3s hold=0.02};
+   * omitted keys are 0.
+   */
   static NetworkModel network(String text) {
-    Map<String, String> settings = settings(text, List.of("delay", "tail", "drop", "duplicate"));
+    Map<String, String> settings = settings(text, List.of("delay", "tail", "drop", "duplicate", "straggler", "hold"));
     NetworkModel model = NetworkModel.reliable();
     if (settings.containsKey("delay")) {
       String[] range = settings.get("delay").split("\\.\\.");
@@ -30,6 +33,14 @@ final class ScheduleText {
       }
       model = model.withTail(Double.parseDouble(tail[0]), Durations.parse(tail[1]));
     }
+    if (settings.containsKey("straggler")) {
+      String[] straggler = settings.get("straggler").split("/");
+      if (straggler.length != 2) {
+        throw new IllegalArgumentException("straggler is PROBABILITY/MAX, e.g. 0.001/3s");
+      }
+      model = model.withStragglers(Double.parseDouble(straggler[0]), Durations.parse(straggler[1]));
+    }
+    model = model.withHold(Double.parseDouble(settings.getOrDefault("hold", "0")));
     model = model.withDrop(Double.parseDouble(settings.getOrDefault("drop", "0")));
     return model.withDuplicate(Double.parseDouble(settings.getOrDefault("duplicate", "0")));
   }
@@ -86,10 +97,19 @@ final class ScheduleText {
       case "network" -> new Fault.Network(network(argument));
       case "heal" -> new Fault.Heal();
       case "lie" -> new Fault.Lie(node(nodes, word(words, 2)), count(word(words, 3)));
-      default -> throw new IllegalArgumentException("unknown fault '" + words[1] + "' (expected crash, crash-leader, restart, isolate-leader, propose, "
-          + "partition, pause, slow-disk, disk-error, clock-jump, lie, network or heal)");
+      case "isolate-leader-with-minority" -> new Fault.IsolateLeaderWithMinority();
+      default -> momentOr(words);
     };
     return new FaultSchedule.Timed(at, fault);
+  }
+
+  private static Fault momentOr(String[] words) {
+    Fault.Moment moment = Fault.Moment.named(words[1]);
+    if (moment != null) {
+      return new Fault.MomentFault(moment, Durations.parse(word(words, 2)));
+    }
+    throw new IllegalArgumentException("unknown fault '" + words[1] + "' (expected crash, crash-leader, restart, "
+        + "isolate-leader, propose, partition, pause, slow-disk, disk-error, clock-jump, lie, network or heal)");
   }
 
   private static String word(String[] words, int index) {

@@ -116,6 +116,11 @@ public final class SimulatedNode<R> {
     return incarnation;
   }
 
+  /** The node's own clock reading at simulated time {@code globalNanos}: drifted and jumped. */
+  public long localNanos(long globalNanos) {
+    return clock.localNanos(globalNanos);
+  }
+
   NodeClock clock() {
     return clock;
   }

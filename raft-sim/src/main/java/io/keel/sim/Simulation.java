@@ -13,6 +13,7 @@ import io.keel.sim.check.Liveness;
 import io.keel.sim.check.Violation;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,15 +47,13 @@ public final class Simulation<R> {
   private final long[] timerAt;
   private final long[] diskAt;
   private final Trace trace = new Trace();
-  private final Rogue rogue;
+  private final FaultInjector<R> injector;
   private long nowNanos;
   private long events;
   private long maxTerm;
   private long firstLeaderNanos = -1;
   private int crashes;
   private int restarts;
-  private int pauses;
-  private int partitions;
   private Consumer<Simulation<R>> eventObserver;
   private boolean stopped;
 
@@ -70,6 +69,12 @@ public final class Simulation<R> {
    */
   public Simulation(SimulationConfig config, FaultSchedule schedule,
       Supplier<? extends StateMachine<R>> stateMachines, Workload workload) {
+    this(config, schedule, stateMachines, workload, false);
+  }
+
+  /** With {@code reference}, a fault-free run that only measures the commit rate (see {@link #referenceRate}). */
+  private Simulation(SimulationConfig config, FaultSchedule schedule,
+      Supplier<? extends StateMachine<R>> stateMachines, Workload workload, boolean reference) {
     this.config = Objects.requireNonNull(config, "config");
     Objects.requireNonNull(stateMachines, "stateMachines");
     Objects.requireNonNull(workload, "workload");
@@ -78,11 +83,12 @@ public final class Simulation<R> {
     this.schedule = schedule != null ? schedule : drawn.schedule();
     this.rates = schedule != null ? null : drawn.rates();
     boolean lies = this.schedule.faults().stream().anyMatch(timed -> timed.fault() instanceof Fault.Lie);
-    this.checkers = new Checkers(lies);
     if (this.schedule.driftPpm().size() != config.nodes()) {
       throw new IllegalArgumentException("the schedule has clock drifts for " + this.schedule.driftPpm().size()
           + " nodes, the cluster has " + config.nodes());
     }
+    this.checkers = new Checkers(lies, reference ? Checkers.Settings.none()
+        : checkerSettings(config, this.schedule, lies ? 0 : referenceRate(config, this.schedule, stateMachines, workload)));
     this.network = new SimNetwork(seedRandom.fork(), queue, this.schedule.network(), config.nodes());
     SimRandom clientRandom = seedRandom.fork();
     this.diskRandom = seedRandom.fork();
@@ -99,13 +105,62 @@ public final class Simulation<R> {
       int from = number;
       SimulatedDisk disk = new SimulatedDisk(() -> nowNanos, diskRandom.fork(), this.schedule.fsyncLatency().toNanos());
       nodes.add(new SimulatedNode<>(number, voters, config.raft(), stateMachines,
-          (to, message) -> network.send(from, numbers.get(to), message, nowNanos), disk,
+          (to, message) -> send(from, numbers.get(to), message), disk,
           new NodeClock(this.schedule.driftPpm().get(number - 1)), seedRandom.nextLong(), observer()));
     }
-    this.rogue = new Rogue(seedRandom.fork()); // the last draw, so that it shifts no other stream
+    // The last draws, so that they shift no other stream.
+    Rogue rogue = new Rogue(seedRandom.fork());
+    this.injector = new FaultInjector<>(host(), network, queue, this.schedule, rogue, seedRandom.fork());
     this.clients = new Clients(config, workload, clientRandom, queue, () -> nowNanos, checkers, liveness, numbers);
     this.timerAt = new long[config.nodes() + 1];
     this.diskAt = new long[config.nodes() + 1];
+  }
+
+  /**
+   * What the cluster-health checkers need: the timeouts, how soon a leader must have stepped down
+   * without a majority (the timeout and a heartbeat, stretched by the largest clock drift, plus a
+   * millisecond), the heal, and the fault-free commit rate.
+   */
+  private static Checkers.Settings checkerSettings(SimulationConfig config, FaultSchedule schedule,
+      double referencePerSecond) {
+    long maxDriftPpm = 0;
+    for (long drift : schedule.driftPpm()) {
+      maxDriftPpm = Math.max(maxDriftPpm, Math.abs(drift));
+    }
+    long minTimeout = config.raft().electionTimeoutMin().toNanos();
+    long lease = minTimeout + config.raft().heartbeatInterval().toNanos();
+    long bound = (long) (lease / (1 - maxDriftPpm / 1e6)) + 1_000_000;
+    Duration heal = schedule.healAt();
+    return new Checkers.Settings(config.nodes(), minTimeout, config.raft().checkQuorum() ? bound : -1,
+        config.raft().checkQuorum(), heal == null ? -1 : heal.toNanos(), referencePerSecond);
+  }
+
+  /**
+   * The rate at which clients' commands are acknowledged when nothing goes wrong: a short run of
+   * the same settings, clients and network (healed) with no fault, measured after its first
+   * second. Zero if the run has no heal to compare with, or no clients.
+   */
+  private static <R> double referenceRate(SimulationConfig config, FaultSchedule schedule,
+      Supplier<? extends StateMachine<R>> stateMachines, Workload workload) {
+    if (schedule.healAt() == null || config.clients() == 0) {
+      return 0;
+    }
+    Duration length = Duration.ofSeconds(4);
+    SimulationConfig calm = config.withFaults(EnumSet.noneOf(FaultKind.class)).withSimulatedTime(length)
+        .withHealPeriod(Duration.ZERO);
+    FaultSchedule none = new FaultSchedule(schedule.network().healed(), schedule.fsyncLatency(), false,
+        schedule.driftPpm(), List.of());
+    Simulation<R> reference = new Simulation<>(calm, none, stateMachines, workload, true);
+    long[] acknowledged = new long[1];
+    reference.clients.countAcknowledgedFrom(1_000_000_000L, acknowledged);
+    reference.run();
+    return acknowledged[0] / ((length.toNanos() - 1_000_000_000L) / 1e9);
+  }
+
+  /** A node hands a message to the network; the checkers see it leave. */
+  private void send(int from, int to, Message message) {
+    checkers.onSent(nodes.get(from - 1), nodes.get(to - 1), message);
+    network.send(from, to, message, nowNanos);
   }
 
   /** Writes every event of the run, one line each, to {@code sink}: the full trace of a replay. */
@@ -162,7 +217,10 @@ public final class Simulation<R> {
         process(event);
         observeEvent();
       }
-      nowNanos = stopped ? nowNanos : endNanos;
+      if (!stopped) {
+        nowNanos = endNanos;
+        checkers.atEnd(endNanos);
+      }
     } catch (Violation e) {
       violation = e;
     } catch (RuntimeException e) {
@@ -175,7 +233,8 @@ public final class Simulation<R> {
     return new SimulationReport(config.seed(), config.nodes(), rates == null ? "scripted schedule" : rates.describe(),
         nowNanos, events, System.nanoTime() - startWall, checkers.termsWithLeader(), firstLeaderNanos,
         clients.attempts, clients.acknowledged, clients.refused, clients.unknownOutcome, checkers.committed(),
-        crashes, restarts, partitions, pauses, network.sent, network.dropped, network.duplicated, rogue.forged,
+        crashes, restarts, injector.partitions, injector.pauses, network.sent, network.dropped, network.duplicated,
+        injector.messagesForged(),
         checkers.impossibleMessages(), trace.hash(),
         violation == null ? null : violation.getMessage(), violation != null && violation.isLivelock());
   }
@@ -190,7 +249,14 @@ public final class Simulation<R> {
           trace.line(nowNanos, event.node, "lost (partition) ", message);
           return;
         }
-        onNode(event, node -> node.raft().receive(message));
+        onNode(event, node -> {
+          Role roleBefore = node.raft().role();
+          long termBefore = node.raft().currentTerm();
+          long localNanos = node.localNanos(nowNanos);
+          checkers.beforeDelivery(node, from, message, localNanos);
+          node.raft().receive(message);
+          checkers.onDelivered(node, from, message, roleBefore, termBefore, localNanos, nowNanos);
+        });
       }
       case TIMER -> {
         if (timerAt[event.node] == event.timeNanos) {
@@ -212,10 +278,11 @@ public final class Simulation<R> {
       case FAULT -> {
         Fault fault = (Fault) event.payload;
         trace.line(nowNanos, 0, fault.describe(), null);
-        inject(fault);
-        checkers.afterEvent(nodes, null);
+        injector.inject(fault);
+        checkers.afterEvent(nodes, null, nowNanos);
       }
       case LIVENESS -> liveness.observe(nowNanos, maxTerm);
+      case RELEASE -> network.release((SimNetwork.Held) event.payload, nowNanos);
     }
   }
 
@@ -244,7 +311,7 @@ public final class Simulation<R> {
   private void afterNodeEvent(SimulatedNode<R> node, Event event) {
     RaftNode<R> raft = node.raft();
     trace.node(nowNanos, node.number(), event, raft);
-    checkers.afterEvent(nodes, node);
+    checkers.afterEvent(nodes, node, nowNanos);
     if (raft.currentTerm() > maxTerm) {
       maxTerm = raft.currentTerm();
     }
@@ -253,6 +320,7 @@ public final class Simulation<R> {
       firstLeaderNanos = nowNanos;
     }
     reschedule(node);
+    injector.afterEvent(node);
   }
 
   private void reschedule(SimulatedNode<R> node) {
@@ -280,63 +348,6 @@ public final class Simulation<R> {
     afterNodeEvent(node, null);
   }
 
-  private void inject(Fault fault) {
-    if (fault instanceof Fault.Crash crash) {
-      crash(nodes.get(crash.node() - 1));
-    } else if (fault instanceof Fault.CrashLeader) {
-      SimulatedNode<R> leader = leader();
-      if (leader != null) {
-        crash(leader);
-      }
-    } else if (fault instanceof Fault.IsolateLeader) {
-      SimulatedNode<R> leader = leader();
-      if (leader != null) {
-        network.partition(Partition.isolate(nodes.size(), leader.number()));
-        partitions++;
-      }
-    } else if (fault instanceof Fault.Propose propose) {
-      clients.sendScripted(propose.node());
-    } else if (fault instanceof Fault.Restart restart) {
-      restart(nodes.get(restart.node() - 1));
-    } else if (fault instanceof Fault.Cut cut) {
-      network.partition(cut.partition());
-      partitions += cut.partition().isNone() ? 0 : 1;
-    } else if (fault instanceof Fault.Pause pause) {
-      SimulatedNode<R> node = nodes.get(pause.node() - 1);
-      if (!node.isCrashed()) {
-        pauses++;
-        node.pauseUntil(nowNanos + pause.duration().toNanos());
-        queue.schedule(node.pausedUntilNanos(), Kind.RESUME, node.number(), null, 0);
-      }
-    } else if (fault instanceof Fault.SlowDisk slow) {
-      nodes.get(slow.node() - 1).disk().slowDown(slow.factor(), nowNanos + slow.duration().toNanos());
-    } else if (fault instanceof Fault.DiskError error) {
-      nodes.get(error.node() - 1).disk().failNextSync();
-    } else if (fault instanceof Fault.ClockJump jump) {
-      SimulatedNode<R> node = nodes.get(jump.node() - 1);
-      node.clock().jump(jump.amount().toNanos());
-      queue.schedule(nowNanos, Kind.RESUME, node.number(), null, 0);
-    } else if (fault instanceof Fault.Network change) {
-      network.model(change.model());
-    } else if (fault instanceof Fault.Lie lie) {
-      lie(lie);
-    } else if (fault instanceof Fault.Heal) {
-      heal();
-    }
-  }
-
-  /** Sends forged messages in the liar's name to random other nodes, through the network. */
-  private void lie(Fault.Lie lie) {
-    long longestLog = 0;
-    for (SimulatedNode<R> node : nodes) {
-      longestLog = Math.max(longestLog, node.disk().lastIndex());
-    }
-    NodeId liar = nodes.get(lie.node() - 1).id();
-    for (int i = 0; i < lie.count() && nodes.size() > 1; i++) {
-      network.send(lie.node(), rogue.target(lie.node(), nodes.size()), rogue.forge(liar, maxTerm, longestLog), nowNanos);
-    }
-  }
-
   private SimulatedNode.Observer observer() {
     return new SimulatedNode.Observer() {
       @Override
@@ -351,33 +362,38 @@ public final class Simulation<R> {
     };
   }
 
-  private void heal() {
-    network.partition(Partition.none(nodes.size()));
-    network.model(schedule.network().healed());
-    for (SimulatedNode<R> node : nodes) {
-      node.disk().restoreSpeed();
-      if (!node.isCrashed() && (node.disk().failed() || node.raft().role() == Role.FAILED)) {
-        crash(node);
+  private FaultInjector.Host<R> host() {
+    return new FaultInjector.Host<>() {
+      @Override
+      public List<SimulatedNode<R>> nodes() {
+        return nodes;
       }
-      if (node.isCrashed()) {
-        restart(node);
-      } else if (nowNanos < node.pausedUntilNanos()) {
-        node.resume();
-        queue.schedule(nowNanos, Kind.RESUME, node.number(), null, 0);
-      }
-    }
-  }
 
-  /** The live leader of the highest term, or null. */
-  private SimulatedNode<R> leader() {
-    SimulatedNode<R> found = null;
-    for (SimulatedNode<R> node : nodes) {
-      if (!node.isCrashed() && node.raft().role() == Role.LEADER
-          && (found == null || node.raft().currentTerm() > found.raft().currentTerm())) {
-        found = node;
+      @Override
+      public long nowNanos() {
+        return nowNanos;
       }
-    }
-    return found;
+
+      @Override
+      public long maxTerm() {
+        return maxTerm;
+      }
+
+      @Override
+      public void crash(SimulatedNode<R> node) {
+        Simulation.this.crash(node);
+      }
+
+      @Override
+      public void restart(SimulatedNode<R> node) {
+        Simulation.this.restart(node);
+      }
+
+      @Override
+      public void proposeScripted(int node) {
+        clients.sendScripted(node);
+      }
+    };
   }
 
   private void crash(SimulatedNode<R> node) {

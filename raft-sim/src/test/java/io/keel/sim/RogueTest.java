@@ -93,13 +93,13 @@ class RogueTest {
         "a candidate for term 3 cannot hold entries of term 3");
     Checkers correct = new Checkers(false);
     correct.onImpossible(1, impossible);
-    Violation violation = assertThrows(Violation.class, () -> correct.afterEvent(List.of(), null));
+    Violation violation = assertThrows(Violation.class, () -> correct.afterEvent(List.of(), null, 0));
     assertTrue(violation.getMessage().startsWith("No Impossible Messages: n1 refused a message from a correct peer"),
         violation.getMessage());
 
     Checkers lying = new Checkers(true);
     lying.onImpossible(1, impossible);
-    lying.afterEvent(List.of(), null);
+    lying.afterEvent(List.of(), null, 0);
     assertEquals(1, lying.impossibleMessages());
   }
 

@@ -1,5 +1,7 @@
 package io.keel.sim.check;
 
+import io.keel.raft.message.AppendEntriesResponse;
+import io.keel.raft.message.Message;
 import io.keel.raft.protocol.ImpossibleMessage;
 import io.keel.raft.protocol.Role;
 import io.keel.sim.SimulatedNode;
@@ -16,8 +18,38 @@ import java.util.List;
  * Messages}): that would be the core's checks refusing what a correct peer sent. In a run with a
  * lying member ({@link io.keel.sim.FaultKind#ROGUE}), which may break Raft's guarantees by design,
  * only the nodes' own invariants and that no node stops are checked.
+ *
+ * <p>Given the run's {@link Settings}, it also checks what keeps a healthy cluster healthy: the
+ * election rules each node keeps by its own clock ({@link ElectionTimers}), that a leader without
+ * a majority steps down ({@link CheckQuorumChecker}), that match indexes never move back, that an
+ * acknowledgement names only durable, matching entries ({@link AcknowledgedDurable}), and, after
+ * the heal, that leadership stays put ({@link Disruption}) and the cluster commits at a fair rate
+ * ({@link Throughput}).
  */
 public final class Checkers {
+
+  /**
+   * What the cluster-health checks need to know of a run.
+   *
+   * @param nodes cluster size
+   * @param electionTimeoutMinNanos the minimum election timeout, on each node's own clock
+   * @param checkQuorumBoundNanos with CheckQuorum on, how soon in simulated time a leader must step
+   *     down after it last heard from a majority; negative if CheckQuorum is off
+   * @param checkQuorum whether CheckQuorum is on
+   * @param healNanos when the heal happens, or negative if none does
+   * @param referencePerSecond the fault-free rate of acknowledged commands, or 0 to not judge throughput
+   */
+  public record Settings(int nodes, long electionTimeoutMinNanos, long checkQuorumBoundNanos, boolean checkQuorum,
+      long healNanos, double referencePerSecond) {
+
+    /** No cluster-health checks: for runs that judge only safety. */
+    public static Settings none() {
+      return new Settings(0, 0, -1, false, -1, 0);
+    }
+  }
+
+  /** The least fraction of the fault-free commit rate a healed, settled cluster must reach. */
+  public static final double THROUGHPUT_FRACTION = 0.4;
 
   private final ElectionSafety electionSafety = new ElectionSafety();
   private final LeaderCompleteness leaderCompleteness = new LeaderCompleteness();
@@ -30,25 +62,46 @@ public final class Checkers {
       new LeaderAppendOnly(),
       new LogMatching(),
       leaderCompleteness,
-      new CommittedEntriesKept(committedLog));
+      new CommittedEntriesKept(committedLog),
+      new MatchIndexes());
 
   private final boolean rogue;
+  private final Settings settings;
+  private final ElectionTimers electionTimers;
+  private final CheckQuorumChecker checkQuorum;
+  private final Disruption disruption;
+  private final Throughput throughput;
   /** A violation found inside a node's call (an apply, a refusal), held until the event ends. */
   private Violation duringApply;
   private long impossibleMessages;
 
-  /** The checkers of a run of correct nodes. */
+  /** The safety checkers of a run of correct nodes. */
   public Checkers() {
-    this(false);
+    this(false, Settings.none());
   }
 
-  /** The checkers of a run with a lying member if {@code rogue}, else of correct nodes. */
+  /** The safety checkers of a run with a lying member if {@code rogue}, else of correct nodes. */
   public Checkers(boolean rogue) {
-    this.rogue = rogue;
+    this(rogue, Settings.none());
   }
 
-  /** Checks every invariant after an event that touched {@code touched}, or a cluster-wide one (null). */
-  public void afterEvent(List<? extends SimulatedNode<?>> nodes, SimulatedNode<?> touched) {
+  /** Every checker of a run: with a lying member if {@code rogue}; the health checks as {@code settings} say. */
+  public Checkers(boolean rogue, Settings settings) {
+    this.rogue = rogue;
+    this.settings = settings;
+    this.electionTimers = new ElectionTimers(settings.nodes(), settings.electionTimeoutMinNanos(),
+        settings.checkQuorum());
+    this.checkQuorum = settings.checkQuorumBoundNanos() >= 0
+        ? new CheckQuorumChecker(settings.nodes(), settings.checkQuorumBoundNanos()) : null;
+    this.disruption = new Disruption(settings.healNanos());
+    this.throughput = new Throughput(settings.referencePerSecond(), THROUGHPUT_FRACTION);
+  }
+
+  /**
+   * Checks every invariant after an event at {@code nowNanos} that touched {@code touched}, or a
+   * cluster-wide one (null).
+   */
+  public void afterEvent(List<? extends SimulatedNode<?>> nodes, SimulatedNode<?> touched, long nowNanos) {
     if (duringApply != null) {
       throw duringApply;
     }
@@ -69,11 +122,75 @@ public final class Checkers {
     for (Invariant invariant : invariants) {
       invariant.check(nodes, touched);
     }
+    if (settings.nodes() == 0) {
+      return;
+    }
+    if (touched != null && !touched.isCrashed()) {
+      electionTimers.afterEvent(touched.number(), touched.raft().role(), touched.raft().currentTerm(),
+          touched.localNanos(nowNanos));
+      if (checkQuorum != null) {
+        checkQuorum.afterEvent(touched, nowNanos);
+      }
+    }
+    disruption.afterEvent(nodes, nowNanos);
+    if (disruption.settledNanos() >= 0) {
+      throughput.onSettled(disruption.settledNanos());
+    }
+  }
+
+  /**
+   * Node {@code from} sends {@code message} to {@code to}. Runs inside the node's call, so a
+   * violation is held and thrown after the event.
+   */
+  public void onSent(SimulatedNode<?> from, SimulatedNode<?> to, Message message) {
+    if (rogue || settings.nodes() == 0 || duringApply != null) {
+      return;
+    }
+    try {
+      electionTimers.onSent(from.number(), to.number(), message);
+      if (message instanceof AppendEntriesResponse response) {
+        AcknowledgedDurable.onSent(from, to, response);
+      }
+    } catch (Violation violation) {
+      duringApply = violation;
+    }
+  }
+
+  /**
+   * Node {@code to}, in {@code roleBefore} and {@code termBefore}, has handled {@code message} from
+   * node number {@code from}, at its local time {@code localNanos} and simulated time {@code nowNanos}.
+   */
+  public void onDelivered(SimulatedNode<?> to, int from, Message message, Role roleBefore, long termBefore,
+      long localNanos, long nowNanos) {
+    if (rogue || settings.nodes() == 0 || to.isCrashed()) {
+      return;
+    }
+    electionTimers.onDelivered(to.number(), message, roleBefore, termBefore, to.raft().currentTerm(), localNanos);
+    if (checkQuorum != null) {
+      checkQuorum.onDelivered(to.number(), from, message, nowNanos);
+    }
+  }
+
+  /** Node {@code to} is about to handle {@code message} from node number {@code from}, at its local time {@code localNanos}. */
+  public void beforeDelivery(SimulatedNode<?> to, int from, Message message, long localNanos) {
+    if (!rogue && settings.nodes() > 0) {
+      electionTimers.beforeDelivery(to.number(), from, message, to.raft().role(), to.raft().currentTerm(), localNanos);
+    }
+  }
+
+  /** The run ended normally at {@code endNanos}: the checks judged over the whole heal. */
+  public void atEnd(long endNanos) {
+    if (!rogue && settings.nodes() > 0) {
+      throughput.atEnd(endNanos);
+    }
   }
 
   /** A node started with an empty state machine. */
   public void onStart(int node, int nodes) {
     stateMachineSafety.onStart(node, nodes);
+    if (settings.nodes() > 0) {
+      electionTimers.onStart(node);
+    }
   }
 
   /**
@@ -93,10 +210,11 @@ public final class Checkers {
     }
   }
 
-  /** A client received a result for an attempt. */
-  public void onAcknowledged(long attemptId, Object result) {
+  /** A client received a result for an attempt at {@code nowNanos}. */
+  public void onAcknowledged(long attemptId, Object result, long nowNanos) {
     if (!rogue) {
       appliedExactlyOnce.onAcknowledged(attemptId, result);
+      throughput.onAcknowledged(nowNanos);
     }
   }
 

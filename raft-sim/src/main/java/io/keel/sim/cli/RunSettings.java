@@ -4,7 +4,7 @@ import io.keel.raft.RaftConfig;
 import io.keel.sim.CounterStateMachine;
 import io.keel.sim.FaultKind;
 import io.keel.sim.FaultSchedule;
-import io.keel.sim.SimRandom;
+import io.keel.sim.ProtocolSwarm;
 import io.keel.sim.Simulation;
 import io.keel.sim.SimulationConfig;
 import io.keel.sim.SimulationReport;
@@ -18,25 +18,30 @@ import java.util.function.Consumer;
  * from them: cluster size, simulated time, fault kinds, and PreVote and CheckQuorum (on, off, or
  * drawn by each seed: swarm).
  */
-record RunSettings(int nodes, long simulatedSeconds, String faultsText, Set<FaultKind> faults, Toggle preVote,
-    Toggle checkQuorum) {
+record RunSettings(int nodes, long simulatedSeconds, String faultsText, Set<FaultKind> faults, Protocol protocol,
+    Toggle preVote, Toggle checkQuorum) {
 
   /** A protocol option: on, off, or drawn by each seed. */
   enum Toggle { ON, OFF, SWARM }
 
+  /** The protocol's other settings and the client load: drawn by each seed, or the defaults. */
+  enum Protocol { SWARM, DEFAULTS }
+
   /** The configuration of seed {@code seed}. */
   SimulationConfig configFor(long seed) {
-    SimulationConfig config = SimulationConfig.defaults(seed)
-        .withNodes(nodes)
-        .withFaults(faults)
-        .withSimulatedTime(Duration.ofSeconds(simulatedSeconds));
-    // A stream of its own, so that the protocol draw does not shift the run's other choices.
-    long bits = new SimRandom(seed ^ 0x5EED_0F_5EEDL).nextLong();
-    RaftConfig raft = config.raft().toBuilder()
-        .preVote(decide(preVote, (bits & 1) == 0))
-        .checkQuorum(decide(checkQuorum, (bits & 2) == 0))
+    Duration time = Duration.ofSeconds(simulatedSeconds);
+    SimulationConfig base = SimulationConfig.defaults(seed).withNodes(nodes).withFaults(faults).withSimulatedTime(time);
+    SimulationConfig drawn = ProtocolSwarm.draw(base);
+    if (protocol == Protocol.DEFAULTS) {
+      drawn = base.withRaft(base.raft().toBuilder().preVote(drawn.raft().preVote())
+          .checkQuorum(drawn.raft().checkQuorum()).build());
+    }
+    RaftConfig raft = drawn.raft().toBuilder()
+        .preVote(decide(preVote, drawn.raft().preVote()))
+        .checkQuorum(decide(checkQuorum, drawn.raft().checkQuorum()))
         .build();
-    return config.withRaft(raft);
+    // The heal period follows the liveness bound, which follows the drawn election timeouts.
+    return drawn.withRaft(raft).withSimulatedTime(time);
   }
 
   /** Runs seed {@code seed} under its drawn schedule, or under {@code schedule} if not null. */
@@ -52,14 +57,14 @@ record RunSettings(int nodes, long simulatedSeconds, String faultsText, Set<Faul
   /** The options that reproduce these settings on the command line. */
   String options() {
     return "--nodes " + nodes + " --sim-seconds " + simulatedSeconds + " --faults " + faultsText
+        + " --protocol " + protocol.name().toLowerCase(Locale.ROOT)
         + " --pre-vote " + preVote.name().toLowerCase(Locale.ROOT)
         + " --check-quorum " + checkQuorum.name().toLowerCase(Locale.ROOT);
   }
 
-  /** A line naming the protocol options seed {@code seed} runs with. */
+  /** A line naming the protocol settings and client load seed {@code seed} runs with. */
   String protocolOf(long seed) {
-    RaftConfig raft = configFor(seed).raft();
-    return "preVote=" + (raft.preVote() ? "on" : "off") + " checkQuorum=" + (raft.checkQuorum() ? "on" : "off");
+    return ProtocolSwarm.describe(configFor(seed));
   }
 
   private static boolean decide(Toggle toggle, boolean drawn) {

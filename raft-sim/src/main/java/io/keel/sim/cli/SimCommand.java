@@ -57,6 +57,10 @@ public final class SimCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).")
   long simulatedSeconds = 30;
 
+  @Option(names = "--protocol", description = "The protocol's batch size, window, timeouts and the client load: "
+      + "swarm (each seed draws them) or defaults (default: ${DEFAULT-VALUE}).")
+  RunSettings.Protocol protocol = RunSettings.Protocol.SWARM;
+
   @Option(names = "--pre-vote", description = "PreVote: on, off, or swarm (each seed draws it) (default: ${DEFAULT-VALUE}).")
   RunSettings.Toggle preVote = RunSettings.Toggle.SWARM;
 
@@ -146,7 +150,7 @@ public final class SimCommand implements Callable<Integer> {
 
   private RunSettings settings() {
     try {
-      return new RunSettings(nodes, simulatedSeconds, faults, FaultKind.parse(faults), preVote, checkQuorum);
+      return new RunSettings(nodes, simulatedSeconds, faults, FaultKind.parse(faults), protocol, preVote, checkQuorum);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

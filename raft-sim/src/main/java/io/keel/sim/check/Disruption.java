@@ -1,0 +1,88 @@
+package io.keel.sim.check;
+
+import io.keel.raft.protocol.RaftNode;
+import io.keel.raft.protocol.Role;
+import io.keel.sim.Durations;
+import io.keel.sim.SimulatedNode;
+import java.util.List;
+
+/**
+ * Leadership stays put once the network has healed: from the moment a leader whose term is at least
+ * every node's term has committed an entry it appended after the heal (leadership has settled:
+ * a majority answered it across the healed network), no node may reach a higher term and that leader may not step down, for as long as the
+ * run lasts. With no faults left, nothing but a bug (a timer not reset, a heartbeat not sent, a
+ * vote that ignores the leader) can start an election.
+ */
+public final class Disruption {
+
+  private final long healNanos;
+  private int settledLeader;
+  private long settledTerm = -1;
+  private long settledNanos = -1;
+  /** Each node's last log index at the heal; -1 until the heal. */
+  private long[] lastIndexAtHeal;
+
+  /** Judged from the heal at {@code healNanos} (negative: not judged). */
+  public Disruption(long healNanos) {
+    this.healNanos = healNanos;
+  }
+
+  /** When leadership settled after the heal, or -1. */
+  public long settledNanos() {
+    return settledNanos;
+  }
+
+  /** After any event at simulated time {@code nowNanos}. */
+  void afterEvent(List<? extends SimulatedNode<?>> nodes, long nowNanos) {
+    if (healNanos < 0 || nowNanos < healNanos) {
+      return;
+    }
+    if (lastIndexAtHeal == null) {
+      lastIndexAtHeal = new long[nodes.size() + 1];
+      for (SimulatedNode<?> node : nodes) {
+        lastIndexAtHeal[node.number()] = node.disk().lastIndex();
+      }
+    }
+    if (settledTerm < 0) {
+      settle(nodes, nowNanos);
+      return;
+    }
+    SimulatedNode<?> leader = nodes.get(settledLeader - 1);
+    RaftNode<?> raft = leader.raft();
+    if (leader.isCrashed() || raft.role() != Role.LEADER || raft.currentTerm() != settledTerm) {
+      throw Violation.livelock("Disruption", leader.id() + " stopped leading term " + settledTerm + " at "
+          + Durations.formatNanos(nowNanos) + " in the healed network, " + Durations.formatNanos(nowNanos - settledNanos)
+          + " after leadership settled (now " + raft + ")");
+    }
+    for (SimulatedNode<?> node : nodes) {
+      if (!node.isCrashed() && node.raft().currentTerm() > settledTerm) {
+        throw Violation.livelock("Disruption", node.id() + " reached term " + node.raft().currentTerm() + " at "
+            + Durations.formatNanos(nowNanos) + " while " + leader.id() + " led term " + settledTerm
+            + " in the healed network (settled at " + Durations.formatNanos(settledNanos) + ")");
+      }
+    }
+  }
+
+  private void settle(List<? extends SimulatedNode<?>> nodes, long nowNanos) {
+    long highest = 0;
+    SimulatedNode<?> leader = null;
+    for (SimulatedNode<?> node : nodes) {
+      if (node.isCrashed()) {
+        return; // a node still down may hold any term; wait until every node is up
+      }
+      highest = Math.max(highest, node.raft().currentTerm());
+      if (node.raft().role() == Role.LEADER) {
+        leader = node;
+      }
+    }
+    if (leader == null || leader.raft().currentTerm() != highest) {
+      return;
+    }
+    RaftNode<?> raft = leader.raft();
+    if (raft.commitIndex() > lastIndexAtHeal[leader.number()]) {
+      settledLeader = leader.number();
+      settledTerm = highest;
+      settledNanos = nowNanos;
+    }
+  }
+}

@@ -31,20 +31,22 @@ final class SegmentScanner {
    * The result of a scan. {@code header} is null if the header is damaged, and then the lists
    * are empty. {@code validEnd} is where the last valid record ends.
    */
-  record Scan(Path file, long fileSize, SegmentFormat.Header header, LongList offsets, LongList terms,
-      long validEnd, Damage damage) {
+  record Scan(Path file, long nameBaseIndex, long fileSize, SegmentFormat.Header header, LongList offsets,
+      LongList terms, long validEnd, Damage damage) {
 
+    /** The index of the first record: the one the file name gives (a header that says otherwise is damage). */
     long baseIndex() {
-      return header.baseIndex();
+      return nameBaseIndex;
     }
 
+    /** The index of the last valid record, or {@code baseIndex() - 1} if there is none. */
     long lastIndex() {
-      return header.baseIndex() + offsets.size() - 1;
+      return nameBaseIndex + offsets.size() - 1;
     }
 
-    /** The term of {@code index}, for {@code baseIndex() - 1 <= index <= lastIndex()}. */
+    /** The term of {@code index}, for {@code baseIndex() - 1 <= index <= lastIndex()}; needs a valid header. */
     long termAt(long index) {
-      return index == header.baseIndex() - 1 ? header.previousTerm() : terms.get((int) (index - header.baseIndex()));
+      return index == nameBaseIndex - 1 ? header.previousTerm() : terms.get((int) (index - nameBaseIndex));
     }
 
     long lastTerm() {
@@ -76,20 +78,20 @@ final class SegmentScanner {
     LongList offsets = new LongList(1024);
     LongList terms = new LongList(1024);
     if (fileSize < SegmentFormat.HEADER_BYTES) {
-      return headerDamage(offsets, terms, "the header is incomplete: the file has " + fileSize + " bytes", true);
+      return headerDamage(nameBaseIndex, offsets, terms, "the header is incomplete: the file has " + fileSize + " bytes", true);
     }
     SegmentFormat.Header header;
     try {
       header = SegmentFormat.decodeHeader(load(0, SegmentFormat.HEADER_BYTES));
     } catch (SegmentFormat.UnsupportedVersionException e) {
-      return headerDamage(offsets, terms, e.getMessage(), false);
+      return headerDamage(nameBaseIndex, offsets, terms, e.getMessage(), false);
     }
     if (header == null) {
       boolean torn = fileSize == SegmentFormat.HEADER_BYTES || zeroesFrom(0);
-      return headerDamage(offsets, terms, "the header is damaged (wrong magic number or CRC)", torn);
+      return headerDamage(nameBaseIndex, offsets, terms, "the header is damaged (wrong magic number or CRC)", torn);
     }
     if (header.baseIndex() != nameBaseIndex || header.baseIndex() < 1 || header.previousTerm() < 0) {
-      return new Scan(file, fileSize, null, offsets, terms, 0, new Damage(file, 8, "the header names base index "
+      return new Scan(file, nameBaseIndex, fileSize, null, offsets, terms, 0, new Damage(file, 8, "the header names base index "
           + header.baseIndex() + " and previous term " + header.previousTerm() + ", but the file name says "
           + nameBaseIndex, false));
     }
@@ -100,7 +102,7 @@ final class SegmentScanner {
     while (position < fileSize) {
       Damage damage = checkRecord(position, expectedIndex, lastTerm, crc);
       if (damage != null) {
-        return new Scan(file, fileSize, header, offsets, terms, position, damage);
+        return new Scan(file, nameBaseIndex, fileSize, header, offsets, terms, position, damage);
       }
       ByteBuffer record = load(position, SegmentFormat.RECORD_OVERHEAD_BYTES);
       offsets.add(position);
@@ -109,11 +111,11 @@ final class SegmentScanner {
       position += SegmentFormat.recordLength(record);
       expectedIndex++;
     }
-    return new Scan(file, fileSize, header, offsets, terms, position, null);
+    return new Scan(file, nameBaseIndex, fileSize, header, offsets, terms, position, null);
   }
 
-  private Scan headerDamage(LongList offsets, LongList terms, String problem, boolean torn) {
-    return new Scan(file, fileSize, null, offsets, terms, 0, new Damage(file, 0, problem, torn));
+  private Scan headerDamage(long nameBaseIndex, LongList offsets, LongList terms, String problem, boolean torn) {
+    return new Scan(file, nameBaseIndex, fileSize, null, offsets, terms, 0, new Damage(file, 0, problem, torn));
   }
 
   /** The damage of the record at {@code position}, or null if it is a valid next record. */

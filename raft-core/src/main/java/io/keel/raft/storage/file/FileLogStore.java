@@ -77,7 +77,8 @@ public final class FileLogStore implements LogStore, AutoCloseable {
    * Opens the log in {@code dir}, creating the directory and a new, empty log if there is none,
    * and recovering it otherwise. Durability is reported to {@code listener}.
    *
-   * @throws CorruptLogException if the directory holds damage a crash cannot explain
+   * @throws CorruptLogException if the directory holds damage a crash cannot explain, lost a
+   *     segment or entries the manifest records as durable, or holds a file that does not belong
    * @throws IOException if the directory is not usable (not a directory, not writable, in use by
    *     another store) or cannot be read
    */

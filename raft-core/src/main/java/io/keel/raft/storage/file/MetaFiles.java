@@ -124,7 +124,8 @@ final class MetaFiles {
     }
     int length = buffer.getInt();
     if (length != bytes.length - CONTAINER_BYTES) {
-      throw new CorruptLogException(file, 8, "payload length " + length + " does not match the file size " + bytes.length);
+      throw new CorruptLogException(file, 8, "payload length " + length + " does not match the file size "
+          + bytes.length);
     }
     return buffer.slice(12, length);
   }

@@ -55,14 +55,16 @@ final class SegmentScanner {
   }
 
   private final Path file;
+  private final long nameBaseIndex;
   private final FileChannel channel;
   private final long fileSize;
   private ByteBuffer window = ByteBuffer.allocate(WINDOW_BYTES);
   private long windowStart;
   private int windowLength;
 
-  private SegmentScanner(Path file, FileChannel channel) throws IOException {
+  private SegmentScanner(Path file, long nameBaseIndex, FileChannel channel) throws IOException {
     this.file = file;
+    this.nameBaseIndex = nameBaseIndex;
     this.channel = channel;
     this.fileSize = channel.size();
   }
@@ -70,30 +72,31 @@ final class SegmentScanner {
   /** Scans {@code file}, whose name says its records start at {@code nameBaseIndex}. */
   static Scan scan(Path file, long nameBaseIndex) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      return new SegmentScanner(file, channel).scan(nameBaseIndex);
+      return new SegmentScanner(file, nameBaseIndex, channel).scan();
     }
   }
 
-  private Scan scan(long nameBaseIndex) throws IOException {
+  private Scan scan() throws IOException {
     LongList offsets = new LongList(1024);
     LongList terms = new LongList(1024);
     if (fileSize < SegmentFormat.HEADER_BYTES) {
-      return headerDamage(nameBaseIndex, offsets, terms, "the header is incomplete: the file has " + fileSize + " bytes", true);
+      return headerDamage(offsets, terms, "the header is incomplete: the file has " + fileSize + " bytes",
+          true);
     }
     SegmentFormat.Header header;
     try {
       header = SegmentFormat.decodeHeader(load(0, SegmentFormat.HEADER_BYTES));
     } catch (SegmentFormat.UnsupportedVersionException e) {
-      return headerDamage(nameBaseIndex, offsets, terms, e.getMessage(), false);
+      return headerDamage(offsets, terms, e.getMessage(), false);
     }
     if (header == null) {
       boolean torn = fileSize == SegmentFormat.HEADER_BYTES || zeroesFrom(0);
-      return headerDamage(nameBaseIndex, offsets, terms, "the header is damaged (wrong magic number or CRC)", torn);
+      return headerDamage(offsets, terms, "the header is damaged (wrong magic number or CRC)", torn);
     }
     if (header.baseIndex() != nameBaseIndex || header.baseIndex() < 1 || header.previousTerm() < 0) {
-      return new Scan(file, nameBaseIndex, fileSize, null, offsets, terms, 0, new Damage(file, 8, "the header names base index "
-          + header.baseIndex() + " and previous term " + header.previousTerm() + ", but the file name says "
-          + nameBaseIndex, false));
+      return headerDamage(offsets, terms, "the header names base index " + header.baseIndex()
+          + " and previous term " + header.previousTerm() + ", but the file name says " + nameBaseIndex
+          + ": it is not the segment its name belongs to (a copy, or a renamed file?)", false);
     }
     long position = SegmentFormat.HEADER_BYTES;
     long expectedIndex = header.baseIndex();
@@ -114,7 +117,7 @@ final class SegmentScanner {
     return new Scan(file, nameBaseIndex, fileSize, header, offsets, terms, position, null);
   }
 
-  private Scan headerDamage(long nameBaseIndex, LongList offsets, LongList terms, String problem, boolean torn) {
+  private Scan headerDamage(LongList offsets, LongList terms, String problem, boolean torn) {
     return new Scan(file, nameBaseIndex, fileSize, null, offsets, terms, 0, new Damage(file, 0, problem, torn));
   }
 

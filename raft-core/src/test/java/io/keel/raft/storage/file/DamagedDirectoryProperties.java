@@ -40,6 +40,10 @@ import net.jqwik.api.statistics.Statistics;
  *
  * <p>One directory is indistinguishable from a new one and opens as new: nothing left but
  * {@code *.tmp} files and an empty lock file (what a crash while creating a store leaves).
+ *
+ * <p>Each try writes and fsyncs a real directory, so the properties take 30 and 20 percent of the
+ * project's default tries (300 and 200 of its 1,000); a soak that raises the default raises them:
+ * {@code ./mvnw -pl raft-core test -Dtest=DamagedDirectoryProperties -Djqwik.tries.default=20000}.
  */
 class DamagedDirectoryProperties {
 
@@ -73,7 +77,8 @@ class DamagedDirectoryProperties {
     return damage.list().ofMinSize(1).ofMaxSize(3);
   }
 
-  @Property(tries = 300)
+  @Property
+  @ShareOfDefaultTries(percent = 30)
   void aDamagedDirectoryIsRefusedOrLosesNothingDurable(@ForAll("writes") List<Action> writes,
       @ForAll("damages") List<Damage> damages) throws IOException {
     damageAndCheck(writes, damages, false);
@@ -85,7 +90,8 @@ class DamagedDirectoryProperties {
    * the newest segment are what a torn write may take, so they may be lost if that file's bytes
    * were damaged, and only then; deleting it is still refused.
    */
-  @Property(tries = 200)
+  @Property
+  @ShareOfDefaultTries(percent = 20)
   void aDamagedCrashImageIsRefusedOrLosesOnlyWhatATornWriteMay(@ForAll("writes") List<Action> writes,
       @ForAll("damages") List<Damage> damages) throws IOException {
     damageAndCheck(writes, damages, true);

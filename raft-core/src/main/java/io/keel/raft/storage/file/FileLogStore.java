@@ -19,9 +19,11 @@ import java.util.zip.CRC32C;
 
 /**
  * The durable {@link LogStore} of production nodes: a directory of append-only segment files of
- * CRC-checked records, a hard-state file and a log-start file (docs/storage.md describes every
- * byte). Opening a directory recovers it: a torn last record is cut, damage anywhere else refuses
- * the open with a {@link CorruptLogException} naming the file and offset.
+ * CRC-checked records and a manifest that records the hard state and how far the log reaches
+ * (docs/storage.md describes every byte). Opening a directory recovers it: a torn last record is
+ * cut; damage anywhere else, a missing segment, a log shorter than the manifest says was durable,
+ * or a file that does not belong refuses the open with a {@link CorruptLogException} naming the
+ * file, and the offset or the missing entries.
  *
  * <p>Threading: the node's thread calls every {@link LogStore} method; they never block on the
  * disk. Writes are queued to one writer thread, which batches them (group commit: one fsync for
@@ -51,18 +53,23 @@ public final class FileLogStore implements LogStore, AutoCloseable {
   private boolean closed;
 
   private FileLogStore(Path dir, FileLogStoreOptions options, DirectoryLock lock, LogRecovery.Plan plan,
-      SegmentList segments, LongList terms, DurabilityListener listener) {
+      Manifest manifest, SegmentList segments, LongList terms, DurabilityListener listener) {
     this.dir = dir;
     this.options = options;
     this.lock = lock;
     this.segments = segments;
     this.terms = terms;
-    this.startIndex = plan.start().index();
-    this.startTerm = plan.start().term();
-    this.hardState = plan.isNew() ? HardState.INITIAL : plan.hardState();
-    this.recoveryNotes = List.copyOf(plan.notes());
+    this.startIndex = manifest.start().index();
+    this.startTerm = manifest.start().term();
+    this.hardState = manifest.hardState();
+    List<String> notes = new ArrayList<>(plan.notes());
+    if (plan.format() == LogRecovery.Format.VERSION_1) {
+      notes.add("upgraded from format version 1 to " + Manifest.VERSION + ": the manifest now records the hard state "
+          + "and the log's extent (" + manifest + "); hardstate and logstart removed");
+    }
+    this.recoveryNotes = List.copyOf(notes);
     this.cache = new EntryCache(lastIndex() + 1);
-    this.writer = new LogWriter(dir, options, segments, lastIndex(), term(lastIndex()), listener);
+    this.writer = new LogWriter(dir, options, segments, manifest, lastIndex(), term(lastIndex()), listener);
     writer.start();
   }
 
@@ -70,7 +77,8 @@ public final class FileLogStore implements LogStore, AutoCloseable {
    * Opens the log in {@code dir}, creating the directory and a new, empty log if there is none,
    * and recovering it otherwise. Durability is reported to {@code listener}.
    *
-   * @throws CorruptLogException if the directory holds damage a crash cannot explain
+   * @throws CorruptLogException if the directory holds damage a crash cannot explain, lost a
+   *     segment or entries the manifest records as durable, or holds a file that does not belong
    * @throws IOException if the directory is not usable (not a directory, not writable, in use by
    *     another store) or cannot be read
    */
@@ -90,7 +98,9 @@ public final class FileLogStore implements LogStore, AutoCloseable {
     try {
       LogRecovery.Plan plan = LogRecovery.plan(dir);
       if (plan.refusal() != null) {
-        throw plan.refusal();
+        CorruptLogException refusal = plan.refusal();
+        plan.refusals().stream().skip(1).forEach(refusal::addSuppressed);
+        throw refusal;
       }
       repair(plan, options);
       LongList terms = new LongList(1024);
@@ -104,7 +114,11 @@ public final class FileLogStore implements LogStore, AutoCloseable {
         // What a killed process left in the page cache was never synced; the node will take it as durable.
         opened.get(opened.size() - 1).channel.force(true);
       }
-      return new FileLogStore(dir, options, lock, plan, new SegmentList(opened), terms, listener);
+      Manifest manifest = recordOpening(plan, options);
+      if (!lock.marked()) {
+        lock.mark(options.syncPolicy() == SyncPolicy.FSYNC_PER_BATCH);
+      }
+      return new FileLogStore(dir, options, lock, plan, manifest, new SegmentList(opened), terms, listener);
     } catch (IOException | RuntimeException e) {
       for (Segment segment : opened) {
         segment.channel.close();
@@ -116,9 +130,6 @@ public final class FileLogStore implements LogStore, AutoCloseable {
 
   private static void repair(LogRecovery.Plan plan, FileLogStoreOptions options) throws IOException {
     boolean sync = options.syncPolicy() == SyncPolicy.FSYNC_PER_BATCH;
-    if (plan.isNew()) {
-      MetaFiles.writeHardState(plan.dir(), HardState.INITIAL, options.fileIo(), true);
-    }
     for (Path file : plan.toDelete()) {
       Files.delete(file);
     }
@@ -131,6 +142,38 @@ public final class FileLogStore implements LogStore, AutoCloseable {
     if (sync && !plan.toDelete().isEmpty()) {
       MetaFiles.syncDirectory(plan.dir(), options.fileIo());
     }
+  }
+
+  /**
+   * Writes the manifest the opened log needs, once its segments are durable: the first one of a new
+   * directory or of an upgraded version 1 directory (whose old files then go), or the recorded one
+   * with the durable index moved to the recovered log's end.
+   */
+  private static Manifest recordOpening(LogRecovery.Plan plan, FileLogStoreOptions options) throws IOException {
+    boolean sync = options.syncPolicy() == SyncPolicy.FSYNC_PER_BATCH;
+    long lastIndex = plan.lastIndex();
+    long lastTerm = plan.termAt(lastIndex);
+    long newest = plan.live().isEmpty() ? 0 : plan.live().get(plan.live().size() - 1).baseIndex();
+    Manifest manifest = switch (plan.format()) {
+      case NEW -> Manifest.initial();
+      case VERSION_1 -> new Manifest(plan.hardState(), plan.start(), newest, lastIndex, lastTerm);
+      case VERSION_2 -> plan.manifest().withDurable(lastIndex, lastTerm);
+      case UNKNOWN -> throw new IllegalStateException("a directory without a readable manifest was not refused");
+    };
+    if (manifest.newestSegment() != newest) {
+      throw new IllegalStateException("recovery kept " + plan.live() + " but the manifest records " + manifest);
+    }
+    if (!manifest.equals(plan.manifest())) {
+      manifest.write(plan.dir(), options.fileIo(), sync);
+    }
+    if (plan.format() == LogRecovery.Format.VERSION_1) {
+      Files.deleteIfExists(plan.dir().resolve(MetaFiles.HARD_STATE));
+      Files.deleteIfExists(plan.dir().resolve(MetaFiles.LOG_START));
+      if (sync) {
+        MetaFiles.syncDirectory(plan.dir(), options.fileIo());
+      }
+    }
+    return manifest;
   }
 
   private static Segment openSegment(SegmentScanner.Scan scan, LogRecovery.Plan plan, FileLogStoreOptions options)

@@ -24,6 +24,11 @@ import java.util.zip.CRC32C;
  * compactions and hard-state saves end the current batch and are carried out, synced, in their
  * place, so every report follows the order of the writes. It alone calls the listener.
  *
+ * <p>It also keeps the {@link Manifest} true: a new segment is recorded once its header is
+ * durable and before any record goes in it; a truncation or compaction records the log's new
+ * extent before it deletes or cuts anything; hard-state saves and closing record how far the log
+ * is durable. Appends alone never write the manifest, so a batch costs one fsync.
+ *
  * <p>After an I/O error it reports {@code storageFailed} once, stops, and never reports anything
  * durable again.
  */
@@ -60,6 +65,8 @@ final class LogWriter implements Runnable {
   private volatile Throwable failure;
 
   private Segment current;
+  /** The manifest as the directory holds it. */
+  private Manifest manifest;
   private long lastIndex;
   private long lastTerm;
   private ByteBuffer buffer;
@@ -78,14 +85,15 @@ final class LogWriter implements Runnable {
   final LongAdder bytesWritten = new LongAdder();
   final LongAdder syncs = new LongAdder();
 
-  LogWriter(Path dir, FileLogStoreOptions options, SegmentList segments, long lastIndex, long lastTerm,
-      DurabilityListener listener) {
+  LogWriter(Path dir, FileLogStoreOptions options, SegmentList segments, Manifest manifest, long lastIndex,
+      long lastTerm, DurabilityListener listener) {
     this.dir = dir;
     this.options = options;
     this.sync = options.syncPolicy() == SyncPolicy.FSYNC_PER_BATCH;
     this.segments = segments;
     this.listener = listener;
     this.current = segments.last();
+    this.manifest = manifest;
     this.lastIndex = lastIndex;
     this.lastTerm = lastTerm;
     allocateBuffer((int) Math.min(options.maxBatchBytes(), 1 << 20));
@@ -136,6 +144,9 @@ final class LogWriter implements Runnable {
           closing |= process(op);
         }
         commit();
+        if (closing && (manifest.durableIndex() != lastIndex || manifest.durableTerm() != lastTerm)) {
+          record(manifest.withDurable(lastIndex, lastTerm));
+        }
         writtenSequence = batch.get(batch.size() - 1).sequence();
         batch.clear();
         if (closing) {
@@ -170,7 +181,7 @@ final class LogWriter implements Runnable {
       compact(compact);
     } else if (op instanceof SaveHardState save) {
       commit();
-      MetaFiles.writeHardState(dir, save.state(), options.fileIo(), sync);
+      record(manifest.withHardState(save.state()).withDurable(lastIndex, lastTerm));
       listener.hardStateDurable(save.state());
     } else if (op instanceof Close) {
       return true;
@@ -263,10 +274,24 @@ final class LogWriter implements Runnable {
     }
     segments.add(segment);
     current = segment;
+    if (baseIndex != lastIndex + 1) {
+      throw new IllegalStateException("a segment for index " + baseIndex + " after the last entry " + lastIndex);
+    }
+    // Recorded once its header is durable, and before any record goes in it.
+    record(manifest.withLog(manifest.start(), baseIndex, lastIndex, lastTerm));
+    checkManifest();
   }
 
   private void truncate(Truncate truncate) throws IOException {
     List<Segment> all = segments.all();
+    long newest = 0;
+    for (Segment segment : all) {
+      if (segment.baseIndex < truncate.fromIndex()) {
+        newest = segment.baseIndex;
+      }
+    }
+    // Unrecord what goes before it goes: a crash then leaves at most segments newer than the newest recorded.
+    record(manifest.withLog(manifest.start(), newest, truncate.fromIndex() - 1, truncate.termBefore()));
     boolean deleted = false;
     for (int i = all.size() - 1; i >= 0 && all.get(i).baseIndex >= truncate.fromIndex(); i--) {
       delete(all.get(i));
@@ -286,10 +311,15 @@ final class LogWriter implements Runnable {
     }
     lastIndex = truncate.fromIndex() - 1;
     lastTerm = truncate.termBefore();
+    checkManifest();
   }
 
   private void compact(Compact compact) throws IOException {
-    MetaFiles.writeLogStart(dir, new MetaFiles.LogStart(compact.index(), compact.term()), options.fileIo(), sync);
+    Segment last = segments.last();
+    boolean keepsLast = compact.keepsEntries() && last != null && last.lastIndex() > compact.index();
+    boolean keepsEnd = compact.keepsEntries() && compact.index() < lastIndex;
+    record(manifest.withLog(new MetaFiles.LogStart(compact.index(), compact.term()), keepsLast ? last.baseIndex : 0,
+        keepsEnd ? lastIndex : compact.index(), keepsEnd ? lastTerm : compact.term()));
     boolean deleted = false;
     for (Segment segment : segments.all()) {
       if (!compact.keepsEntries() || segment.lastIndex() <= compact.index()) {
@@ -304,6 +334,22 @@ final class LogWriter implements Runnable {
     if (!compact.keepsEntries() || compact.index() >= lastIndex) {
       lastIndex = compact.index();
       lastTerm = compact.term();
+    }
+    checkManifest();
+  }
+
+  /** Replaces the manifest, durably (under the sync policy). */
+  private void record(Manifest next) throws IOException {
+    next.write(dir, options.fileIo(), sync);
+    manifest = next;
+  }
+
+  /** The manifest's newest segment is the last open one: a broken link here is a bug, and stops the writer. */
+  private void checkManifest() {
+    long newest = current == null ? 0 : current.baseIndex;
+    if (manifest.newestSegment() != newest || current != segments.last()) {
+      throw new IllegalStateException("the manifest records the newest segment " + manifest.newestSegment()
+          + " but the store writes to " + current + " of " + segments.all());
     }
   }
 

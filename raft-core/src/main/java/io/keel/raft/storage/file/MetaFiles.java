@@ -13,12 +13,19 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The two small metadata files beside the segments, each replaced atomically: written to
- * {@code NAME.tmp}, forced, renamed over {@code NAME}, then the directory is forced. A crash leaves
- * either the old or the new file whole; a leftover {@code .tmp} is ignored and removed on open.
+ * The small metadata files beside the segments, each in one container and replaced atomically:
+ * written to {@code NAME.tmp}, forced, renamed over {@code NAME}, then the directory is forced. A
+ * crash leaves either the old or the new file whole; a leftover {@code .tmp} is ignored and removed
+ * on open.
  *
  * <pre>
- * file:       magic (4) | version (4) | payload length (4) | payload | CRC32C of all before (4)
+ * container:  magic (4) | version (4) | payload length (4) | payload | CRC32C of all before (4)
+ * </pre>
+ *
+ * <p>Format version 2 keeps one such file, the {@link Manifest}. Format version 1 kept two, read
+ * here only to upgrade a version 1 directory:
+ *
+ * <pre>
  * hardstate:  payload = term (8) | vote length in bytes (2) | vote, UTF-8 (0 to 64 bytes)
  * logstart:   payload = index (8) | term (8)     (the entry before the first one kept)
  * </pre>
@@ -30,50 +37,52 @@ final class MetaFiles {
   static final String TEMP_SUFFIX = ".tmp";
   static final int HARD_STATE_MAGIC = 0x4B485354; // "KHST"
   static final int LOG_START_MAGIC = 0x4B4C5354; // "KLST"
-  static final int VERSION = 1;
+  /** The version of the format 1 files. */
+  static final int VERSION_1 = 1;
+  /** The bytes of a container besides its payload. */
+  static final int CONTAINER_BYTES = 16;
   private static final int MAX_PAYLOAD_BYTES = 256;
 
   /** Where the log starts: the entry before the first one kept, {@code (0, 0)} if never compacted. */
   record LogStart(long index, long term) {
     static final LogStart ORIGIN = new LogStart(0, 0);
+
+    @Override
+    public String toString() {
+      return index + "@" + term;
+    }
   }
 
   private MetaFiles() {}
 
-  static void writeHardState(Path dir, HardState state, FileIo io, boolean sync) throws IOException {
-    byte[] vote = state.votedFor() == null ? new byte[0] : state.votedFor().value().getBytes(StandardCharsets.UTF_8);
-    ByteBuffer payload = ByteBuffer.allocate(10 + vote.length).putLong(state.term()).putShort((short) vote.length).put(vote);
-    replace(dir, HARD_STATE, HARD_STATE_MAGIC, payload.array(), io, sync);
-  }
-
-  static void writeLogStart(Path dir, LogStart start, FileIo io, boolean sync) throws IOException {
-    byte[] payload = ByteBuffer.allocate(16).putLong(start.index()).putLong(start.term()).array();
-    replace(dir, LOG_START, LOG_START_MAGIC, payload, io, sync);
-  }
-
-  /** The hard state in {@code file}, which must exist. */
+  /** The hard state in a format version 1 {@code hardstate} file, which must exist. */
   static HardState readHardState(Path file) throws IOException {
-    ByteBuffer payload = read(file, HARD_STATE_MAGIC);
+    ByteBuffer payload = read(file, HARD_STATE_MAGIC, VERSION_1);
     try {
       long term = payload.getLong();
       int voteLength = payload.getShort();
       if (voteLength < 0 || voteLength != payload.remaining()) {
         throw new CorruptLogException(file, 22, "vote length " + voteLength + " does not match the payload");
       }
-      byte[] vote = new byte[voteLength];
-      payload.get(vote);
-      return new HardState(term, voteLength == 0 ? null : NodeId.of(new String(vote, StandardCharsets.UTF_8)));
+      return new HardState(term, readVote(payload, voteLength));
     } catch (IllegalArgumentException | java.nio.BufferUnderflowException e) {
       throw new CorruptLogException(file, 12, "the hard state is invalid: " + e.getMessage());
     }
   }
 
-  /** The log start in {@code file}, or {@link LogStart#ORIGIN} if there is no such file. */
+  /** The vote of {@code length} UTF-8 bytes at {@code payload}'s position, null if none. */
+  static NodeId readVote(ByteBuffer payload, int length) {
+    byte[] vote = new byte[length];
+    payload.get(vote);
+    return length == 0 ? null : NodeId.of(new String(vote, StandardCharsets.UTF_8));
+  }
+
+  /** The log start in a format version 1 {@code logstart} file, or {@link LogStart#ORIGIN} if there is none. */
   static LogStart readLogStart(Path file) throws IOException {
     if (!Files.exists(file)) {
       return LogStart.ORIGIN;
     }
-    ByteBuffer payload = read(file, LOG_START_MAGIC);
+    ByteBuffer payload = read(file, LOG_START_MAGIC, VERSION_1);
     if (payload.remaining() != 16) {
       throw new CorruptLogException(file, 12, "the log start payload has " + payload.remaining() + " bytes, not 16");
     }
@@ -85,14 +94,19 @@ final class MetaFiles {
     return new LogStart(index, term);
   }
 
-  private static ByteBuffer read(Path file, int magic) throws IOException {
+  /** The payload of the container in {@code file}, checked for its CRC, magic, version and length. */
+  static ByteBuffer read(Path file, int magic, int version) throws IOException {
     byte[] bytes;
     try {
+      long size = Files.size(file);
+      if (size > CONTAINER_BYTES + MAX_PAYLOAD_BYTES) {
+        throw new CorruptLogException(file, 0, "the file has " + size + " bytes, too long to be valid");
+      }
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      throw new CorruptLogException(file, 0, "the file is missing");
+      throw new CorruptLogException(file, "the file is missing");
     }
-    if (bytes.length < 16) {
+    if (bytes.length < CONTAINER_BYTES) {
       throw new CorruptLogException(file, 0, "the file has " + bytes.length + " bytes, too short to be valid");
     }
     ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -103,24 +117,27 @@ final class MetaFiles {
     if (buffer.getInt() != magic) {
       throw new CorruptLogException(file, 0, "wrong magic number: not a Keel " + file.getFileName() + " file");
     }
-    int version = buffer.getInt();
-    if (version != VERSION) {
-      throw new CorruptLogException(file, 4, "format version " + version + " is not supported; this build reads version " + VERSION);
+    int stored = buffer.getInt();
+    if (stored != version) {
+      throw new CorruptLogException(file, 4, "format version " + stored + " is not supported; this build reads "
+          + file.getFileName() + " files of version " + version);
     }
     int length = buffer.getInt();
-    if (length != bytes.length - 16) {
-      throw new CorruptLogException(file, 8, "payload length " + length + " does not match the file size " + bytes.length);
+    if (length != bytes.length - CONTAINER_BYTES) {
+      throw new CorruptLogException(file, 8, "payload length " + length + " does not match the file size "
+          + bytes.length);
     }
     return buffer.slice(12, length);
   }
 
-  private static void replace(Path dir, String name, int magic, byte[] payload, FileIo io, boolean sync)
+  /** Replaces {@code dir/name} atomically with a container of {@code payload}. */
+  static void replace(Path dir, String name, int magic, int version, byte[] payload, FileIo io, boolean sync)
       throws IOException {
     if (payload.length > MAX_PAYLOAD_BYTES) {
       throw new IllegalArgumentException(name + " payload too large: " + payload.length);
     }
-    ByteBuffer content = ByteBuffer.allocate(16 + payload.length);
-    content.putInt(magic).putInt(VERSION).putInt(payload.length).put(payload);
+    ByteBuffer content = ByteBuffer.allocate(CONTAINER_BYTES + payload.length);
+    content.putInt(magic).putInt(version).putInt(payload.length).put(payload);
     content.putInt(SegmentFormat.crc(content.array(), 0, content.position()));
     content.flip();
     Path temp = dir.resolve(name + TEMP_SUFFIX);

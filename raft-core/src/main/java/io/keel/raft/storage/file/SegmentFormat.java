@@ -4,6 +4,7 @@ import io.keel.raft.EntryType;
 import io.keel.raft.LogEntry;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
 /**
@@ -29,6 +30,10 @@ final class SegmentFormat {
   /** The largest command a record may carry: 64 MiB. */
   static final int MAX_COMMAND_BYTES = 64 << 20;
 
+  static final String NAME_PREFIX = "segment-";
+  static final String NAME_SUFFIX = ".log";
+  private static final Pattern NAME_PATTERN = Pattern.compile("segment-[0-9]{20}\\.log");
+
   private static final byte TYPE_COMMAND = 0;
   private static final byte TYPE_NO_OP = 1;
 
@@ -42,12 +47,33 @@ final class SegmentFormat {
     return String.format("segment-%020d.log", baseIndex);
   }
 
-  /** The base index in a segment file name, or -1 if the name is not a segment's. */
+  /** The base index in a segment file name, or -1 if the name is not a valid segment file name. */
   static long baseIndexOf(String fileName) {
-    if (!fileName.matches("segment-\\d{20}\\.log")) {
-      return -1;
+    return nameProblem(fileName) == null ? Long.parseLong(fileName.substring(8, 28)) : -1;
+  }
+
+  /** Whether {@code fileName} is meant as a segment's: it has a segment's prefix and suffix. */
+  static boolean looksLikeSegment(String fileName) {
+    return fileName.startsWith(NAME_PREFIX) && fileName.endsWith(NAME_SUFFIX);
+  }
+
+  /**
+   * What is wrong with {@code fileName} as a segment file name, or null if it is a valid one:
+   * {@code segment-}, twenty decimal digits naming a base index from 1 to {@link Long#MAX_VALUE},
+   * {@code .log}.
+   */
+  static String nameProblem(String fileName) {
+    if (!NAME_PATTERN.matcher(fileName).matches()) {
+      return "not a valid segment file name: a segment is named segment-<base index in 20 digits>.log";
     }
-    return Long.parseLong(fileName.substring(8, 28));
+    String digits = fileName.substring(8, 28);
+    long baseIndex;
+    try {
+      baseIndex = Long.parseLong(digits);
+    } catch (NumberFormatException e) {
+      return "the base index " + digits + " in the file name is beyond the largest log index, " + Long.MAX_VALUE;
+    }
+    return baseIndex == 0 ? "the base index in the file name is 0, but log indexes start at 1" : null;
   }
 
   static ByteBuffer encodeHeader(long baseIndex, long previousTerm) {

@@ -31,20 +31,22 @@ final class SegmentScanner {
    * The result of a scan. {@code header} is null if the header is damaged, and then the lists
    * are empty. {@code validEnd} is where the last valid record ends.
    */
-  record Scan(Path file, long fileSize, SegmentFormat.Header header, LongList offsets, LongList terms,
-      long validEnd, Damage damage) {
+  record Scan(Path file, long nameBaseIndex, long fileSize, SegmentFormat.Header header, LongList offsets,
+      LongList terms, long validEnd, Damage damage) {
 
+    /** The index of the first record: the one the file name gives (a header that says otherwise is damage). */
     long baseIndex() {
-      return header.baseIndex();
+      return nameBaseIndex;
     }
 
+    /** The index of the last valid record, or {@code baseIndex() - 1} if there is none. */
     long lastIndex() {
-      return header.baseIndex() + offsets.size() - 1;
+      return nameBaseIndex + offsets.size() - 1;
     }
 
-    /** The term of {@code index}, for {@code baseIndex() - 1 <= index <= lastIndex()}. */
+    /** The term of {@code index}, for {@code baseIndex() - 1 <= index <= lastIndex()}; needs a valid header. */
     long termAt(long index) {
-      return index == header.baseIndex() - 1 ? header.previousTerm() : terms.get((int) (index - header.baseIndex()));
+      return index == nameBaseIndex - 1 ? header.previousTerm() : terms.get((int) (index - nameBaseIndex));
     }
 
     long lastTerm() {
@@ -53,14 +55,16 @@ final class SegmentScanner {
   }
 
   private final Path file;
+  private final long nameBaseIndex;
   private final FileChannel channel;
   private final long fileSize;
   private ByteBuffer window = ByteBuffer.allocate(WINDOW_BYTES);
   private long windowStart;
   private int windowLength;
 
-  private SegmentScanner(Path file, FileChannel channel) throws IOException {
+  private SegmentScanner(Path file, long nameBaseIndex, FileChannel channel) throws IOException {
     this.file = file;
+    this.nameBaseIndex = nameBaseIndex;
     this.channel = channel;
     this.fileSize = channel.size();
   }
@@ -68,15 +72,16 @@ final class SegmentScanner {
   /** Scans {@code file}, whose name says its records start at {@code nameBaseIndex}. */
   static Scan scan(Path file, long nameBaseIndex) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      return new SegmentScanner(file, channel).scan(nameBaseIndex);
+      return new SegmentScanner(file, nameBaseIndex, channel).scan();
     }
   }
 
-  private Scan scan(long nameBaseIndex) throws IOException {
+  private Scan scan() throws IOException {
     LongList offsets = new LongList(1024);
     LongList terms = new LongList(1024);
     if (fileSize < SegmentFormat.HEADER_BYTES) {
-      return headerDamage(offsets, terms, "the header is incomplete: the file has " + fileSize + " bytes", true);
+      return headerDamage(offsets, terms, "the header is incomplete: the file has " + fileSize + " bytes",
+          true);
     }
     SegmentFormat.Header header;
     try {
@@ -89,9 +94,9 @@ final class SegmentScanner {
       return headerDamage(offsets, terms, "the header is damaged (wrong magic number or CRC)", torn);
     }
     if (header.baseIndex() != nameBaseIndex || header.baseIndex() < 1 || header.previousTerm() < 0) {
-      return new Scan(file, fileSize, null, offsets, terms, 0, new Damage(file, 8, "the header names base index "
-          + header.baseIndex() + " and previous term " + header.previousTerm() + ", but the file name says "
-          + nameBaseIndex, false));
+      return headerDamage(offsets, terms, "the header names base index " + header.baseIndex()
+          + " and previous term " + header.previousTerm() + ", but the file name says " + nameBaseIndex
+          + ": it is not the segment its name belongs to (a copy, or a renamed file?)", false);
     }
     long position = SegmentFormat.HEADER_BYTES;
     long expectedIndex = header.baseIndex();
@@ -100,7 +105,7 @@ final class SegmentScanner {
     while (position < fileSize) {
       Damage damage = checkRecord(position, expectedIndex, lastTerm, crc);
       if (damage != null) {
-        return new Scan(file, fileSize, header, offsets, terms, position, damage);
+        return new Scan(file, nameBaseIndex, fileSize, header, offsets, terms, position, damage);
       }
       ByteBuffer record = load(position, SegmentFormat.RECORD_OVERHEAD_BYTES);
       offsets.add(position);
@@ -109,11 +114,11 @@ final class SegmentScanner {
       position += SegmentFormat.recordLength(record);
       expectedIndex++;
     }
-    return new Scan(file, fileSize, header, offsets, terms, position, null);
+    return new Scan(file, nameBaseIndex, fileSize, header, offsets, terms, position, null);
   }
 
   private Scan headerDamage(LongList offsets, LongList terms, String problem, boolean torn) {
-    return new Scan(file, fileSize, null, offsets, terms, 0, new Damage(file, 0, problem, torn));
+    return new Scan(file, nameBaseIndex, fileSize, null, offsets, terms, 0, new Damage(file, 0, problem, torn));
   }
 
   /** The damage of the record at {@code position}, or null if it is a valid next record. */

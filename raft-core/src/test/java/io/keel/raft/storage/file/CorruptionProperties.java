@@ -23,35 +23,62 @@ import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeProperty;
 
 /**
- * Damage a crash can leave (a file cut short) is repaired; damage it cannot (a flipped bit before
- * the tail) refuses the open, naming the file and the offset of the damaged record. Never is a
+ * Damage a crash can leave (a file cut short after what was durable) is repaired; damage it cannot
+ * (a flipped bit before the tail, a cut into entries the manifest records durable) refuses the
+ * open, naming the file and the offset of the damaged record or the missing entries. Never is a
  * damaged entry returned as if it were intact.
  */
 class CorruptionProperties {
 
   private static final int ENTRIES = 120;
+  /** The directory as a crash leaves it: the last segment's entries are durable, but not recorded so. */
   private Path pristine;
+  /** The same log, closed: the manifest records every entry durable. */
+  private Path closed;
   private List<Path> segments;
 
   @BeforeProperty
   void writeALog() throws Exception {
-    pristine = Files.createTempDirectory("keel-corruption");
+    closed = Files.createTempDirectory("keel-corruption");
     RecordingListener listener = new RecordingListener();
-    try (FileLogStore store = FileLogStore.open(pristine,
+    try (FileLogStore store = FileLogStore.open(closed,
         FileLogStoreOptions.defaults().withSegmentSizeBytes(4096), listener)) {
       for (long index = 1; index <= ENTRIES; index++) {
         store.append(List.of(LogEntry.command(index, 1 + index / 50, CrashChild.command(index, 1 + index / 50, 0))));
       }
+      listener.awaitLogDurable(ENTRIES, 1 + ENTRIES / 50);
+      pristine = LogDirectories.copy(closed);
     }
-    try (Stream<Path> files = Files.list(pristine)) {
-      segments = files.filter(file -> file.getFileName().toString().startsWith("segment-")).sorted().toList();
-    }
+    segments = LogDirectories.segments(pristine);
     assertTrue(segments.size() >= 3, "the log spans several segments: " + segments);
+    long durable = Manifest.read(pristine.resolve(Manifest.FILE_NAME)).durableIndex();
+    long lastBase = SegmentFormat.baseIndexOf(segments.get(segments.size() - 1).getFileName().toString());
+    assertTrue(durable < lastBase, "the crash image records only the segments before the last durable: " + durable);
   }
 
   @AfterProperty
   void removeIt() throws IOException {
     delete(pristine);
+    delete(closed);
+  }
+
+  @Property(tries = 100)
+  void aCutThatLosesEntriesRecordedDurableRefusesTheOpen(@ForAll @IntRange(min = 0, max = 100_000) int cutSeed)
+      throws Exception {
+    Path dir = LogDirectories.copy(closed);
+    try {
+      Path last = dir.resolve(segments.get(segments.size() - 1).getFileName());
+      long cut = cutSeed % Files.size(last);
+      truncate(last, cut);
+      CorruptLogException refusal = assertThrows(CorruptLogException.class, () -> FileLogStore.open(dir,
+          FileLogStoreOptions.defaults().withSegmentSizeBytes(4096), new RecordingListener()), "cut at " + cut);
+      assertEquals(last, refusal.file(), refusal.getMessage());
+      String expected = cut < SegmentFormat.HEADER_BYTES ? "the header is"
+          : ".." + ENTRIES + " are missing";
+      assertTrue(refusal.getMessage().contains(expected), refusal.getMessage());
+    } finally {
+      delete(dir);
+    }
   }
 
   @Property(tries = 150)

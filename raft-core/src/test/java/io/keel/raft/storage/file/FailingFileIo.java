@@ -28,6 +28,16 @@ final class FailingFileIo implements FileIo {
     this.failingForce = failingForce;
   }
 
+  /** The writes made so far, over every file opened. */
+  int writes() {
+    return writes.get();
+  }
+
+  /** The forces made so far, over every file opened (the directory's included). */
+  int forces() {
+    return forces.get();
+  }
+
   @Override
   public FileChannel open(Path path, OpenOption... options) throws IOException {
     return new FailingChannel(FileChannel.open(path, options));

@@ -58,7 +58,9 @@ class FileLogStoreTest {
       assertEquals(0, store.term(0));
       assertEquals(HardState.INITIAL, store.hardState());
     }
-    assertTrue(Files.exists(dir.resolve("hardstate")));
+    assertEquals(Manifest.initial(), Manifest.read(dir.resolve("manifest")));
+    assertEquals(DirectoryLock.MARK, Files.readString(dir.resolve("lock")), "the lock file remembers the store");
+    assertEquals(List.of("lock", "manifest"), LogDirectories.names(dir));
   }
 
   @Test
@@ -154,22 +156,43 @@ class FileLogStoreTest {
   }
 
   @Test
-  void aLogWithoutItsHardStateFileIsRefused() throws Exception {
+  void theManifestRecordsTheHardStateAndHowFarTheLogIsDurable() throws Exception {
     try (FileLogStore store = open(small())) {
-      store.append(entries(1, 3, 1));
+      store.append(entries(1, 30, 1));
+      store.saveHardState(new HardState(2, NodeId.of("n2")));
+      listener.awaitLogDurable(30, 1);
+      store.append(entries(31, 40, 2));
+      listener.awaitLogDurable(40, 2);
+      Manifest manifest = Manifest.read(dir.resolve("manifest"));
+      assertEquals(new HardState(2, NodeId.of("n2")), manifest.hardState());
+      assertTrue(manifest.durableIndex() >= 30 && manifest.durableIndex() < 40,
+          "saving the hard state recorded index 30, appends alone record nothing: " + manifest);
+      List<String> segments = segmentFiles();
+      assertEquals(segments.get(segments.size() - 1), SegmentFormat.fileName(manifest.newestSegment()));
     }
-    Files.delete(dir.resolve("hardstate"));
-    CorruptLogException refusal = assertThrows(CorruptLogException.class, () -> open(small()));
-    assertTrue(refusal.getMessage().contains("hard-state file is missing"), refusal.getMessage());
-    assertEquals(dir.resolve("hardstate"), refusal.file());
+    assertEquals(new Manifest(new HardState(2, NodeId.of("n2")), MetaFiles.LogStart.ORIGIN,
+        Manifest.read(dir.resolve("manifest")).newestSegment(), 40, 2), Manifest.read(dir.resolve("manifest")),
+        "closing records the whole log durable");
   }
 
   @Test
-  void aCorruptHardStateFileIsRefused() throws Exception {
+  void aLogWithoutItsManifestIsRefused() throws Exception {
+    try (FileLogStore store = open(small())) {
+      store.append(entries(1, 3, 1));
+    }
+    Files.delete(dir.resolve("manifest"));
+    CorruptLogException refusal = assertThrows(CorruptLogException.class, () -> open(small()));
+    assertTrue(refusal.getMessage().contains("the manifest is missing, but the directory holds a log (1 segment"),
+        refusal.getMessage());
+    assertEquals(dir.resolve("manifest"), refusal.file());
+  }
+
+  @Test
+  void aCorruptManifestIsRefused() throws Exception {
     open(small()).close();
-    byte[] bytes = Files.readAllBytes(dir.resolve("hardstate"));
+    byte[] bytes = Files.readAllBytes(dir.resolve("manifest"));
     bytes[13] ^= 1;
-    Files.write(dir.resolve("hardstate"), bytes);
+    Files.write(dir.resolve("manifest"), bytes);
     CorruptLogException refusal = assertThrows(CorruptLogException.class, () -> open(small()));
     assertTrue(refusal.getMessage().contains("CRC mismatch"), refusal.getMessage());
   }

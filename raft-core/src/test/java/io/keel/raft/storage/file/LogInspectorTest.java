@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +42,32 @@ class LogInspectorTest {
     }
   }
 
+  /**
+   * Leaves in {@code dir} what a crash leaves: entries 51 to 60 appended after the last hard-state
+   * save and compaction, durable but not recorded so in the manifest.
+   */
+  private void writeLogAndCrash() throws Exception {
+    Path origin = Files.createTempDirectory("keel-inspect");
+    RecordingListener listener = new RecordingListener();
+    try (FileLogStore store = FileLogStore.open(origin, FileLogStoreOptions.defaults().withSegmentSizeBytes(2048),
+        listener)) {
+      for (long index = 1; index <= 50; index++) {
+        store.append(List.of(LogEntry.command(index, index <= 30 ? 1 : 2, CrashChild.command(index, 1, 0))));
+      }
+      store.saveHardState(new HardState(2, NodeId.of("n3")));
+      store.compactPrefix(10, 1);
+      store.append(LongStream.rangeClosed(51, 60)
+          .mapToObj(index -> LogEntry.command(index, 2, CrashChild.command(index, 1, 0))).toList());
+      listener.awaitLogDurable(60, 2);
+      for (Path file : LogDirectories.segments(origin)) {
+        Files.copy(file, dir.resolve(file.getFileName()));
+      }
+      Files.copy(origin.resolve("manifest"), dir.resolve("manifest"));
+    } finally {
+      LogDirectories.deleteRecursively(origin);
+    }
+  }
+
   @Test
   void aCleanLogIsDescribedAndExitsZero() throws Exception {
     writeLog();
@@ -49,13 +76,16 @@ class LogInspectorTest {
     assertTrue(report.contains("hard state: term 2, voted for n3"), report);
     assertTrue(report.contains("log start: after 10@1"), report);
     assertTrue(report.contains("log: indexes 11..60 (50 entries), terms 1..2"), report);
+    assertTrue(report.contains("format version 2"), report);
+    assertTrue(report.contains("manifest: newest segment segment-"), report);
+    assertTrue(report.contains(", durable through 60@2"), report);
     assertTrue(report.contains("segment-00000000000000000001.log  base 1  entries"), report);
     assertTrue(report.contains("verdict: clean"), report);
   }
 
   @Test
   void aTornTailIsReportedWithoutBeingRepaired() throws Exception {
-    writeLog();
+    writeLogAndCrash();
     Path last;
     try (var files = Files.list(dir)) {
       last = files.filter(file -> file.getFileName().toString().startsWith("segment-")).sorted()
@@ -69,6 +99,8 @@ class LogInspectorTest {
     String report = out.toString(StandardCharsets.UTF_8);
     assertTrue(report.contains("damage (repaired on open): " + last.getFileName() + ": torn write at offset"), report);
     assertTrue(report.contains("log: indexes 11..59"), report);
+    assertTrue(report.contains("manifest: newest segment " + last.getFileName() + ", durable through "), report);
+    assertTrue(report.contains("verdict: repairable, opening the store repairs it"), report);
     assertEquals(size - 5, Files.size(last), "inspect changes nothing");
   }
 

@@ -61,6 +61,19 @@ final class RecordingListener implements DurabilityListener {
     awaitCondition(() -> logReports.contains(new LogReport(index, term)), "log " + index + "@" + term + " durable");
   }
 
+  /** Waits until {@code index}@{@code term} is reported durable or a failure is; false for a failure. */
+  synchronized boolean awaitLogDurableOrFailure(long index, long term) throws InterruptedException {
+    awaitCondition(() -> logReports.contains(new LogReport(index, term)) || !failures.isEmpty(),
+        "log " + index + "@" + term + " durable, or a failure");
+    return failures.isEmpty();
+  }
+
+  /** Waits until {@code state} is reported durable or a failure is; false for a failure. */
+  synchronized boolean awaitHardStateDurableOrFailure(HardState state) throws InterruptedException {
+    awaitCondition(() -> hardStateReports.contains(state) || !failures.isEmpty(), state + " durable, or a failure");
+    return failures.isEmpty();
+  }
+
   /** Waits until a failure is reported. */
   synchronized Exception awaitFailure() throws InterruptedException {
     awaitCondition(() -> !failures.isEmpty(), "a storage failure");

@@ -12,11 +12,12 @@ package io.keel.raft;
 public interface DurabilityListener {
 
   /**
-   * Every log entry up to and including {@code index} is durable; the entry at {@code index} has
-   * {@code term}. The pair identifies the entry, so a report about entries that were truncated
-   * since is recognised as stale.
+   * Every log write up to and including the one numbered {@code sequence} (as its write method
+   * returned) is durable, and the durable log then ends at {@code index}, which holds
+   * {@code term}. The sequence number ties the report to the writes it covers, so the node never
+   * mistakes a report about entries truncated since for one about entries written again.
    */
-  void logDurable(long index, long term);
+  void logDurable(long sequence, long index, long term);
 
   /** {@code state}, and every hard state saved before it, is durable. */
   void hardStateDurable(HardState state);

@@ -8,7 +8,10 @@ import java.util.List;
  * <p><b>Writes are asynchronous.</b> {@link #append}, {@link #truncateSuffix},
  * {@link #compactPrefix} and {@link #saveHardState} take effect for reads at once, but become
  * durable later; the store reports durability to the {@link DurabilityListener} its driver gave
- * it, in the order the writes were made. The protocol acts on durability only (a follower acknowledges, and a leader counts itself
+ * it, in the order the writes were made. Each log write returns its <em>sequence number</em>,
+ * which grows from write to write of the store, and a durability report names the last write it
+ * covers: an entry written, truncated away and written again at the same index with the same term
+ * is then never taken as durable on the strength of its first write. The protocol acts on durability only (a follower acknowledges, and a leader counts itself
  * in a quorum, only for durable entries), so the store is free to batch many writes into one sync.
  *
  * <p><b>Reads are synchronous</b> and must be cheap: they are served from memory (or the page
@@ -59,9 +62,10 @@ public interface LogStore {
    * Appends entries, the first of which must have index {@code lastIndex() + 1}, with consecutive
    * indexes and non-decreasing terms. Durability is reported later.
    *
+   * @return the write's sequence number (that of the last write, if {@code entries} is empty)
    * @throws IllegalArgumentException if the entries do not continue the log
    */
-  void append(List<LogEntry> entries);
+  long append(List<LogEntry> entries);
 
   /**
    * Removes the entries from {@code fromIndex} to the end (a follower's conflicting suffix). Later
@@ -69,9 +73,10 @@ public interface LogStore {
    * that is a prefix of the old one and at least as long as the truncated one: only entries being
    * removed can disappear.
    *
+   * @return the write's sequence number (that of the last write, if nothing was removed)
    * @throws IllegalArgumentException unless {@code firstIndex() <= fromIndex <= lastIndex() + 1}
    */
-  void truncateSuffix(long fromIndex);
+  long truncateSuffix(long fromIndex);
 
   /** Saves the node's term and vote. Durability is reported later. */
   void saveHardState(HardState state);
@@ -88,9 +93,10 @@ public interface LogStore {
    * becomes durable before any later append does; a crash may leave it undone, but never half
    * done.
    *
+   * @return the write's sequence number (that of the last write, if the call was a no-op)
    * @throws IllegalArgumentException if {@code index} or {@code term} is negative, if
    *     {@code index} is 0 with a term other than 0 or positive with term 0, or if
    *     {@code index == firstIndex() - 1} with a term that contradicts {@code term(index)}
    */
-  void compactPrefix(long index, long term);
+  long compactPrefix(long index, long term);
 }

@@ -43,6 +43,10 @@ public final class SimulatedDisk implements LogStore {
   private final LogImage visible = new LogImage();
   private final LogImage durable = new LogImage();
   private final ArrayDeque<Write> pending = new ArrayDeque<>();
+  /** Per pending write, in order: the sequence number of the last log write up to it. */
+  private final ArrayDeque<Long> pendingSequences = new ArrayDeque<>();
+  /** The sequence number of the last log write made. */
+  private long sequence;
   private HardState hardState = HardState.INITIAL;
   private HardState durableHardState = HardState.INITIAL;
 
@@ -111,35 +115,38 @@ public final class SimulatedDisk implements LogStore {
   }
 
   @Override
-  public void append(List<LogEntry> entries) {
+  public long append(List<LogEntry> entries) {
     checkWritable();
     LogStoreChecks.checkContinues(lastIndex(), visible.termAt(lastIndex()), entries);
-    List<LogEntry> copy = List.copyOf(entries);
-    if (!copy.isEmpty()) {
-      lowestAppendedIndex = Math.min(lowestAppendedIndex, copy.get(0).index());
+    if (entries.isEmpty()) {
+      return sequence;
     }
+    List<LogEntry> copy = List.copyOf(entries);
+    lowestAppendedIndex = Math.min(lowestAppendedIndex, copy.get(0).index());
     visible.addAll(copy);
-    write(new Append(copy));
+    return writeLog(new Append(copy));
   }
 
   @Override
-  public void truncateSuffix(long fromIndex) {
+  public long truncateSuffix(long fromIndex) {
     checkWritable();
     LogStoreChecks.checkTruncation(firstIndex(), lastIndex(), fromIndex);
-    if (fromIndex <= lastIndex()) {
-      truncations++;
+    if (fromIndex > lastIndex()) {
+      return sequence;
     }
+    truncations++;
     visible.truncate(fromIndex);
-    write(new Truncate(fromIndex));
+    return writeLog(new Truncate(fromIndex));
   }
 
   @Override
-  public void compactPrefix(long index, long term) {
+  public long compactPrefix(long index, long term) {
     checkWritable();
     if (LogStoreChecks.checkCompaction(firstIndex(), visible.termAt(visible.startIndex()), index, term)) {
       visible.compact(index, term);
-      write(new Compact(index, term));
+      return writeLog(new Compact(index, term));
     }
+    return sequence;
   }
 
   @Override
@@ -170,14 +177,17 @@ public final class SimulatedDisk implements LogStore {
       failNextSync = false;
       failed = true;
       pending.clear();
+      pendingSequences.clear();
       writesInSync = 0;
       listener.storageFailed(new IOException("simulated I/O error: fsync failed"));
       return;
     }
     boolean logChanged = false;
+    long covered = 0;
     HardState savedState = null;
     for (int i = 0; i < writesInSync; i++) {
       Write write = pending.pollFirst();
+      covered = pendingSequences.pollFirst();
       if (write instanceof Append append) {
         durable.addAll(append.entries());
         logChanged = true;
@@ -196,7 +206,7 @@ public final class SimulatedDisk implements LogStore {
       listener.hardStateDurable(savedState);
     }
     if (logChanged && durable.lastIndex() > 0) {
-      listener.logDurable(durable.lastIndex(), durable.termAt(durable.lastIndex()));
+      listener.logDurable(covered, durable.lastIndex(), durable.termAt(durable.lastIndex()));
     }
   }
 
@@ -208,6 +218,7 @@ public final class SimulatedDisk implements LogStore {
   void crash(boolean tear) {
     List<Write> unsynced = new ArrayList<>(pending);
     pending.clear();
+    pendingSequences.clear();
     writesInSync = 0;
     syncDoneNanos = Long.MAX_VALUE;
     failNextSync = false;
@@ -313,8 +324,15 @@ public final class SimulatedDisk implements LogStore {
     return durableHardState;
   }
 
+  private long writeLog(Write write) {
+    sequence++;
+    write(write);
+    return sequence;
+  }
+
   private void write(Write write) {
     pending.addLast(write);
+    pendingSequences.addLast(sequence);
     startSyncIfNeeded();
   }
 

@@ -145,9 +145,9 @@ public final class SimulatedNode<R> {
 
   private final class Listener implements DurabilityListener {
     @Override
-    public void logDurable(long index, long term) {
+    public void logDurable(long sequence, long index, long term) {
       if (!crashed) {
-        node.onLogDurable(index, term);
+        node.onLogDurable(sequence, index, term);
       }
     }
 

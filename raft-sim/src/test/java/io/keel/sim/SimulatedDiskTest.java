@@ -21,7 +21,7 @@ class SimulatedDiskTest {
   SimulatedDiskTest() {
     disk.listener(new DurabilityListener() {
       @Override
-      public void logDurable(long index, long term) {
+      public void logDurable(long sequence, long index, long term) {
         reports.add("log " + index + "@" + term);
       }
 
@@ -96,7 +96,7 @@ class SimulatedDiskTest {
       SimulatedDisk torn = new SimulatedDisk(() -> 0, new SimRandom(seed), 1_000);
       torn.listener(new DurabilityListener() {
         @Override
-        public void logDurable(long index, long term) {}
+        public void logDurable(long sequence, long index, long term) {}
 
         @Override
         public void hardStateDurable(HardState state) {}

@@ -46,9 +46,9 @@ final class DrivenNode {
     RaftNode<?>[] self = new RaftNode<?>[1];
     store = new InMemoryLogStore(new DurabilityListener() {
       @Override
-      public void logDurable(long index, long term) {
+      public void logDurable(long sequence, long index, long term) {
         if (self[0] != null) {
-          self[0].onLogDurable(index, term);
+          self[0].onLogDurable(sequence, index, term);
         }
       }
 

@@ -70,7 +70,7 @@ final class FileStoreState implements DurabilityListener {
   }
 
   @Override
-  public void logDurable(long index, long term) {
+  public void logDurable(long sequence, long index, long term) {
     durableIndex = index;
     LockSupport.unpark(waiter);
   }

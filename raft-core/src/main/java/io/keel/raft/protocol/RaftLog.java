@@ -2,6 +2,7 @@ package io.keel.raft.protocol;
 
 import io.keel.raft.LogEntry;
 import io.keel.raft.LogStore;
+import java.util.ArrayDeque;
 import java.util.List;
 
 /**
@@ -9,11 +10,20 @@ import java.util.List;
  * the store holds when the node starts is durable; after that only the store's reports advance the
  * durable index, and a truncation pulls it back.
  *
+ * <p>A durability report covers the writes made before it: while a truncation made after those
+ * writes is not yet durable, the log beyond it holds entries the report does not cover, even where
+ * an entry of the same index and term was written again (docs/architecture.md, rule 6). So the log
+ * remembers the truncations not yet covered by a report.
+ *
  * <p>Invariant: {@code durableIndex <= lastIndex()}.
  */
 final class RaftLog {
 
+  /** A truncation made by the write numbered {@code sequence}, removing entries from {@code fromIndex}. */
+  private record Truncation(long sequence, long fromIndex) {}
+
   private final LogStore store;
+  private final ArrayDeque<Truncation> uncoveredTruncations = new ArrayDeque<>();
   private long durableIndex;
 
   RaftLog(LogStore store) {
@@ -67,21 +77,34 @@ final class RaftLog {
 
   /** Removes the suffix from {@code fromIndex}; what was durable there no longer counts. */
   void truncateSuffix(long fromIndex) {
-    store.truncateSuffix(fromIndex);
+    long sequence = store.truncateSuffix(fromIndex);
+    uncoveredTruncations.addLast(new Truncation(sequence, fromIndex));
     durableIndex = Math.min(durableIndex, fromIndex - 1);
   }
 
   /**
-   * The store reports entries up to {@code index}@{@code term} durable. A report about an entry
-   * that has since been truncated away (its index now holds another term, or nothing) is ignored.
+   * The store reports every write up to the one numbered {@code sequence} durable, its durable log
+   * ending at {@code index}@{@code term}. The durable index advances to there, but not past any
+   * truncation made after those writes: beyond it the log holds entries of later writes.
    *
    * @return whether the durable index advanced
    */
-  boolean onDurable(long index, long term) {
-    if (index <= durableIndex || !matches(index, term)) {
+  boolean onDurable(long sequence, long index, long term) {
+    while (!uncoveredTruncations.isEmpty() && uncoveredTruncations.peekFirst().sequence() <= sequence) {
+      uncoveredTruncations.removeFirst();
+    }
+    long covered = Math.min(index, lastIndex());
+    for (Truncation truncation : uncoveredTruncations) {
+      covered = Math.min(covered, truncation.fromIndex() - 1);
+    }
+    if (covered <= durableIndex) {
       return false;
     }
-    durableIndex = index;
+    if (covered == index && !matches(index, term)) {
+      throw new IllegalStateException("the store reported " + index + "@" + term + " durable, but the log holds "
+          + (index <= lastIndex() ? index + "@" + term(index) : "nothing") + " there and no truncation explains it");
+    }
+    durableIndex = covered;
     return true;
   }
 

@@ -177,9 +177,12 @@ public final class RaftNode<R> {
     return futures;
   }
 
-  /** The store reports every entry up to {@code index}@{@code term} durable. */
-  public void onLogDurable(long index, long term) {
-    if (role.role() != Role.FAILED && log.onDurable(index, term)) {
+  /**
+   * The store reports every log write up to the one numbered {@code sequence} durable, its durable
+   * log ending at {@code index}@{@code term} ({@link io.keel.raft.DurabilityListener#logDurable}).
+   */
+  public void onLogDurable(long sequence, long index, long term) {
+    if (role.role() != Role.FAILED && log.onDurable(sequence, index, term)) {
       role.onLogDurable();
     }
   }

@@ -173,8 +173,8 @@ final class GroupRunner<R> implements DurabilityListener {
   }
 
   @Override
-  public void logDurable(long index, long term) {
-    loop.execute(() -> onLogDurable(index, term));
+  public void logDurable(long sequence, long index, long term) {
+    loop.execute(() -> onLogDurable(sequence, index, term));
   }
 
   @Override
@@ -202,13 +202,13 @@ final class GroupRunner<R> implements DurabilityListener {
     loop.touch(this);
   }
 
-  private void onLogDurable(long index, long term) {
+  private void onLogDurable(long sequence, long index, long term) {
     if (stopReason != null) {
       return;
     }
     try {
       node.tick(loop.now());
-      node.onLogDurable(index, term);
+      node.onLogDurable(sequence, index, term);
     } catch (RuntimeException e) {
       onUnexpected(e);
     }

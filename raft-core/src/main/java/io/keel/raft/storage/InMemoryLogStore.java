@@ -31,7 +31,7 @@ public final class InMemoryLogStore implements LogStore {
 
   private record SaveHardState(HardState state) implements Write {}
 
-  private record PendingWrite(Write write, long dueNanos) {}
+  private record PendingWrite(Write write, long sequence, long dueNanos) {}
 
   /** One image of the log: the entries after a start point whose term is known. */
   private static final class Image {
@@ -80,6 +80,8 @@ public final class InMemoryLogStore implements LogStore {
   private HardState hardState = HardState.INITIAL;
   private final Image durableLog = new Image();
   private HardState durableHardState = HardState.INITIAL;
+  /** The sequence number of the last log write made. */
+  private long sequence;
 
   /**
    * A store reporting to {@code listener}, each write durable {@code durabilityDelayNanos} after
@@ -136,32 +138,39 @@ public final class InMemoryLogStore implements LogStore {
   }
 
   @Override
-  public void append(List<LogEntry> newEntries) {
+  public long append(List<LogEntry> newEntries) {
     LogStoreChecks.checkContinues(lastIndex(), log.term(lastIndex()), newEntries);
+    if (newEntries.isEmpty()) {
+      return sequence;
+    }
     List<LogEntry> copy = List.copyOf(newEntries);
     log.entries.addAll(copy);
-    schedule(new Append(copy));
+    return schedule(new Append(copy));
   }
 
   @Override
-  public void truncateSuffix(long fromIndex) {
+  public long truncateSuffix(long fromIndex) {
     LogStoreChecks.checkTruncation(firstIndex(), lastIndex(), fromIndex);
+    if (fromIndex > lastIndex()) {
+      return sequence;
+    }
     log.truncate(fromIndex);
-    schedule(new Truncate(fromIndex));
+    return schedule(new Truncate(fromIndex));
   }
 
   @Override
-  public void compactPrefix(long index, long term) {
+  public long compactPrefix(long index, long term) {
     if (LogStoreChecks.checkCompaction(firstIndex(), log.startTerm, index, term)) {
       log.compact(index, term);
-      schedule(new Compact(index, term));
+      return schedule(new Compact(index, term));
     }
+    return sequence;
   }
 
   @Override
   public void saveHardState(HardState state) {
     hardState = Objects.requireNonNull(state, "state");
-    schedule(new SaveHardState(state));
+    pending.addLast(new PendingWrite(new SaveHardState(state), sequence, clockNanos.getAsLong() + durabilityDelayNanos));
   }
 
   // ---------------------------------------------------------------- driver side
@@ -182,9 +191,12 @@ public final class InMemoryLogStore implements LogStore {
    */
   public void reportDurable(long nowNanos) {
     boolean logChanged = false;
+    long covered = 0;
     HardState savedState = null;
     while (!pending.isEmpty() && pending.peekFirst().dueNanos() <= nowNanos) {
-      Write write = pending.pollFirst().write();
+      PendingWrite next = pending.pollFirst();
+      covered = next.sequence();
+      Write write = next.write();
       if (write instanceof Append append) {
         durableLog.entries.addAll(append.entries());
         logChanged = true;
@@ -202,7 +214,7 @@ public final class InMemoryLogStore implements LogStore {
     }
     if (logChanged && !durableLog.entries.isEmpty()) {
       long last = durableLog.lastIndex();
-      listener.logDurable(last, durableLog.term(last));
+      listener.logDurable(covered, last, durableLog.term(last));
     }
   }
 
@@ -221,7 +233,9 @@ public final class InMemoryLogStore implements LogStore {
     hardState = durableHardState;
   }
 
-  private void schedule(Write write) {
-    pending.addLast(new PendingWrite(write, clockNanos.getAsLong() + durabilityDelayNanos));
+  /** Queues a log write; returns its sequence number. */
+  private long schedule(Write write) {
+    pending.addLast(new PendingWrite(write, ++sequence, clockNanos.getAsLong() + durabilityDelayNanos));
+    return sequence;
   }
 }

@@ -42,12 +42,20 @@ final class NodeFixture {
 
   /** A node whose store already holds {@code entries} and {@code hardState}, durably. */
   NodeFixture(RaftConfig config, List<LogEntry> entries, HardState hardState) {
+    this(config, entries, hardState, 0);
+  }
+
+  /**
+   * As above, with writes that become durable {@code durabilityDelayNanos} after they are made, on
+   * the fixture's clock ({@link #syncUntil}).
+   */
+  NodeFixture(RaftConfig config, List<LogEntry> entries, HardState hardState, long durabilityDelayNanos) {
     RaftNode<String>[] self = newArray();
     store = new InMemoryLogStore(new DurabilityListener() {
       @Override
-      public void logDurable(long index, long term) {
+      public void logDurable(long sequence, long index, long term) {
         if (self[0] != null) {
-          self[0].onLogDurable(index, term);
+          self[0].onLogDurable(sequence, index, term);
         }
       }
 
@@ -62,7 +70,7 @@ final class NodeFixture {
       public void storageFailed(Exception cause) {
         self[0].onStorageFailure(cause);
       }
-    }, () -> nowNanos, 0);
+    }, () -> nowNanos, durabilityDelayNanos);
     // What the store holds before the node starts is durable, as after a restart.
     if (!entries.isEmpty()) {
       store.append(entries);
@@ -145,6 +153,12 @@ final class NodeFixture {
 
   void sync() {
     store.reportAllDurable();
+    node.checkInvariants();
+  }
+
+  /** Makes durable, and reports, only the writes due by {@code dueNanos}. */
+  void syncUntil(long dueNanos) {
+    store.reportDurable(dueNanos);
     node.checkInvariants();
   }
 

@@ -206,8 +206,8 @@ class ReplicationTest {
     RaftNode<String>[] holder = newHolder();
     InMemoryLogStore store = new InMemoryLogStore(new DurabilityListener() {
       @Override
-      public void logDurable(long index, long term) {
-        reports.add(() -> holder[0].onLogDurable(index, term));
+      public void logDurable(long sequence, long index, long term) {
+        reports.add(() -> holder[0].onLogDurable(sequence, index, term));
       }
 
       @Override

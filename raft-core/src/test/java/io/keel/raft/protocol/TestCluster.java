@@ -72,9 +72,9 @@ final class TestCluster {
     }
 
     @Override
-    public void logDurable(long index, long term) {
+    public void logDurable(long sequence, long index, long term) {
       if (!member.crashed) {
-        member.node.onLogDurable(index, term);
+        member.node.onLogDurable(sequence, index, term);
       }
     }
 

@@ -7,7 +7,7 @@ import io.keel.raft.HardState;
 public final class IgnoringListener implements DurabilityListener {
 
   @Override
-  public void logDurable(long index, long term) {}
+  public void logDurable(long sequence, long index, long term) {}
 
   @Override
   public void hardStateDurable(HardState state) {}

@@ -17,7 +17,7 @@ class InMemoryLogStoreTest {
   private long nowNanos;
   private final InMemoryLogStore store = new InMemoryLogStore(new DurabilityListener() {
     @Override
-    public void logDurable(long index, long term) {
+    public void logDurable(long sequence, long index, long term) {
       reports.add("log " + index + "@" + term);
     }
 

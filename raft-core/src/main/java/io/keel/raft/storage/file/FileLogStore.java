@@ -272,11 +272,11 @@ public final class FileLogStore implements LogStore, AutoCloseable {
   // ---------------------------------------------------------------- writes
 
   @Override
-  public void append(List<LogEntry> entries) {
+  public long append(List<LogEntry> entries) {
     checkWritable();
     LogStoreChecks.checkContinues(lastIndex(), term(lastIndex()), entries);
     if (entries.isEmpty()) {
-      return;
+      return sequence;
     }
     for (LogEntry entry : entries) {
       if (entry.command().length > SegmentFormat.MAX_COMMAND_BYTES) {
@@ -292,26 +292,28 @@ public final class FileLogStore implements LogStore, AutoCloseable {
     }
     writer.submit(new LogWriter.Append(copy, number, System.nanoTime()));
     cache.evict(options.cacheBytes(), writer.writtenSequence());
+    return number;
   }
 
   @Override
-  public void truncateSuffix(long fromIndex) {
+  public long truncateSuffix(long fromIndex) {
     checkWritable();
     LogStoreChecks.checkTruncation(firstIndex(), lastIndex(), fromIndex);
     if (fromIndex > lastIndex()) {
-      return;
+      return sequence;
     }
     long termBefore = term(fromIndex - 1);
     terms.truncate((int) (fromIndex - startIndex - 1));
     cache.truncateFrom(fromIndex);
     writer.submit(new LogWriter.Truncate(fromIndex, termBefore, ++sequence));
+    return sequence;
   }
 
   @Override
-  public void compactPrefix(long index, long term) {
+  public long compactPrefix(long index, long term) {
     checkWritable();
     if (!LogStoreChecks.checkCompaction(firstIndex(), startTerm, index, term)) {
-      return;
+      return sequence;
     }
     boolean keepsEntries = index <= lastIndex() && term(index) == term;
     if (keepsEntries) {
@@ -324,6 +326,7 @@ public final class FileLogStore implements LogStore, AutoCloseable {
     startIndex = index;
     startTerm = term;
     writer.submit(new LogWriter.Compact(index, term, keepsEntries, ++sequence));
+    return sequence;
   }
 
   @Override

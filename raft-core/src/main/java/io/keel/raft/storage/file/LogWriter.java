@@ -65,6 +65,8 @@ final class LogWriter implements Runnable {
   private volatile Throwable failure;
 
   private Segment current;
+  /** The sequence number of the last write carried out in full; a report covers it and every one before. */
+  private long processedSequence;
   /** The manifest as the directory holds it. */
   private Manifest manifest;
   private long lastIndex;
@@ -142,6 +144,8 @@ final class LogWriter implements Runnable {
             continue; // the next save covers this one and follows it directly
           }
           closing |= process(op);
+          // Only now is the whole write carried out: a report made within it names the one before.
+          processedSequence = op.sequence();
         }
         commit();
         if (closing && (manifest.durableIndex() != lastIndex || manifest.durableTerm() != lastTerm)) {
@@ -225,7 +229,7 @@ final class LogWriter implements Runnable {
     if (reportPending) {
       reportPending = false;
       appendLatency.record(System.nanoTime() - oldestPendingSubmitNanos);
-      listener.logDurable(lastIndex, lastTerm);
+      listener.logDurable(processedSequence, lastIndex, lastTerm);
     }
   }
 

@@ -56,7 +56,7 @@ public final class CrashChild {
     Object lock = new Object();
     DurabilityListener listener = new DurabilityListener() {
       @Override
-      public void logDurable(long index, long term) {
+      public void logDurable(long sequence, long index, long term) {
         synchronized (lock) {
           out.println("D " + index + " " + term);
           durable[0] = index;

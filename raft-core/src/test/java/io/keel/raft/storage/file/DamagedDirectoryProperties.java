@@ -208,7 +208,7 @@ class DamagedDirectoryProperties {
     private final List<Exception> failures = new ArrayList<>();
 
     @Override
-    public synchronized void logDurable(long index, long term) {
+    public synchronized void logDurable(long sequence, long index, long term) {
       lastIndex = index;
       lastTerm = term;
       notifyAll();

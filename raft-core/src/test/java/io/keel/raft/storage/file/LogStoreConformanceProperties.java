@@ -296,7 +296,7 @@ class LogStoreConformanceProperties {
     abstract boolean crash();
 
     @Override
-    public synchronized void logDurable(long index, long term) {
+    public synchronized void logDurable(long sequence, long index, long term) {
       logReports.add(new long[] {index, term});
     }
 

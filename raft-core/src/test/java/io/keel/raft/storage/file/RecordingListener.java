@@ -20,7 +20,7 @@ final class RecordingListener implements DurabilityListener {
   private final List<String> reportThreads = new ArrayList<>();
 
   @Override
-  public synchronized void logDurable(long index, long term) {
+  public synchronized void logDurable(long sequence, long index, long term) {
     logReports.add(new LogReport(index, term));
     reportThreads.add(Thread.currentThread().getName());
     notifyAll();

@@ -102,8 +102,8 @@ class StorageFailureTest {
     LinkedBlockingQueue<java.util.function.Consumer<RaftNode<Integer>>> events = new LinkedBlockingQueue<>();
     DurabilityListener toNode = new DurabilityListener() {
       @Override
-      public void logDurable(long index, long term) {
-        events.add(node -> node.onLogDurable(index, term));
+      public void logDurable(long sequence, long index, long term) {
+        events.add(node -> node.onLogDurable(sequence, index, term));
       }
 
       @Override

@@ -15,6 +15,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
@@ -33,10 +34,18 @@ import org.slf4j.LoggerFactory;
  * a logged reason; the node itself is never affected. Once open, a side that has written nothing
  * for {@code pingInterval} sends a PING, and a connection on which nothing arrived for
  * {@code idleTimeout} is closed, so a peer that vanished without closing is noticed.
+ *
+ * <p>A peer that has not authenticated learns nothing from a refusal: its REJECT carries
+ * {@link #REFUSED} only, while the reason goes to the local log (rate-limited) and the transport's
+ * counters. A HELLO in the name of a peer that already has an open connection is refused unless TLS
+ * proved the newcomer's identity: without TLS, anyone could claim it.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+
+  /** The whole of what a REJECT tells a peer that has not authenticated. */
+  static final String REFUSED = "connection refused; the reason is in the refusing node's log";
 
   private enum State { AWAIT_TLS, AWAIT_HELLO, AWAIT_ACK, OPEN, CLOSED }
 
@@ -91,6 +100,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       onIdle(ctx, idle);
     } else if (event instanceof ProtocolViolation violation) {
       String reason = describe(ctx) + " sent a malformed frame: " + violation.reason();
+      transport.warn(ConnectionWarning.PROTOCOL_VIOLATION, transport.self() + ": closing the connection: " + reason);
       transport.noteViolation(reason);
       if (link != null) {
         link.noteProblem(reason);
@@ -108,7 +118,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     } else if (idle.state() == IdleState.READER_IDLE) {
       String reason = "nothing from " + describe(ctx) + " for "
           + transport.options().idleTimeout().toMillis() + " ms; closing the connection";
-      LOG.warn("{}: {}", transport.self(), reason);
+      transport.warn(ConnectionWarning.CONNECTION_LOST, transport.self() + ": " + reason);
       link.noteProblem(reason);
       state = State.CLOSED;
       ctx.close();
@@ -122,7 +132,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       if (link != null) {
         link.noteProblem(reason);
       }
-      LOG.warn("{}", reason);
+      transport.warn(ConnectionWarning.TLS_FAILURE, transport.self() + ": " + reason);
       state = State.CLOSED;
       ctx.close();
       return;
@@ -167,7 +177,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       refuse(ctx, describe(ctx) + ": " + problem);
       return;
     }
-    link = transport.link(hello.from());
+    PeerLink claimed = transport.link(hello.from());
+    SocketAddress open = claimed.remoteAddress();
+    // Only TLS proves who is calling: without it, the connection already open keeps its place.
+    if (!claimed.attach(ctx.channel(), tls)) {
+      refuse(ctx, "unknown peer (" + ctx.channel().remoteAddress() + "): a connection in the name of "
+          + hello.from() + ", which already has an open connection (" + open + "); without TLS nothing "
+          + "proves the newcomer is " + hello.from() + ", so the open connection is kept");
+      return;
+    }
+    link = claimed;
     write(ctx, new Frame.HelloAck(transport.clusterId(), transport.self()));
     open(ctx);
   }
@@ -179,10 +198,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     } else if (!ack.node().equals(link.peer)) {
       refuse(ctx, link.address + " is node " + ack.node() + ", not the expected " + link.peer);
     } else {
+      link.attach(ctx.channel(), true); // this node dialed the peer's address: the newest dial wins
       open(ctx);
     }
   }
 
+  /** The handshake succeeded and the connection is the peer's: raise the limits, watch liveness. */
   private void open(ChannelHandlerContext ctx) {
     state = State.OPEN;
     handshakeTimer.cancel(false);
@@ -191,7 +212,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         transport.options().idleTimeout().toMillis(), transport.options().pingInterval().toMillis(), 0,
         TimeUnit.MILLISECONDS));
     counter.authenticated(link);
-    link.attach(ctx.channel());
     LOG.info("{}: connected to {} ({})", transport.self(), link.peer, ctx.channel().remoteAddress());
   }
 
@@ -207,7 +227,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private void onReject(ChannelHandlerContext ctx, Frame.Reject reject) {
     String reason = describe(ctx) + " refused the connection: " + printable(reject.reason());
-    LOG.warn("{}", reason);
+    transport.warn(ConnectionWarning.REFUSED_BY_PEER, transport.self() + ": " + reason);
     transport.noteRefusal(reason);
     if (link != null) {
       link.noteProblem(reason);
@@ -216,33 +236,38 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  /** Tells the peer why, then closes. */
+  /** Refuses the connection at the handshake: logs and counts why, then closes. */
   private void refuse(ChannelHandlerContext ctx, String reason) {
     if (state == State.CLOSED) {
       return;
     }
-    LOG.warn("{}: refusing connection: {}", transport.self(), reason);
+    transport.warn(ConnectionWarning.REFUSED_CONNECTION, transport.self() + ": refusing connection: " + reason);
     transport.noteRefusal(reason);
     closeWith(ctx, reason);
   }
 
   private void violation(ChannelHandlerContext ctx, String reason) {
     String described = describe(ctx) + ": " + reason;
-    LOG.warn("{}: closing connection: {}", transport.self(), described);
+    transport.warn(ConnectionWarning.PROTOCOL_VIOLATION, transport.self() + ": closing connection: " + described);
     transport.noteViolation(described);
     closeWith(ctx, reason);
   }
 
+  /**
+   * Sends a REJECT, then closes. Only an authenticated peer is told {@code reason}; any other gets
+   * {@link #REFUSED}, so that a stranger learns neither the cluster id nor any node id.
+   */
   private void closeWith(ChannelHandlerContext ctx, String reason) {
     if (link != null) {
       link.noteProblem(reason);
     }
+    String told = state == State.OPEN ? reason : REFUSED;
     state = State.CLOSED;
     if (handshakeTimer != null) {
       handshakeTimer.cancel(false);
     }
     ByteBuf frame = ctx.alloc().ioBuffer();
-    WireCodec.encode(Frame.Reject.fitting(reason), frame);
+    WireCodec.encode(Frame.Reject.fitting(told), frame);
     ctx.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
   }
 
@@ -283,7 +308,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     if (cause instanceof IOException) {
       LOG.debug("{}: connection error: {}", describe(ctx), cause.toString());
     } else {
-      LOG.warn("{}: closing connection after an error: {}", describe(ctx), cause.toString());
+      transport.warn(ConnectionWarning.CONNECTION_ERROR,
+          transport.self() + ": " + describe(ctx) + ": closing connection after an error: " + cause);
     }
     if (link != null) {
       link.noteProblem(cause.toString());

@@ -53,12 +53,21 @@ import org.slf4j.LoggerFactory;
  * <p>Of two nodes, the one with the smaller id dials and the other accepts; both then send over
  * the same connection. Incoming messages go to the {@link MessageReceiver} (a
  * {@link io.keel.raft.runtime.RaftRuntime}) from Netty's I/O threads.
+ *
+ * <p>Without TLS the handshake checks ids but cannot prove them: anyone who reaches the port can
+ * claim to be a configured peer that is not connected at the moment. With mutual TLS every
+ * connection proves its node id. Either way a connection whose peer sends a message a group finds
+ * impossible ({@link #onImpossibleMessage}) is closed. Warnings about connections are rate-limited
+ * per kind, to one line per {@value #WARN_INTERVAL_SECONDS} s.
  */
 public final class NettyTransport implements PeerNetwork, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(NettyTransport.class);
 
   private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
+
+  /** At most one WARN line per kind of connection problem per this many seconds. */
+  static final int WARN_INTERVAL_SECONDS = 10;
 
   private final NodeId self;
   private final String clusterId;
@@ -74,6 +83,8 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
   private final LongAdder refused = new LongAdder();
   private final LongAdder violations = new LongAdder();
   private final LongAdder unauthenticatedBytes = new LongAdder();
+  private final RateLimitedLog<ConnectionWarning> warnings = new RateLimitedLog<>(ConnectionWarning.class,
+      TimeUnit.SECONDS.toNanos(WARN_INTERVAL_SECONDS), System::nanoTime, LOG::warn);
   private volatile String lastRefusal;
   private volatile boolean running = true;
   private volatile boolean cutOff;
@@ -160,6 +171,20 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
       return;
     }
     link.send(group, message);
+  }
+
+  /**
+   * Group {@code group} refused a message from {@code peer} as impossible: closes the peer's
+   * connection (a correct peer reconnects; the dialer side redials it), counts it in
+   * {@link PeerStats#impossibleMessages()} and logs it, rate-limited. Runs on the group's event
+   * thread and never blocks: the close happens on the connection's I/O thread.
+   */
+  @Override
+  public void onImpossibleMessage(GroupId group, NodeId peer, String reason) {
+    PeerLink link = links.get(peer);
+    boolean closed = link != null && link.closeForImpossibleMessage(group, reason);
+    warn(ConnectionWarning.IMPOSSIBLE_MESSAGE, self + ": group " + group + " refused a message from " + peer
+        + " as impossible (" + reason + "); " + (closed ? "closed its connection" : "it has no connection to close"));
   }
 
   // ---------------------------------------------------------------- peers
@@ -322,6 +347,11 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
     } catch (Exception e) {
       return "certificate check failed for " + expected + ": " + e.getMessage();
     }
+  }
+
+  /** Logs {@code line} at WARN unless a line of {@code kind} was logged within the interval. */
+  void warn(ConnectionWarning kind, String line) {
+    warnings.log(kind, line);
   }
 
   void noteRefusal(String reason) {

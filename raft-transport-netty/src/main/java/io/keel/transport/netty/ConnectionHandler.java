@@ -1,5 +1,7 @@
 package io.keel.transport.netty;
 
+import io.keel.raft.NodeId;
+import io.keel.transport.netty.tls.PeerIdentity;
 import io.keel.transport.netty.wire.Frame;
 import io.keel.transport.netty.wire.FrameDecoder;
 import io.keel.transport.netty.wire.ProtocolViolation;
@@ -138,7 +140,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (dialer) {
-      String problem = transport.checkCertificate(sslSession(ctx), link.peer);
+      String problem = checkCertificate(sslSession(ctx), link.peer);
       if (problem != null) {
         refuse(ctx, problem);
         return;
@@ -172,7 +174,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void onHello(ChannelHandlerContext ctx, Frame.Hello hello) {
-    String problem = transport.checkHello(hello, tls ? sslSession(ctx) : null);
+    String problem = checkHello(hello, tls ? sslSession(ctx) : null);
     if (problem != null) {
       refuse(ctx, describe(ctx) + ": " + problem);
       return;
@@ -189,6 +191,39 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     link = claimed;
     write(ctx, new Frame.HelloAck(transport.clusterId(), transport.self()));
     open(ctx);
+  }
+
+  /** Why {@code hello} must be refused, or null to accept it (the open-connection rule aside). */
+  private String checkHello(Frame.Hello hello, SSLSession session) {
+    NodeId self = transport.self();
+    if (transport.isCutOff()) {
+      return "this node is cut off";
+    }
+    if (!hello.clusterId().equals(transport.clusterId())) {
+      return "node " + hello.from() + " belongs to cluster '" + hello.clusterId() + "', not '"
+          + transport.clusterId() + "'";
+    }
+    if (!hello.to().equals(self)) {
+      return "node " + hello.from() + " wanted " + hello.to() + " but reached " + self;
+    }
+    PeerLink claimed = transport.link(hello.from());
+    if (claimed == null) {
+      return "node " + hello.from() + " is not a configured peer of " + self;
+    }
+    if (claimed.dials) {
+      return "node " + hello.from() + " dialed, but " + self + " dials it (the smaller id dials)";
+    }
+    return session == null ? null : checkCertificate(session, hello.from());
+  }
+
+  /** Why the TLS peer of {@code session} is not {@code expected}, or null if it is. */
+  private static String checkCertificate(SSLSession session, NodeId expected) {
+    try {
+      PeerIdentity.check(session, expected);
+      return null;
+    } catch (Exception e) {
+      return "certificate check failed for " + expected + ": " + e.getMessage();
+    }
   }
 
   private void onAck(ChannelHandlerContext ctx, Frame.HelloAck ack) {

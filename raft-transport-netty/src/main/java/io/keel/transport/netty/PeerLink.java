@@ -6,6 +6,7 @@ import io.keel.raft.NodeId;
 import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.Message;
 import io.keel.transport.netty.wire.Frame;
+import io.keel.transport.netty.wire.FrameSizes;
 import io.keel.transport.netty.wire.WireCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -162,13 +163,21 @@ final class PeerLink {
 
   private static long estimatedSize(Message message) {
     if (message instanceof AppendEntries append) {
-      long size = MESSAGE_OVERHEAD_BYTES;
+      long entryBytes = 0;
       for (LogEntry entry : append.entries()) {
-        size += entry.command().length + 13;
+        entryBytes += entry.command().length + FrameSizes.ENTRY_OVERHEAD_BYTES;
       }
-      return size;
+      return estimatedBytes(entryBytes);
     }
     return MESSAGE_OVERHEAD_BYTES;
+  }
+
+  /**
+   * What a message whose entries take {@code entryWireBytes} on the wire counts for against
+   * {@code outboundQueueBytes}: a message can be queued only if this is within the bound.
+   */
+  static long estimatedBytes(long entryWireBytes) {
+    return MESSAGE_OVERHEAD_BYTES + entryWireBytes;
   }
 
   // ---------------------------------------------------------------- connection life cycle

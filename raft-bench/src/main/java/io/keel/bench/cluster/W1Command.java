@@ -229,8 +229,10 @@ public final class W1Command implements Callable<Integer> {
             command.add("--peer");
             command.add(peer.value() + "=127.0.0.1:" + address.getPort());
           });
-          cluster.children.add(new ProcessBuilder(command).redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.INHERIT).start());
+          // A child's log lines go to standard error, like ours: standard output holds only the result line.
+          cluster.children.add(new ProcessBuilder(command)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.INHERIT).start());
         }
       } catch (IOException | RuntimeException e) {
         cluster.close();

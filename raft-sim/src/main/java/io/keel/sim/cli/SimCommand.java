@@ -65,7 +65,7 @@ public final class SimCommand implements Callable<Integer> {
   RunSettings.Toggle checkQuorum = RunSettings.Toggle.SWARM;
 
   @Option(names = "--threads", description = "Worker threads for --seeds (default: the number of cores).")
-  int threads = Runtime.getRuntime().availableProcessors();
+  int threads = Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS);
 
   @Option(names = "--json", description = "With --seeds: end with one JSON line of totals.")
   boolean json;

@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * claim to be a configured peer that is not connected at the moment. With mutual TLS every
  * connection proves its node id. Either way a connection whose peer sends a message a group finds
  * impossible ({@link #onImpossibleMessage}) is closed. Warnings about connections are rate-limited
- * per kind, to one line per {@value #WARN_INTERVAL_SECONDS} s.
+ * per kind, to one line per 10 s.
  */
 public final class NettyTransport implements PeerNetwork, AutoCloseable {
 

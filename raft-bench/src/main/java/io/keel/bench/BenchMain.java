@@ -25,6 +25,11 @@ public final class BenchMain {
       org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
-    System.exit(new CommandLine(new BenchMain()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line, configured as {@link #main} runs it: bad arguments are one line and exit 2. */
+  public static CommandLine commandLine() {
+    return CommandLines.withPlainErrors(new CommandLine(new BenchMain()));
   }
 }

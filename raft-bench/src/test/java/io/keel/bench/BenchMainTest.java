@@ -1,12 +1,19 @@
 package io.keel.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -23,7 +30,7 @@ class BenchMainTest {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
-      assertEquals(0, new CommandLine(new BenchMain()).execute(args));
+      assertEquals(0, BenchMain.commandLine().execute(args));
     } finally {
       System.setOut(original);
     }
@@ -51,18 +58,70 @@ class BenchMainTest {
     assertTrue(output.matches("limits fsync_p50_us=\\d+ rtt_p50_us=\\d+ fsync_plus_rtt_us=\\d+ dir=.*\\R"), output);
   }
 
+  private record Run(int exit, String err) {}
+
+  private static Run runFailing(String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine command = BenchMain.commandLine();
+    command.setErr(new PrintWriter(err));
+    int exit = command.execute(args);
+    return new Run(exit, err.toString());
+  }
+
+  /** One line naming the problem, exit status 2, and no stack trace. */
+  private static void assertUsageError(String expected, String... args) {
+    Run run = runFailing(args);
+    assertEquals(2, run.exit(), run.err());
+    assertOneLine(run.err(), expected);
+  }
+
+  private static void assertOneLine(String err, String expected) {
+    assertEquals(1, err.lines().count(), err);
+    assertTrue(err.contains(expected), err);
+    assertFalse(err.contains("\tat ") || err.contains("Exception"), err);
+  }
+
   @Test
-  void bad_arguments_are_refused_with_the_reason() {
-    PrintStream original = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      int code = new CommandLine(new BenchMain()).execute("w1", "--clients", "0", "--skip-limits");
-      assertTrue(code != 0);
-    } finally {
-      System.setErr(original);
+  void bad_arguments_are_one_line_naming_them_and_exit_2() {
+    assertUsageError("raft-bench w1: --clients must be in [1, 100000], got 0 (see raft-bench w1 --help)",
+        "w1", "--clients", "0", "--skip-limits");
+    assertUsageError("--measure-s must be in [1, 86400], got 0", "w1", "--clients", "1", "--measure-s", "0");
+    assertUsageError("--processes must be 1 or 3, got 2", "w1", "--clients", "1", "--processes", "2");
+    assertUsageError("Unknown option: '--bogus'", "w1", "--clients", "1", "--bogus");
+    assertUsageError("'abc' is not an int", "w1", "--clients", "abc");
+    assertUsageError("Missing required option: '--clients=<clients>'", "w1");
+    assertUsageError("Unmatched argument at index 0: 'nonsense'", "nonsense");
+    String[] node = {"node", "--id", "n2", "--listen", "127.0.0.1:7001", "--peer", "n1=127.0.0.1:7002",
+        "--dir", "unused"};
+    assertUsageError("'127.0.0.1:abc' is not host:port: the port 'abc' is not a number",
+        with(node, "--listen", "127.0.0.1:abc"));
+    assertUsageError("'127.0.0.1:70000': the port 70000 is outside 0 to 65535", with(node, "--listen", "127.0.0.1:70000"));
+    assertUsageError("'n1:7002' is not id=host:port", with(node, "--peer", "n1:7002"));
+    assertUsageError("'no space' is not a node id", with(node, "--id", "no space"));
+    assertUsageError("--peer n1 is given twice", with(node, "--peer", "n1=127.0.0.1:7003"));
+    assertUsageError("--election-ms 1: electionTimeoutMin must be between 2 ms and", with(node, "--election-ms", "1"));
+  }
+
+  @Test
+  void a_failure_while_running_is_one_line_and_exit_1() throws Exception {
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Run run = runFailing("node", "--id", "n2", "--listen", "127.0.0.1:" + busy.getLocalPort(),
+          "--peer", "n1=127.0.0.1:9", "--dir", dir.resolve("n2").toString());
+      assertEquals(1, run.exit(), run.err());
+      assertOneLine(run.err(), "raft-bench node: failed: n2: cannot listen on /127.0.0.1:" + busy.getLocalPort());
     }
-    assertTrue(captured.toString(StandardCharsets.UTF_8).contains("--clients must be in [1, 100000], got 0"),
-        captured.toString(StandardCharsets.UTF_8));
+  }
+
+  /** {@code args} with {@code option}'s value replaced, or the option added if it is not there. */
+  private static String[] with(String[] args, String option, String value) {
+    List<String> changed = new ArrayList<>(List.of(args));
+    int at = changed.indexOf(option);
+    if (at >= 0 && !option.equals("--peer")) {
+      changed.set(at + 1, value);
+    } else {
+      changed.add(option);
+      changed.add(value);
+    }
+    return changed.toArray(String[]::new);
   }
 }

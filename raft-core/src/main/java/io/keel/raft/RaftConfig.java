@@ -195,8 +195,17 @@ public final class RaftConfig {
      */
     public RaftConfig build() {
       requireDuration("electionTimeoutMin", electionTimeoutMin, Duration.ofMillis(2), MAX_ELECTION_TIMEOUT);
-      requireDuration("electionTimeoutMax", electionTimeoutMax, electionTimeoutMin, MAX_ELECTION_TIMEOUT);
-      requireDuration("heartbeatInterval", heartbeatInterval, Duration.ofMillis(1), electionTimeoutMin.dividedBy(2));
+      requireDuration("electionTimeoutMax", electionTimeoutMax, Duration.ofMillis(2), MAX_ELECTION_TIMEOUT);
+      if (electionTimeoutMax.compareTo(electionTimeoutMin) < 0) {
+        throw new IllegalArgumentException("electionTimeoutMax (" + describe(electionTimeoutMax)
+            + ") must be at least electionTimeoutMin (" + describe(electionTimeoutMin) + ")");
+      }
+      requireDuration("heartbeatInterval", heartbeatInterval, Duration.ofMillis(1), MAX_ELECTION_TIMEOUT);
+      if (heartbeatInterval.compareTo(electionTimeoutMin.dividedBy(2)) > 0) {
+        throw new IllegalArgumentException("heartbeatInterval (" + describe(heartbeatInterval)
+            + ") must be at most half of electionTimeoutMin (" + describe(electionTimeoutMin)
+            + "), so that followers hear from their leader before they time out");
+      }
       requireRange("maxEntriesPerAppend", maxEntriesPerAppend, 1, MAX_ENTRIES_PER_APPEND_LIMIT);
       requireRange("maxBytesPerAppend", maxBytesPerAppend, 1, MAX_BYTES_PER_APPEND_LIMIT);
       requireRange("maxInflightAppends", maxInflightAppends, 1, MAX_INFLIGHT_APPENDS_LIMIT);

@@ -25,11 +25,12 @@ class RaftConfigTest {
     assertRejected(b -> b.electionTimeout(Duration.ofMillis(1), Duration.ofMillis(300)),
         "electionTimeoutMin must be between 2 ms and 600000 ms, got 1 ms");
     assertRejected(b -> b.electionTimeout(Duration.ofMillis(300), Duration.ofMillis(200)),
-        "electionTimeoutMax must be between 300 ms and 600000 ms, got 200 ms");
+        "electionTimeoutMax (200 ms) must be at least electionTimeoutMin (300 ms)");
     assertRejected(b -> b.electionTimeout(null, Duration.ofMillis(200)), "electionTimeoutMin must be set");
-    assertRejected(b -> b.heartbeatInterval(Duration.ofMillis(100)),
-        "heartbeatInterval must be between 1 ms and 75 ms, got 100 ms");
-    assertRejected(b -> b.heartbeatInterval(Duration.ZERO), "heartbeatInterval must be between 1 ms and 75 ms, got 0 ms");
+    assertRejected(b -> b.heartbeatInterval(Duration.ofMillis(100)), "heartbeatInterval (100 ms) must be at most "
+        + "half of electionTimeoutMin (150 ms), so that followers hear from their leader before they time out");
+    assertRejected(b -> b.heartbeatInterval(Duration.ZERO),
+        "heartbeatInterval must be between 1 ms and 600000 ms, got 0 ms");
     assertRejected(b -> b.maxEntriesPerAppend(0), "maxEntriesPerAppend must be between 1 and 100000, got 0");
     assertRejected(b -> b.maxBytesPerAppend(-5), "maxBytesPerAppend must be between 1 and 67108864, got -5");
     assertRejected(b -> b.maxInflightAppends(10_001), "maxInflightAppends must be between 1 and 10000, got 10001");

@@ -53,14 +53,20 @@ final class BenchNode implements AutoCloseable {
     }
     List<NodeId> voters = new ArrayList<>(peers.keySet());
     voters.add(id);
-    RaftGroup<Integer> group = runtime.startGroup(GroupOptions.<Integer>builder(GROUP)
-        .voters(voters)
-        .config(config)
-        .fileLog(dir, FileLogStoreOptions.defaults())
-        .stateMachine(new KvStateMachine())
-        .network(transport)
-        .build());
-    return new BenchNode(id, runtime, transport, group);
+    try {
+      RaftGroup<Integer> group = runtime.startGroup(GroupOptions.<Integer>builder(GROUP)
+          .voters(voters)
+          .config(config)
+          .fileLog(dir, FileLogStoreOptions.defaults())
+          .stateMachine(new KvStateMachine())
+          .network(transport)
+          .build());
+      return new BenchNode(id, runtime, transport, group);
+    } catch (IOException | RuntimeException e) {
+      transport.close();
+      runtime.close();
+      throw e;
+    }
   }
 
   @Override

@@ -10,7 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * One W1 node in its own JVM, for {@code w1 --processes 3}: runs until its standard input closes
@@ -20,14 +25,18 @@ import picocli.CommandLine.Option;
     description = "Runs one W1 node until standard input closes (used by w1 --processes 3).")
 public final class NodeCommand implements Callable<Integer> {
 
-  @Option(names = "--id", required = true, description = "This node's id.")
-  String id;
+  @Spec
+  CommandSpec spec;
 
-  @Option(names = "--listen", required = true, description = "host:port to listen on.")
-  String listen;
+  @Option(names = "--id", required = true, converter = NodeIdConverter.class, description = "This node's id.")
+  NodeId id;
 
-  @Option(names = "--peer", required = true, description = "id=host:port of a peer; repeat per peer.")
-  List<String> peers;
+  @Option(names = "--listen", required = true, converter = AddressConverter.class, description = "host:port to listen on.")
+  InetSocketAddress listen;
+
+  @Option(names = "--peer", required = true, converter = PeerConverter.class,
+      description = "id=host:port of a peer; repeat per peer.")
+  List<Peer> peers;
 
   @Option(names = "--dir", required = true, description = "The node's fresh data directory.")
   Path dir;
@@ -38,17 +47,13 @@ public final class NodeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<NodeId, InetSocketAddress> peerAddresses = new LinkedHashMap<>();
-    for (String peer : peers) {
-      int equals = peer.indexOf('=');
-      if (equals < 1) {
-        throw new IllegalArgumentException("--peer must be id=host:port, got " + peer);
+    for (Peer peer : peers) {
+      if (peerAddresses.put(peer.id(), peer.address()) != null) {
+        throw new ParameterException(spec.commandLine(), "--peer " + peer.id() + " is given twice");
       }
-      peerAddresses.put(NodeId.of(peer.substring(0, equals)), address(peer.substring(equals + 1)));
     }
-    RaftConfig config = RaftConfig.builder()
-        .electionTimeout(Duration.ofMillis(electionMillis), Duration.ofMillis(2 * electionMillis))
-        .build();
-    try (BenchNode node = BenchNode.start(NodeId.of(id), address(listen), peerAddresses, dir, config)) {
+    RaftConfig config = config();
+    try (BenchNode node = BenchNode.start(id, listen, peerAddresses, dir, config)) {
       while (System.in.read() != -1) {
         // wait for the parent to go away
       }
@@ -56,11 +61,68 @@ public final class NodeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static InetSocketAddress address(String hostPort) {
-    int colon = hostPort.lastIndexOf(':');
-    if (colon < 1) {
-      throw new IllegalArgumentException("expected host:port, got " + hostPort);
+  private RaftConfig config() {
+    try {
+      return RaftConfig.builder()
+          .electionTimeout(Duration.ofMillis(electionMillis), Duration.ofMillis(2 * electionMillis))
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--election-ms " + electionMillis + ": " + e.getMessage());
     }
-    return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+  }
+
+  /** A peer given as {@code id=host:port}. */
+  record Peer(NodeId id, InetSocketAddress address) {}
+
+  /** Parses a node id, with the rule it breaks if it is not one. */
+  static final class NodeIdConverter implements ITypeConverter<NodeId> {
+    @Override
+    public NodeId convert(String value) {
+      try {
+        return NodeId.of(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException("'" + value + "' is not a node id: " + e.getMessage());
+      }
+    }
+  }
+
+  /** Parses {@code host:port}, port 0 to 65535, and says which part is wrong. */
+  static final class AddressConverter implements ITypeConverter<InetSocketAddress> {
+    @Override
+    public InetSocketAddress convert(String value) {
+      int colon = value.lastIndexOf(':');
+      if (colon < 1 || colon == value.length() - 1) {
+        throw new TypeConversionException("'" + value + "' is not host:port");
+      }
+      String portText = value.substring(colon + 1);
+      int port;
+      try {
+        port = Integer.parseInt(portText);
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("'" + value + "' is not host:port: the port '" + portText
+            + "' is not a number");
+      }
+      if (port < 0 || port > 65_535) {
+        throw new TypeConversionException("'" + value + "': the port " + port + " is outside 0 to 65535");
+      }
+      InetSocketAddress address = new InetSocketAddress(value.substring(0, colon), port);
+      if (address.isUnresolved()) {
+        throw new TypeConversionException("'" + value + "': unknown host '" + value.substring(0, colon) + "'");
+      }
+      return address;
+    }
+  }
+
+  /** Parses {@code id=host:port}. */
+  static final class PeerConverter implements ITypeConverter<Peer> {
+    @Override
+    public Peer convert(String value) {
+      int equals = value.indexOf('=');
+      if (equals < 1) {
+        throw new TypeConversionException("'" + value + "' is not id=host:port");
+      }
+      return new Peer(new NodeIdConverter().convert(value.substring(0, equals)),
+          new AddressConverter().convert(value.substring(equals + 1)));
+    }
   }
 }

@@ -26,7 +26,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Workload W1: three voting nodes on 127.0.0.1 over the Netty transport, each with its own fresh
@@ -57,19 +60,30 @@ public final class W1Command implements Callable<Integer> {
       description = "Do not measure fsync and loopback RTT first (by default they are, and p50 is reported against them).")
   boolean skipLimits;
 
+  /** The longest warm-up or measurement accepted: a day. */
+  private static final int MAX_SECONDS = 86_400;
+
+  @Spec
+  CommandSpec spec;
+
   private final PrintStream out = System.out;
   private final PrintStream info = System.err;
 
   @Override
   public Integer call() throws Exception {
     if (clients < 1 || clients > 100_000) {
-      throw new IllegalArgumentException("--clients must be in [1, 100000], got " + clients);
+      throw new ParameterException(spec.commandLine(), "--clients must be in [1, 100000], got " + clients);
     }
-    if (warmupSeconds < 0 || measureSeconds < 1) {
-      throw new IllegalArgumentException("--warmup-s must be >= 0 and --measure-s >= 1");
+    if (warmupSeconds < 0 || warmupSeconds > MAX_SECONDS) {
+      throw new ParameterException(spec.commandLine(),
+          "--warmup-s must be in [0, " + MAX_SECONDS + "], got " + warmupSeconds);
+    }
+    if (measureSeconds < 1 || measureSeconds > MAX_SECONDS) {
+      throw new ParameterException(spec.commandLine(),
+          "--measure-s must be in [1, " + MAX_SECONDS + "], got " + measureSeconds);
     }
     if (processes != 1 && processes != 3) {
-      throw new IllegalArgumentException("--processes must be 1 or 3, got " + processes);
+      throw new ParameterException(spec.commandLine(), "--processes must be 1 or 3, got " + processes);
     }
     Path root = Files.createTempDirectory(baseDir == null ? Path.of(System.getProperty("java.io.tmpdir")) : baseDir, "keel-w1-");
     MachineLimits.Figures machine = skipLimits ? null : MachineLimits.measure(root);
@@ -229,8 +243,10 @@ public final class W1Command implements Callable<Integer> {
             command.add("--peer");
             command.add(peer.value() + "=127.0.0.1:" + address.getPort());
           });
-          cluster.children.add(new ProcessBuilder(command).redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.INHERIT).start());
+          // A child's log lines go to standard error, like ours: standard output holds only the result line.
+          cluster.children.add(new ProcessBuilder(command)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.INHERIT).start());
         }
       } catch (IOException | RuntimeException e) {
         cluster.close();

@@ -28,4 +28,15 @@ public interface PeerNetwork {
    * does nothing.
    */
   default void onImpossibleMessage(GroupId group, NodeId peer, String reason) {}
+
+  /**
+   * Refuses a group this network could not serve, before it starts: {@link RaftRuntime#startGroup}
+   * calls it before it opens the group's log. A network with limits of its own (a largest frame,
+   * a bounded queue) checks here that the group's largest message fits them, so that settings that
+   * contradict each other fail at start rather than at the first large command. By default it
+   * accepts every group.
+   *
+   * @throws IllegalArgumentException naming the group's setting and the network's that disagree
+   */
+  default void checkGroup(GroupOptions<?> options) {}
 }

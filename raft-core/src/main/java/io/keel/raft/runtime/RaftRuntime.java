@@ -92,6 +92,7 @@ public final class RaftRuntime implements MessageReceiver, AutoCloseable {
    * @throws IOException if the log cannot be opened
    * @throws IllegalStateException if the group already runs here or the runtime is closed
    * @throws IllegalArgumentException if the options do not fit this node (e.g. it is not a voter)
+   *     or its network ({@link PeerNetwork#checkGroup}); nothing is opened or created then
    */
   public synchronized <R> RaftGroup<R> startGroup(GroupOptions<R> options) throws IOException {
     Objects.requireNonNull(options, "options");
@@ -105,6 +106,7 @@ public final class RaftRuntime implements MessageReceiver, AutoCloseable {
       throw new IllegalArgumentException(
           "voters " + options.voters() + " of group " + options.group() + " must include this node, " + node);
     }
+    options.network().checkGroup(options);
     EventLoop loop = leastLoadedLoop();
     GroupRunner<R> runner = new GroupRunner<>(node, options, loop, new SerialExecutor(applyPool));
     runner.start(options.randomSeed().orElseGet(seeds::nextLong));

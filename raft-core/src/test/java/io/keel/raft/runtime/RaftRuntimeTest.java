@@ -412,6 +412,35 @@ class RaftRuntimeTest {
     assertTrue(missing.getMessage().contains("logStore"), missing.getMessage());
   }
 
+  @Test
+  void start_group_lets_the_network_refuse_the_group_before_anything_is_created() throws Exception {
+    NodeId n1 = NodeId.of("n1");
+    Path data = dir.resolve("refused");
+    PeerNetwork refusing = new PeerNetwork() {
+      @Override
+      public void send(GroupId group, NodeId to, io.keel.raft.message.Message message) {}
+
+      @Override
+      public void checkGroup(GroupOptions<?> options) {
+        throw new IllegalArgumentException("maxBytesPerAppend (" + options.config().maxBytesPerAppend()
+            + ") does not fit this network's frames");
+      }
+    };
+    try (RaftRuntime runtime = RaftRuntime.builder(n1).build()) {
+      IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+          () -> runtime.startGroup(GroupOptions.<String>builder(GROUP)
+              .voters(List.of(n1))
+              .fileLog(data, io.keel.raft.storage.file.FileLogStoreOptions.defaults())
+              .stateMachine(new RecordingStateMachine())
+              .network(refusing)
+              .build()));
+      assertEquals("maxBytesPerAppend (1048576) does not fit this network's frames", refused.getMessage());
+      assertFalse(java.nio.file.Files.exists(data), "the refused group's directory was not created");
+      assertTrue(runtime.statuses().isEmpty());
+      assertTrue(runtime.group(GROUP).isEmpty());
+    }
+  }
+
   private static void awaitLatch(CountDownLatch latch) {
     try {
       if (!latch.await(30, TimeUnit.SECONDS)) {

@@ -34,6 +34,9 @@ import picocli.CommandLine.Spec;
         MutationScoreCommand.class})
 public final class SimCommand implements Callable<Integer> {
 
+  /** The most worker threads {@code --threads} accepts. */
+  static final int MAX_THREADS = 1024;
+
   @Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -68,7 +71,7 @@ public final class SimCommand implements Callable<Integer> {
   RunSettings.Toggle checkQuorum = RunSettings.Toggle.SWARM;
 
   @Option(names = "--threads", description = "Worker threads for --seeds (default: the number of cores).")
-  int threads = Runtime.getRuntime().availableProcessors();
+  int threads = Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS);
 
   @Option(names = "--json", description = "With --seeds: end with one JSON line of totals.")
   boolean json;
@@ -97,8 +100,7 @@ public final class SimCommand implements Callable<Integer> {
     if (shrink != null) {
       return shrink(settings, shrink, out);
     }
-    FaultSchedule schedule = scheduleFile == null ? null
-        : FaultSchedule.parse(nodes, Files.readString(scheduleFile, StandardCharsets.UTF_8));
+    FaultSchedule schedule = scheduleFile == null ? null : readSchedule();
     if (replay != null) {
       SimulationReport report = settings.run(replay, schedule, out::println);
       out.println(settings.protocolOf(replay));
@@ -114,12 +116,8 @@ public final class SimCommand implements Callable<Integer> {
       out.flush();
       return report.ok() ? 0 : 1;
     }
-    if (seeds < 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--seeds must be at least 1, got " + seeds);
-    }
     ProgressBar progress = new ProgressBar(System.console() != null && !json ? System.err : null);
-    SeedRunner.Totals totals = new SeedRunner(settings, Math.max(1, threads), out, progress, stopOnFailure)
-        .run(startSeed, seeds);
+    SeedRunner.Totals totals = new SeedRunner(settings, threads, out, progress, stopOnFailure).run(startSeed, seeds);
     out.println(json ? totals.json() : totals.summary(settings));
     out.flush();
     return totals.violations() + totals.livelocks() == 0 ? 0 : 1;
@@ -148,11 +146,37 @@ public final class SimCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The run's settings, every option checked: a bad one is a usage error naming it. */
   private RunSettings settings() {
+    if (seeds != null && seeds < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--seeds must be at least 1, got " + seeds);
+    }
+    if (threads < 1 || threads > MAX_THREADS) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--threads must be in [1, " + MAX_THREADS + "], got " + threads);
+    }
+    if (maxShrinkRuns < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--max-shrink-runs must be at least 1, got "
+          + maxShrinkRuns);
+    }
     try {
-      return new RunSettings(nodes, simulatedSeconds, faults, FaultKind.parse(faults), protocol, preVote, checkQuorum);
+      RunSettings settings =
+          new RunSettings(nodes, simulatedSeconds, faults, FaultKind.parse(faults), protocol, preVote, checkQuorum);
+      settings.configFor(seed); // checks the cluster size and the simulated time
+      return settings;
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private FaultSchedule readSchedule() throws IOException {
+    if (!Files.isRegularFile(scheduleFile) || !Files.isReadable(scheduleFile)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--schedule: cannot read " + scheduleFile);
+    }
+    try {
+      return FaultSchedule.parse(nodes, Files.readString(scheduleFile, StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--schedule " + scheduleFile + ": " + e.getMessage());
     }
   }
 
@@ -161,8 +185,8 @@ public final class SimCommand implements Callable<Integer> {
     System.exit(commandLine().execute(args));
   }
 
-  /** The command line, configured as {@link #main} runs it. */
+  /** The command line, configured as {@link #main} runs it: bad arguments are one line and exit 2. */
   public static CommandLine commandLine() {
-    return new CommandLine(new SimCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+    return CommandLines.withPlainErrors(new CommandLine(new SimCommand()).setCaseInsensitiveEnumValuesAllowed(true));
   }
 }

@@ -1,6 +1,7 @@
 package io.keel.sim.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -46,13 +47,26 @@ class SimCommandTest {
   }
 
   @Test
-  void badOptionsAreClearErrors() {
-    Run faults = run("--faults", "crash,explode");
-    assertEquals(2, faults.exit());
-    assertTrue(faults.err().contains("unknown fault 'explode'"), faults.err());
-    Run seeds = run("--seeds", "0");
-    assertEquals(2, seeds.exit());
-    assertTrue(seeds.err().contains("--seeds must be at least 1, got 0"), seeds.err());
+  void badOptionsAreOneLineNamingThemAndExit2() {
+    assertUsageError("unknown fault 'explode'", "--faults", "crash,explode");
+    assertUsageError("raft-sim: --seeds must be at least 1, got 0 (see raft-sim --help)", "--seeds", "0");
+    assertUsageError("nodes must be between 1 and 9, got 100", "--nodes", "100");
+    assertUsageError("Invalid value for option '--nodes': 'abc' is not an int", "--nodes", "abc");
+    assertUsageError("simulatedTime must be positive", "--sim-seconds", "-5");
+    assertUsageError("--threads must be in [1, 1024], got 0", "--seeds", "2", "--threads", "0");
+    assertUsageError("--max-shrink-runs must be at least 1, got 0", "--shrink", "4", "--max-shrink-runs", "0");
+    assertUsageError("--schedule: cannot read no-such.schedule", "--schedule", "no-such.schedule");
+    assertUsageError("Unknown option: '--bogus'", "--bogus");
+    assertUsageError("raft-sim election-study: --trials must be at least 1, got 0", "election-study", "--trials", "0");
+  }
+
+  private static void assertUsageError(String expected, String... args) {
+    Run run = run(args);
+    assertEquals(2, run.exit(), run.err());
+    assertEquals(1, run.err().lines().count(), run.err());
+    assertTrue(run.err().contains(expected), run.err());
+    assertFalse(run.err().contains("\tat ") || run.err().contains("Exception"), run.err());
+    assertEquals("", run.out());
   }
 
   @Test

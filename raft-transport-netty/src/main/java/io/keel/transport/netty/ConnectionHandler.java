@@ -1,5 +1,7 @@
 package io.keel.transport.netty;
 
+import io.keel.raft.NodeId;
+import io.keel.transport.netty.tls.PeerIdentity;
 import io.keel.transport.netty.wire.Frame;
 import io.keel.transport.netty.wire.FrameDecoder;
 import io.keel.transport.netty.wire.ProtocolViolation;
@@ -15,6 +17,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
@@ -33,10 +36,18 @@ import org.slf4j.LoggerFactory;
  * a logged reason; the node itself is never affected. Once open, a side that has written nothing
  * for {@code pingInterval} sends a PING, and a connection on which nothing arrived for
  * {@code idleTimeout} is closed, so a peer that vanished without closing is noticed.
+ *
+ * <p>A peer that has not authenticated learns nothing from a refusal: its REJECT carries
+ * {@link #REFUSED} only, while the reason goes to the local log (rate-limited) and the transport's
+ * counters. A HELLO in the name of a peer that already has an open connection is refused unless TLS
+ * proved the newcomer's identity: without TLS, anyone could claim it.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+
+  /** The whole of what a REJECT tells a peer that has not authenticated. */
+  static final String REFUSED = "connection refused; the reason is in the refusing node's log";
 
   private enum State { AWAIT_TLS, AWAIT_HELLO, AWAIT_ACK, OPEN, CLOSED }
 
@@ -91,6 +102,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       onIdle(ctx, idle);
     } else if (event instanceof ProtocolViolation violation) {
       String reason = describe(ctx) + " sent a malformed frame: " + violation.reason();
+      transport.warn(ConnectionWarning.PROTOCOL_VIOLATION, transport.self() + ": closing the connection: " + reason);
       transport.noteViolation(reason);
       if (link != null) {
         link.noteProblem(reason);
@@ -108,7 +120,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     } else if (idle.state() == IdleState.READER_IDLE) {
       String reason = "nothing from " + describe(ctx) + " for "
           + transport.options().idleTimeout().toMillis() + " ms; closing the connection";
-      LOG.warn("{}: {}", transport.self(), reason);
+      transport.warn(ConnectionWarning.CONNECTION_LOST, transport.self() + ": " + reason);
       link.noteProblem(reason);
       state = State.CLOSED;
       ctx.close();
@@ -122,13 +134,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       if (link != null) {
         link.noteProblem(reason);
       }
-      LOG.warn("{}", reason);
+      transport.warn(ConnectionWarning.TLS_FAILURE, transport.self() + ": " + reason);
       state = State.CLOSED;
       ctx.close();
       return;
     }
     if (dialer) {
-      String problem = transport.checkCertificate(sslSession(ctx), link.peer);
+      String problem = checkCertificate(sslSession(ctx), link.peer);
       if (problem != null) {
         refuse(ctx, problem);
         return;
@@ -162,14 +174,56 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void onHello(ChannelHandlerContext ctx, Frame.Hello hello) {
-    String problem = transport.checkHello(hello, tls ? sslSession(ctx) : null);
+    String problem = checkHello(hello, tls ? sslSession(ctx) : null);
     if (problem != null) {
       refuse(ctx, describe(ctx) + ": " + problem);
       return;
     }
-    link = transport.link(hello.from());
+    PeerLink claimed = transport.link(hello.from());
+    SocketAddress open = claimed.remoteAddress();
+    // Only TLS proves who is calling: without it, the connection already open keeps its place.
+    if (!claimed.attach(ctx.channel(), tls)) {
+      refuse(ctx, "unknown peer (" + ctx.channel().remoteAddress() + "): a connection in the name of "
+          + hello.from() + ", which already has an open connection (" + open + "); without TLS nothing "
+          + "proves the newcomer is " + hello.from() + ", so the open connection is kept");
+      return;
+    }
+    link = claimed;
     write(ctx, new Frame.HelloAck(transport.clusterId(), transport.self()));
     open(ctx);
+  }
+
+  /** Why {@code hello} must be refused, or null to accept it (the open-connection rule aside). */
+  private String checkHello(Frame.Hello hello, SSLSession session) {
+    NodeId self = transport.self();
+    if (transport.isCutOff()) {
+      return "this node is cut off";
+    }
+    if (!hello.clusterId().equals(transport.clusterId())) {
+      return "node " + hello.from() + " belongs to cluster '" + hello.clusterId() + "', not '"
+          + transport.clusterId() + "'";
+    }
+    if (!hello.to().equals(self)) {
+      return "node " + hello.from() + " wanted " + hello.to() + " but reached " + self;
+    }
+    PeerLink claimed = transport.link(hello.from());
+    if (claimed == null) {
+      return "node " + hello.from() + " is not a configured peer of " + self;
+    }
+    if (claimed.dials) {
+      return "node " + hello.from() + " dialed, but " + self + " dials it (the smaller id dials)";
+    }
+    return session == null ? null : checkCertificate(session, hello.from());
+  }
+
+  /** Why the TLS peer of {@code session} is not {@code expected}, or null if it is. */
+  private static String checkCertificate(SSLSession session, NodeId expected) {
+    try {
+      PeerIdentity.check(session, expected);
+      return null;
+    } catch (Exception e) {
+      return "certificate check failed for " + expected + ": " + e.getMessage();
+    }
   }
 
   private void onAck(ChannelHandlerContext ctx, Frame.HelloAck ack) {
@@ -179,10 +233,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     } else if (!ack.node().equals(link.peer)) {
       refuse(ctx, link.address + " is node " + ack.node() + ", not the expected " + link.peer);
     } else {
+      link.attach(ctx.channel(), true); // this node dialed the peer's address: the newest dial wins
       open(ctx);
     }
   }
 
+  /** The handshake succeeded and the connection is the peer's: raise the limits, watch liveness. */
   private void open(ChannelHandlerContext ctx) {
     state = State.OPEN;
     handshakeTimer.cancel(false);
@@ -191,7 +247,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         transport.options().idleTimeout().toMillis(), transport.options().pingInterval().toMillis(), 0,
         TimeUnit.MILLISECONDS));
     counter.authenticated(link);
-    link.attach(ctx.channel());
     LOG.info("{}: connected to {} ({})", transport.self(), link.peer, ctx.channel().remoteAddress());
   }
 
@@ -207,7 +262,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private void onReject(ChannelHandlerContext ctx, Frame.Reject reject) {
     String reason = describe(ctx) + " refused the connection: " + printable(reject.reason());
-    LOG.warn("{}", reason);
+    transport.warn(ConnectionWarning.REFUSED_BY_PEER, transport.self() + ": " + reason);
     transport.noteRefusal(reason);
     if (link != null) {
       link.noteProblem(reason);
@@ -216,33 +271,38 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  /** Tells the peer why, then closes. */
+  /** Refuses the connection at the handshake: logs and counts why, then closes. */
   private void refuse(ChannelHandlerContext ctx, String reason) {
     if (state == State.CLOSED) {
       return;
     }
-    LOG.warn("{}: refusing connection: {}", transport.self(), reason);
+    transport.warn(ConnectionWarning.REFUSED_CONNECTION, transport.self() + ": refusing connection: " + reason);
     transport.noteRefusal(reason);
     closeWith(ctx, reason);
   }
 
   private void violation(ChannelHandlerContext ctx, String reason) {
     String described = describe(ctx) + ": " + reason;
-    LOG.warn("{}: closing connection: {}", transport.self(), described);
+    transport.warn(ConnectionWarning.PROTOCOL_VIOLATION, transport.self() + ": closing connection: " + described);
     transport.noteViolation(described);
     closeWith(ctx, reason);
   }
 
+  /**
+   * Sends a REJECT, then closes. Only an authenticated peer is told {@code reason}; any other gets
+   * {@link #REFUSED}, so that a stranger learns neither the cluster id nor any node id.
+   */
   private void closeWith(ChannelHandlerContext ctx, String reason) {
     if (link != null) {
       link.noteProblem(reason);
     }
+    String told = state == State.OPEN ? reason : REFUSED;
     state = State.CLOSED;
     if (handshakeTimer != null) {
       handshakeTimer.cancel(false);
     }
     ByteBuf frame = ctx.alloc().ioBuffer();
-    WireCodec.encode(Frame.Reject.fitting(reason), frame);
+    WireCodec.encode(Frame.Reject.fitting(told), frame);
     ctx.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
   }
 
@@ -283,7 +343,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     if (cause instanceof IOException) {
       LOG.debug("{}: connection error: {}", describe(ctx), cause.toString());
     } else {
-      LOG.warn("{}: closing connection after an error: {}", describe(ctx), cause.toString());
+      transport.warn(ConnectionWarning.CONNECTION_ERROR,
+          transport.self() + ": " + describe(ctx) + ": closing connection after an error: " + cause);
     }
     if (link != null) {
       link.noteProblem(cause.toString());

@@ -3,9 +3,9 @@ package io.keel.transport.netty;
 import io.keel.raft.GroupId;
 import io.keel.raft.NodeId;
 import io.keel.raft.message.Message;
+import io.keel.raft.runtime.GroupOptions;
 import io.keel.raft.runtime.MessageReceiver;
 import io.keel.raft.runtime.PeerNetwork;
-import io.keel.transport.netty.tls.PeerIdentity;
 import io.keel.transport.netty.tls.TlsConfig;
 import io.keel.transport.netty.wire.Frame;
 import io.keel.transport.netty.wire.FrameDecoder;
@@ -31,15 +31,15 @@ import io.netty.channel.EventLoop;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,12 +53,21 @@ import org.slf4j.LoggerFactory;
  * <p>Of two nodes, the one with the smaller id dials and the other accepts; both then send over
  * the same connection. Incoming messages go to the {@link MessageReceiver} (a
  * {@link io.keel.raft.runtime.RaftRuntime}) from Netty's I/O threads.
+ *
+ * <p>Without TLS the handshake checks ids but cannot prove them: anyone who reaches the port can
+ * claim to be a configured peer that is not connected at the moment. With mutual TLS every
+ * connection proves its node id. Either way a connection whose peer sends a message a group finds
+ * impossible ({@link #onImpossibleMessage}) is closed. Warnings about connections are rate-limited
+ * per kind, to one line per 10 s.
  */
 public final class NettyTransport implements PeerNetwork, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(NettyTransport.class);
 
   private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
+
+  /** At most one WARN line per kind of connection problem per this many seconds. */
+  static final int WARN_INTERVAL_SECONDS = 10;
 
   private final NodeId self;
   private final String clusterId;
@@ -74,6 +83,8 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
   private final LongAdder refused = new LongAdder();
   private final LongAdder violations = new LongAdder();
   private final LongAdder unauthenticatedBytes = new LongAdder();
+  private final RateLimitedLog<ConnectionWarning> warnings = new RateLimitedLog<>(ConnectionWarning.class,
+      TimeUnit.SECONDS.toNanos(WARN_INTERVAL_SECONDS), System::nanoTime, LOG::warn);
   private volatile String lastRefusal;
   private volatile boolean running = true;
   private volatile boolean cutOff;
@@ -160,6 +171,32 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
       return;
     }
     link.send(group, message);
+  }
+
+  /**
+   * Group {@code group} refused a message from {@code peer} as impossible: closes the peer's
+   * connection (a correct peer reconnects; the dialer side redials it), counts it in
+   * {@link PeerStats#impossibleMessages()} and logs it, rate-limited. Runs on the group's event
+   * thread and never blocks: the close happens on the connection's I/O thread.
+   */
+  @Override
+  public void onImpossibleMessage(GroupId group, NodeId peer, String reason) {
+    PeerLink link = links.get(peer);
+    boolean closed = link != null && link.closeForImpossibleMessage(group, reason);
+    warn(ConnectionWarning.IMPOSSIBLE_MESSAGE, self + ": group " + group + " refused a message from " + peer
+        + " as impossible (" + reason + "); " + (closed ? "closed its connection" : "it has no connection to close"));
+  }
+
+  /**
+   * Refuses a group whose largest AppendEntries this transport could not carry: one command of
+   * {@code maxCommandBytes}, or entries filling {@code maxBytesPerAppend}, plus the codec's framing,
+   * must fit {@code maxFrameBytes} and the outbound queue's {@code outboundQueueBytes}.
+   *
+   * @throws IllegalArgumentException naming the group's setting and the transport's that disagree
+   */
+  @Override
+  public void checkGroup(GroupOptions<?> group) {
+    GroupLimits.check(self, group, options);
   }
 
   // ---------------------------------------------------------------- peers
@@ -293,35 +330,9 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
     }).connect(link.address);
   }
 
-  /** Why {@code hello} must be refused, or null to accept it. */
-  String checkHello(Frame.Hello hello, SSLSession session) {
-    if (cutOff) {
-      return "this node is cut off";
-    }
-    if (!hello.clusterId().equals(clusterId)) {
-      return "node " + hello.from() + " belongs to cluster '" + hello.clusterId() + "', not '" + clusterId + "'";
-    }
-    if (!hello.to().equals(self)) {
-      return "node " + hello.from() + " wanted " + hello.to() + " but reached " + self;
-    }
-    PeerLink link = links.get(hello.from());
-    if (link == null) {
-      return "node " + hello.from() + " is not a configured peer of " + self;
-    }
-    if (link.dials) {
-      return "node " + hello.from() + " dialed, but " + self + " dials it (the smaller id dials)";
-    }
-    return session == null ? null : checkCertificate(session, hello.from());
-  }
-
-  /** Why the TLS peer of {@code session} is not {@code expected}, or null if it is. */
-  String checkCertificate(SSLSession session, NodeId expected) {
-    try {
-      PeerIdentity.check(session, expected);
-      return null;
-    } catch (Exception e) {
-      return "certificate check failed for " + expected + ": " + e.getMessage();
-    }
+  /** Logs {@code line} at WARN unless a line of {@code kind} was logged within the interval. */
+  void warn(ConnectionWarning kind, String line) {
+    warnings.log(kind, line);
   }
 
   void noteRefusal(String reason) {
@@ -343,7 +354,8 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
     private final NodeId self;
     private String clusterId;
     private InetSocketAddress listen;
-    private final Map<NodeId, InetSocketAddress> peers = new LinkedHashMap<>();
+    private final List<NodeId> peerIds = new ArrayList<>();
+    private final List<InetSocketAddress> peerAddresses = new ArrayList<>();
     private MessageReceiver receiver;
     private TlsConfig tls;
     private TransportOptions options = TransportOptions.defaults();
@@ -364,9 +376,13 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
       return this;
     }
 
-    /** A peer and its address; more can be added after start with {@link NettyTransport#addPeer}. */
+    /**
+     * A peer and its address: each peer once, never this node itself ({@link #start} refuses
+     * both). More can be added after start with {@link NettyTransport#addPeer}.
+     */
     public Builder peer(NodeId peer, InetSocketAddress address) {
-      peers.put(peer, address);
+      peerIds.add(peer);
+      peerAddresses.add(address);
       return this;
     }
 
@@ -389,12 +405,28 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
     }
 
     /**
-     * Listens, then dials the peers this node dials.
+     * Checks every setting, then listens and dials the peers this node dials. Nothing is bound
+     * and no thread is started unless every setting is valid.
      *
      * @throws IOException if the address cannot be bound
-     * @throws IllegalArgumentException if a setting is missing or invalid
+     * @throws IllegalArgumentException if a setting is missing or invalid, naming it
      */
     public NettyTransport start() throws IOException {
+      validate();
+      NettyTransport transport = new NettyTransport(this);
+      transport.bind(listen);
+      try {
+        for (int i = 0; i < peerIds.size(); i++) {
+          transport.addPeer(peerIds.get(i), peerAddresses.get(i));
+        }
+      } catch (RuntimeException e) {
+        transport.close();
+        throw e;
+      }
+      return transport;
+    }
+
+    private void validate() {
       if (clusterId == null) {
         throw new IllegalArgumentException("clusterId is required");
       }
@@ -405,10 +437,20 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
       if (receiver == null) {
         throw new IllegalArgumentException("receiver is required");
       }
-      NettyTransport transport = new NettyTransport(this);
-      transport.bind(listen);
-      peers.forEach(transport::addPeer);
-      return transport;
+      Set<NodeId> seen = new HashSet<>();
+      for (int i = 0; i < peerIds.size(); i++) {
+        NodeId peer = peerIds.get(i);
+        if (peer == null || peerAddresses.get(i) == null) {
+          throw new IllegalArgumentException("peer " + (i + 1) + ": both the node id and the address are required, got "
+              + peer + " at " + peerAddresses.get(i));
+        }
+        if (peer.equals(self)) {
+          throw new IllegalArgumentException("peer " + peer + " is this node itself; list only the other nodes");
+        }
+        if (!seen.add(peer)) {
+          throw new IllegalArgumentException("peer " + peer + " is listed twice");
+        }
+      }
     }
   }
 }

@@ -5,9 +5,12 @@ import io.keel.raft.LogEntry;
 import io.keel.raft.NodeId;
 import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.Message;
+import io.keel.transport.netty.wire.Frame;
+import io.keel.transport.netty.wire.FrameSizes;
 import io.keel.transport.netty.wire.WireCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import java.net.SocketAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.Queue;
@@ -68,6 +71,7 @@ final class PeerLink {
   private final LongAdder droppedQueueFull = new LongAdder();
   private final LongAdder droppedNotConnected = new LongAdder();
   private final LongAdder droppedTooLarge = new LongAdder();
+  private final LongAdder impossibleMessages = new LongAdder();
 
   PeerLink(NodeId peer, InetSocketAddress address, boolean dials, NettyTransport transport) {
     this.peer = peer;
@@ -126,8 +130,9 @@ final class PeerLink {
       if (frameBytes - 4 > options.maxFrameBytes()) {
         chunk.writerIndex(start);
         droppedTooLarge.increment();
-        LOG.warn("to {}: dropped a {} of {} bytes, above maxFrameBytes {}", peer,
-            next.message.getClass().getSimpleName(), frameBytes, options.maxFrameBytes());
+        transport.warn(ConnectionWarning.MESSAGE_TOO_LARGE, transport.self() + ": to " + peer + ": dropped a "
+            + next.message.getClass().getSimpleName() + " of " + frameBytes + " bytes, above maxFrameBytes "
+            + options.maxFrameBytes());
         continue;
       }
       messagesOut.increment();
@@ -158,41 +163,90 @@ final class PeerLink {
 
   private static long estimatedSize(Message message) {
     if (message instanceof AppendEntries append) {
-      long size = MESSAGE_OVERHEAD_BYTES;
+      long entryBytes = 0;
       for (LogEntry entry : append.entries()) {
-        size += entry.command().length + 13;
+        entryBytes += entry.command().length + FrameSizes.ENTRY_OVERHEAD_BYTES;
       }
-      return size;
+      return estimatedBytes(entryBytes);
     }
     return MESSAGE_OVERHEAD_BYTES;
   }
 
+  /**
+   * What a message whose entries take {@code entryWireBytes} on the wire counts for against
+   * {@code outboundQueueBytes}: a message can be queued only if this is within the bound.
+   */
+  static long estimatedBytes(long entryWireBytes) {
+    return MESSAGE_OVERHEAD_BYTES + entryWireBytes;
+  }
+
   // ---------------------------------------------------------------- connection life cycle
 
-  /** The handshake on {@code authenticated} completed: it becomes the peer's connection. */
-  void attach(Channel authenticated) {
+  /**
+   * The handshake on {@code authenticated} completed: it becomes the peer's connection, unless the
+   * peer already has an open one and {@code mayReplace} is false, in which case nothing changes.
+   * A connection whose identity TLS proved, or one this node dialed, may replace an open one (the
+   * peer restarted); without that proof a newcomer claiming the peer's id must not displace it.
+   *
+   * @return whether {@code authenticated} is now the peer's connection
+   */
+  synchronized boolean attach(Channel authenticated, boolean mayReplace) {
     Channel previous = channel;
+    boolean replacing = previous != null && previous != authenticated && previous.isActive();
+    if (replacing && !mayReplace) {
+      return false;
+    }
     channel = authenticated;
     connections.increment();
     failedAttempts.set(0);
-    if (previous != null && previous != authenticated) {
-      LOG.info("to {}: a new connection replaces {}", peer, previous.remoteAddress());
+    if (replacing) {
+      LOG.info("{}: to {}: a new connection from {} replaces the one from {}", transport.self(), peer,
+          authenticated.remoteAddress(), previous.remoteAddress());
       previous.close();
     }
     if (!queue.isEmpty()) {
       scheduleFlush(authenticated);
     }
+    return true;
   }
 
   /**
    * {@code closed} went away (called on its I/O thread); if it was the peer's connection, queued
    * messages are dropped.
    */
-  void detach(Channel closed) {
+  synchronized void detach(Channel closed) {
     if (channel == closed) {
       channel = null;
       discardQueue();
     }
+  }
+
+  /** The remote address of the peer's connection, or null if it has none. */
+  SocketAddress remoteAddress() {
+    Channel current = channel;
+    return current == null ? null : current.remoteAddress();
+  }
+
+  /**
+   * A group refused a message from this peer as impossible: counts it and closes the peer's
+   * connection at once (a correct peer reconnects), after a best-effort REJECT telling it why.
+   * Called on a group's event thread; never blocks.
+   *
+   * @return whether a connection was open to close
+   */
+  boolean closeForImpossibleMessage(GroupId group, String reason) {
+    impossibleMessages.increment();
+    String problem = "group " + group + " refused a message from " + peer + " as impossible: " + reason;
+    noteProblem(problem);
+    Channel current = channel;
+    if (current == null) {
+      return false;
+    }
+    ByteBuf reject = current.alloc().ioBuffer();
+    WireCodec.encode(Frame.Reject.fitting(problem), reject);
+    current.writeAndFlush(reject, current.voidPromise());
+    current.close(); // at once: a peer that does not read must not keep the connection by stalling the REJECT
+    return true;
   }
 
   /** Closes the current connection, if any (a fault test's cut, or the link's removal). */
@@ -259,7 +313,7 @@ final class PeerLink {
   PeerStats stats() {
     return new PeerStats(peer, channel != null, connections.sum(), messagesOut.sum(), bytesOut.sum(),
         messagesIn.sum(), bytesIn.sum(), droppedQueueFull.sum(), droppedNotConnected.sum(),
-        droppedTooLarge.sum(), queuedMessages.get(), Optional.ofNullable(lastProblem));
+        droppedTooLarge.sum(), impossibleMessages.sum(), queuedMessages.get(), Optional.ofNullable(lastProblem));
   }
 
   private record Outbound(GroupId group, Message message, long size) {}

@@ -17,6 +17,9 @@ import java.util.Optional;
  *     network is slower than the node); Raft retransmits
  * @param droppedNotConnected messages dropped because no connection was open
  * @param droppedTooLarge messages dropped because their frame exceeded {@code maxFrameBytes}
+ * @param impossibleMessages messages from it that a group refused because no correct peer could
+ *     have sent them; each closed its connection. Above zero only if the peer is broken, corrupted
+ *     or lying, or if someone else got a connection accepted in its name (possible without TLS)
  * @param queuedMessages messages waiting in its outbound queue now
  * @param lastProblem the last reason a connection to it closed or was refused, if any
  */
@@ -31,6 +34,7 @@ public record PeerStats(
     long droppedQueueFull,
     long droppedNotConnected,
     long droppedTooLarge,
+    long impossibleMessages,
     int queuedMessages,
     Optional<String> lastProblem) {
 

@@ -8,14 +8,16 @@ import java.util.Objects;
  * checked on construction with the field's name; docs/operations.md lists them all.
  *
  * @param maxFrameBytes the largest frame accepted or sent once a connection is authenticated;
- *     must exceed the largest AppendEntries ({@code RaftConfig.maxBytesPerAppend} plus overhead).
- *     Default 16 MiB, range 64 KiB to 1 GiB
+ *     must hold the largest AppendEntries of every group ({@code RaftConfig.maxBytesPerAppend} or
+ *     one command of {@code GroupOptions.maxCommandBytes}, plus the codec's framing), which
+ *     {@code RaftRuntime.startGroup} checks. Default 16 MiB, range 64 KiB to 1 GiB
  * @param handshakeFrameBytes the largest frame accepted before the handshake completes, so an
  *     unauthenticated peer can never make a node buffer much. Default 1 KiB, range 256 B to 64 KiB
  * @param outboundQueueMessages the most messages queued for one peer; more are dropped and
  *     counted. Default 8,192, range 16 to 1,048,576
  * @param outboundQueueBytes the most bytes (estimated) queued for one peer; more are dropped and
- *     counted. Default 64 MiB, range 64 KiB to 4 GiB
+ *     counted. Must hold every group's largest AppendEntries, which {@code RaftRuntime.startGroup}
+ *     checks. Default 64 MiB, range 64 KiB to 4 GiB
  * @param connectTimeout how long one connection attempt may take. Default 1 s, range 10 ms to 60 s
  * @param handshakeTimeout how long a new connection may take to finish TLS and the Keel
  *     handshake. Default 3 s, range 10 ms to 60 s
@@ -55,10 +57,14 @@ public record TransportOptions(
     requireDuration("connectTimeout", connectTimeout, Duration.ofMillis(10), Duration.ofSeconds(60));
     requireDuration("handshakeTimeout", handshakeTimeout, Duration.ofMillis(10), Duration.ofSeconds(60));
     requireDuration("reconnectBackoffMin", reconnectBackoffMin, Duration.ofMillis(1), Duration.ofSeconds(60));
-    requireDuration("reconnectBackoffMax", reconnectBackoffMax, reconnectBackoffMin, Duration.ofMinutes(10));
+    requireDuration("reconnectBackoffMax", reconnectBackoffMax, Duration.ofMillis(1), Duration.ofMinutes(10));
+    requireAtLeast("reconnectBackoffMax", reconnectBackoffMax, "reconnectBackoffMin", reconnectBackoffMin, 1,
+        "the backoff grows from the minimum to the maximum");
     requireRange("ioThreads", ioThreads, 1, 64);
     requireDuration("pingInterval", pingInterval, Duration.ofMillis(10), Duration.ofSeconds(60));
-    requireDuration("idleTimeout", idleTimeout, pingInterval.multipliedBy(2), Duration.ofMinutes(10));
+    requireDuration("idleTimeout", idleTimeout, Duration.ofMillis(20), Duration.ofMinutes(10));
+    requireAtLeast("idleTimeout", idleTimeout, "pingInterval", pingInterval, 2,
+        "so that a live but quiet peer's PINGs keep its connection open");
   }
 
   /** The defaults listed above. */
@@ -114,6 +120,15 @@ public record TransportOptions(
   private static void requireRange(String field, long value, long min, long max) {
     if (value < min || value > max) {
       throw new IllegalArgumentException(field + " must be in [" + min + ", " + max + "], got " + value);
+    }
+  }
+
+  /** Requires {@code value >= factor * other}, naming both settings: they must agree. */
+  private static void requireAtLeast(String field, Duration value, String otherField, Duration other, int factor,
+      String why) {
+    if (value.compareTo(other.multipliedBy(factor)) < 0) {
+      throw new IllegalArgumentException(field + " (" + value.toMillis() + " ms) must be at least "
+          + (factor == 1 ? "" : factor + " times ") + otherField + " (" + other.toMillis() + " ms): " + why);
     }
   }
 

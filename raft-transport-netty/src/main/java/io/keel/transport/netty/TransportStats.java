@@ -1,5 +1,6 @@
 package io.keel.transport.netty;
 
+import io.keel.raft.NodeId;
 import java.util.List;
 import java.util.Optional;
 
@@ -8,7 +9,8 @@ import java.util.Optional;
  *
  * @param peers traffic per configured peer
  * @param refusedConnections incoming or outgoing connections refused at the handshake (wrong
- *     cluster id, unknown or misnamed node, untrusted certificate, ...)
+ *     cluster id, unknown or misnamed node, untrusted certificate, a second connection in the name of
+ *     a peer already connected without TLS to prove it, ...)
  * @param protocolViolations connections closed because the peer sent malformed or unexpected frames
  * @param bytesInUnauthenticated bytes received on connections that never completed the handshake
  * @param lastRefusal the reason for the most recent refusal or violation, if any
@@ -26,7 +28,7 @@ public record TransportStats(
   }
 
   /** The counters of {@code peer}, if it is configured. */
-  public Optional<PeerStats> peer(io.keel.raft.NodeId peer) {
+  public Optional<PeerStats> peer(NodeId peer) {
     return peers.stream().filter(stats -> stats.peer().equals(peer)).findFirst();
   }
 
@@ -38,6 +40,11 @@ public record TransportStats(
   /** Messages received from all peers. */
   public long messagesIn() {
     return peers.stream().mapToLong(PeerStats::messagesIn).sum();
+  }
+
+  /** Messages from any peer that a group refused as impossible (each closed its connection). */
+  public long impossibleMessages() {
+    return peers.stream().mapToLong(PeerStats::impossibleMessages).sum();
   }
 
   /** Messages dropped on the way to any peer. */

@@ -4,6 +4,7 @@ import static io.keel.transport.netty.NettyCluster.awaitLeader;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -142,20 +143,33 @@ class HostileInputTest {
   }
 
   @Test
-  void a_handshake_with_the_wrong_cluster_an_unknown_node_or_the_wrong_target_is_refused() throws Exception {
+  void a_handshake_with_the_wrong_cluster_an_unknown_node_or_the_wrong_target_is_refused_without_a_reason() throws Exception {
     NodeId smallest = NodeId.of("a0"); // sorts before every n*, so it would be the dialer
-    String wrongCluster = rejection(attack(encode(new Frame.Hello("other-cluster", smallest, target))));
-    assertTrue(wrongCluster.contains("belongs to cluster 'other-cluster'"), wrongCluster);
-
-    String unknown = rejection(attack(encode(new Frame.Hello(NettyCluster.CLUSTER, smallest, target))));
-    assertTrue(unknown.contains("not a configured peer"), unknown);
-
+    long before = targetTransport().stats().refusedConnections();
+    assertRefusedSaying("belongs to cluster 'other-cluster', not '" + NettyCluster.CLUSTER + "'",
+        new Frame.Hello("other-cluster", smallest, target));
+    assertRefusedSaying("node a0 is not a configured peer of " + target,
+        new Frame.Hello(NettyCluster.CLUSTER, smallest, target));
     NodeId other = cluster.nodes.stream().filter(n -> !n.equals(target)).findFirst().orElseThrow();
-    String wrongTarget = rejection(attack(encode(new Frame.Hello(NettyCluster.CLUSTER, smallest, other))));
-    assertTrue(wrongTarget.contains("wanted " + other), wrongTarget);
-
-    assertTrue(targetTransport().stats().refusedConnections() >= 3);
+    assertRefusedSaying("wanted " + other + " but reached " + target,
+        new Frame.Hello(NettyCluster.CLUSTER, smallest, other));
+    assertEquals(before + 3, targetTransport().stats().refusedConnections());
     assertStillServes();
+  }
+
+  /**
+   * Sends {@code hello}; the REJECT must tell the stranger nothing (not the cluster id, not a node
+   * id), while the node's own record of the refusal holds {@code localReason}.
+   */
+  private void assertRefusedSaying(String localReason, Frame.Hello hello) throws Exception {
+    String told = rejection(attack(encode(hello)));
+    assertEquals(ConnectionHandler.REFUSED, told);
+    for (NodeId node : cluster.nodes) {
+      assertFalse(told.contains(node.value()), told);
+    }
+    assertFalse(told.contains(NettyCluster.CLUSTER), told);
+    String recorded = targetTransport().stats().lastRefusal().orElseThrow();
+    assertTrue(recorded.contains(localReason), recorded);
   }
 
   @Test
@@ -166,7 +180,9 @@ class HostileInputTest {
     }
     PreVote vote = new PreVote(99, NodeId.of("n2"), 1, 1);
     String early = rejection(attack(encode(new Frame.MessageFrame(GROUP, vote))));
-    assertTrue(early.contains("unexpected MessageFrame while AWAIT_HELLO"), early);
+    assertEquals(ConnectionHandler.REFUSED, early, "a stranger is not told why");
+    String recorded = targetTransport().stats().lastRefusal().orElseThrow();
+    assertTrue(recorded.contains("unexpected MessageFrame while AWAIT_HELLO"), recorded);
 
     NodeId someoneElse = cluster.nodes.stream().filter(n -> !n.equals(target)).findFirst().orElseThrow();
     // Were it delivered, a response of term 99 would make the node adopt term 99.

@@ -72,6 +72,36 @@ class MutualTlsClusterTest {
     assertRefused(pki.forNode("n4"), "certificate check failed for n1");
   }
 
+  @Test
+  void a_connection_whose_certificate_proves_its_node_replaces_the_open_one() throws Exception {
+    NodeId n1 = NodeId.of("n1");
+    NodeId n2 = NodeId.of("n2");
+    NettyTransport acceptor = cluster.transports.get(n2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> acceptor.isConnected(n1));
+    long connections = acceptor.stats().peer(n1).orElseThrow().connections();
+    // n1 restarted elsewhere (same certificate) while its old connection still looks open to n2.
+    NettyTransport restarted = NettyTransport.builder(n1)
+        .clusterId(NettyCluster.CLUSTER)
+        .listen(new InetSocketAddress("127.0.0.1", 0))
+        .receiver((g, m) -> { })
+        .tls(pki.forNode("n1"))
+        .peer(n2, cluster.addresses.get(n2))
+        .start();
+    try {
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> restarted.stats().peer(n2).orElseThrow().connections() >= 1);
+      assertTrue(acceptor.stats().peer(n1).orElseThrow().connections() > connections,
+          "n2 let the proven newcomer replace the open connection");
+    } finally {
+      restarted.close();
+    }
+    // The cluster's own n1 redials and takes its place back the same way.
+    await().atMost(Duration.ofSeconds(10)).until(() -> acceptor.isConnected(n1)
+        && cluster.transports.get(n1).isConnected(n2));
+    RaftGroup<String> leader = awaitLeader(group.values());
+    assertEquals("replaced", leader.propose("replaced".getBytes(UTF_8)).get(10, TimeUnit.SECONDS));
+  }
+
   /** Dials n2 as "n1" with {@code tls}, and waits for n2 to refuse with {@code reason}. */
   private static void assertRefused(TlsConfig tls, String reason) throws Exception {
     NettyTransport n2 = cluster.transports.get(NodeId.of("n2"));

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On a violation (a length below {@value WireFormat#MIN_BODY_BYTES} or above the limit, or a
  * body {@link WireCodec#decode} rejects), the decoder, in this order: records the reason, drops all
- * buffered and future input, logs one WARN line with the remote address, fires one
- * {@link ProtocolViolation} user event down the pipeline, and closes the channel. Frames decoded
+ * buffered and future input, logs one DEBUG line with the remote address, fires one
+ * {@link ProtocolViolation} user event down the pipeline (whose handler decides what to log, and
+ * how often: anyone can send garbage), and closes the channel. Frames decoded
  * before the violation have already been passed on. Not thread-safe: use it from the channel's
  * event loop only.
  */
@@ -94,7 +95,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   private void violate(ChannelHandlerContext ctx, ByteBuf in, String reason) {
     violation = reason;
     in.skipBytes(in.readableBytes());
-    log.warn("closing connection with {}: protocol violation: {}", ctx.channel().remoteAddress(), reason);
+    log.debug("closing connection with {}: protocol violation: {}", ctx.channel().remoteAddress(), reason);
     ctx.fireUserEventTriggered(new ProtocolViolation(reason));
     ctx.close();
   }

@@ -1,11 +1,14 @@
 package io.keel.raft.runtime;
 
+import io.keel.raft.DurabilityListener;
 import io.keel.raft.GroupId;
+import io.keel.raft.LogStore;
 import io.keel.raft.NodeId;
 import io.keel.raft.RaftConfig;
 import io.keel.raft.StateMachine;
 import io.keel.raft.storage.file.FileLogStore;
 import io.keel.raft.storage.file.FileLogStoreOptions;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -142,7 +145,17 @@ public final class GroupOptions<R> {
     public Builder<R> fileLog(Path directory, FileLogStoreOptions options) {
       Objects.requireNonNull(directory, "directory");
       Objects.requireNonNull(options, "options");
-      return logStore(listener -> FileLogStore.open(directory, options, listener));
+      return logStore(new LogStoreFactory() {
+        @Override
+        public LogStore open(DurabilityListener listener) throws IOException {
+          return FileLogStore.open(directory, options, listener);
+        }
+
+        @Override
+        public long maxCommandBytes() {
+          return FileLogStore.MAX_COMMAND_BYTES;
+        }
+      });
     }
 
     /** The user's state machine; it is called on the group's apply thread only. */
@@ -182,8 +195,13 @@ public final class GroupOptions<R> {
       return this;
     }
 
-    /** Checks the options. */
+    /** Checks the options, including that the log store can hold the largest command. */
     public GroupOptions<R> build() {
+      if (logStore != null && maxCommandBytes > logStore.maxCommandBytes()) {
+        throw new IllegalArgumentException("maxCommandBytes (" + maxCommandBytes + ") of group " + group
+            + " exceeds the largest command its log store holds (" + logStore.maxCommandBytes()
+            + " bytes); lower maxCommandBytes to at most that");
+      }
       return new GroupOptions<>(this);
     }
   }

@@ -14,4 +14,12 @@ public interface LogStoreFactory {
 
   /** Opens the store; its reports must go to {@code listener}. */
   LogStore open(DurabilityListener listener) throws IOException;
+
+  /**
+   * The largest command the store can hold, in bytes; a group whose {@code maxCommandBytes} is
+   * larger is refused when its options are built. Unlimited by default.
+   */
+  default long maxCommandBytes() {
+    return Long.MAX_VALUE;
+  }
 }

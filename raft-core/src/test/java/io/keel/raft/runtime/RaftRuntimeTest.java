@@ -18,6 +18,8 @@ import io.keel.raft.StateMachine;
 import io.keel.raft.TooManyPendingProposalsException;
 import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
+import io.keel.raft.storage.file.FileLogStore;
+import io.keel.raft.storage.file.FileLogStoreOptions;
 import io.keel.raft.protocol.Role;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -290,6 +292,13 @@ class RaftRuntimeTest {
     IllegalArgumentException bound = assertThrows(IllegalArgumentException.class,
         () -> GroupOptions.<String>builder(GROUP).maxCommandBytes(0));
     assertEquals("maxCommandBytes must be in [1, 1073741824], got 0", bound.getMessage());
+    IllegalArgumentException beyondLog = assertThrows(IllegalArgumentException.class,
+        () -> GroupOptions.<String>builder(GROUP).voters(cluster.nodes)
+            .fileLog(dir.resolve("large"), FileLogStoreOptions.defaults())
+            .stateMachine(new RecordingStateMachine()).network((group, to, message) -> { })
+            .maxCommandBytes(FileLogStore.MAX_COMMAND_BYTES + 1).build());
+    assertEquals("maxCommandBytes (67108865) of group g exceeds the largest command its log store holds (67108864 "
+        + "bytes); lower maxCommandBytes to at most that", beyondLog.getMessage());
   }
 
   @Test

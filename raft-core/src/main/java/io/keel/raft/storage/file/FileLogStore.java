@@ -37,6 +37,9 @@ import java.util.zip.CRC32C;
  */
 public final class FileLogStore implements LogStore, AutoCloseable {
 
+  /** The largest command one entry can carry, in bytes (64 MiB). */
+  public static final int MAX_COMMAND_BYTES = SegmentFormat.MAX_COMMAND_BYTES;
+
   private final Path dir;
   private final FileLogStoreOptions options;
   private final DirectoryLock lock;

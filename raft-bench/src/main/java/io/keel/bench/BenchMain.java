@@ -3,6 +3,7 @@ package io.keel.bench;
 import io.keel.bench.cluster.NodeCommand;
 import io.keel.bench.cluster.W1Command;
 import io.keel.bench.limits.LimitsCommand;
+import io.keel.sim.cli.CommandLines;
 import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -57,8 +57,9 @@ class ClusterSafetyProperties {
     run(5, schedule, seed, preVoteAndCheckQuorum);
   }
 
-  private static void run(int size, List<Step> schedule, long seed, boolean preVoteAndCheckQuorum) {
-    RaftConfig config = RaftConfig.builder()
+  /** Small batches and windows, so that a few steps reach backtracking and flow control. */
+  static RaftConfig config(boolean preVoteAndCheckQuorum) {
+    return RaftConfig.builder()
         .electionTimeout(Duration.ofMillis(150), Duration.ofMillis(300))
         .heartbeatInterval(Duration.ofMillis(50))
         .maxEntriesPerAppend(3)
@@ -66,7 +67,10 @@ class ClusterSafetyProperties {
         .preVote(preVoteAndCheckQuorum)
         .checkQuorum(preVoteAndCheckQuorum)
         .build();
-    TestCluster cluster = new TestCluster(size, config, seed);
+  }
+
+  private static void run(int size, List<Step> schedule, long seed, boolean preVoteAndCheckQuorum) {
+    TestCluster cluster = new TestCluster(size, config(preVoteAndCheckQuorum), seed);
     for (Step step : schedule) {
       apply(cluster, step);
     }

@@ -2,7 +2,6 @@ package io.keel.raft.protocol;
 
 import io.keel.raft.LogEntry;
 import io.keel.raft.NodeId;
-import io.keel.raft.RaftConfig;
 import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
 import io.keel.raft.message.Message;
@@ -10,7 +9,6 @@ import io.keel.raft.message.PreVote;
 import io.keel.raft.message.PreVoteResponse;
 import io.keel.raft.message.RequestVote;
 import io.keel.raft.message.RequestVoteResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -48,15 +46,7 @@ class LyingPeerProperties {
   }
 
   private static void run(int size, List<Object> schedule, long seed, boolean preVoteAndCheckQuorum) {
-    RaftConfig config = RaftConfig.builder()
-        .electionTimeout(Duration.ofMillis(150), Duration.ofMillis(300))
-        .heartbeatInterval(Duration.ofMillis(50))
-        .maxEntriesPerAppend(3)
-        .maxInflightAppends(4)
-        .preVote(preVoteAndCheckQuorum)
-        .checkQuorum(preVoteAndCheckQuorum)
-        .build();
-    TestCluster cluster = new TestCluster(size, config, seed);
+    TestCluster cluster = new TestCluster(size, ClusterSafetyProperties.config(preVoteAndCheckQuorum), seed);
     for (Object step : schedule) {
       if (step instanceof Lie lie) {
         tell(cluster, lie);

@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
- * How raft-sim.jar's commands report trouble: a bad argument (an unknown option, a value that does
+ * How Keel's command lines (raft-sim.jar, raft-bench.jar) report trouble: a bad argument (an unknown option, a value that does
  * not parse or is out of range) is one line on standard error naming it, and exit status 2; a
  * failure while running is one line too, and exit status 1. Neither prints a stack trace: a
  * failure's trace goes to the log at DEBUG ({@code -Dorg.slf4j.simpleLogger.defaultLogLevel=debug}

@@ -59,6 +59,17 @@ public sealed interface Fault {
     }
   }
 
+  /**
+   * The Raft paper's Figure 8 as a chain of crashes and restarts, each at its protocol moment
+   * ({@link Figure8Attack}).
+   */
+  record Figure8() implements Fault {
+    @Override
+    public String describe() {
+      return "figure-8";
+    }
+  }
+
   /** The protocol moments a {@link MomentFault} waits for. */
   enum Moment {
     /** A node leads: it crashes (then restarts, unlike {@link CrashLeader}). */

@@ -39,6 +39,7 @@ final class FaultInjector<R> {
   private final Rogue rogue;
   private final SimRandom random;
   private final List<Fault.MomentFault> armed = new ArrayList<>();
+  private final List<Figure8Attack<R>> attacks = new ArrayList<>();
   int pauses;
   int partitions;
 
@@ -77,6 +78,8 @@ final class FaultInjector<R> {
       }
     } else if (fault instanceof Fault.MomentFault moment) {
       armed.add(moment);
+    } else if (fault instanceof Fault.Figure8) {
+      attacks.add(new Figure8Attack<>(host));
     } else if (fault instanceof Fault.Propose propose) {
       host.proposeScripted(propose.node());
     } else if (fault instanceof Fault.Cut cut) {
@@ -105,8 +108,17 @@ final class FaultInjector<R> {
    * when none is armed, which is most of the time.
    */
   void afterEvent(SimulatedNode<R> touched) {
-    if (armed.isEmpty() || touched == null || touched.isCrashed()) {
+    if ((armed.isEmpty() && attacks.isEmpty()) || touched == null || touched.isCrashed()) {
       return;
+    }
+    if (!attacks.isEmpty()) {
+      attacks.get(0).afterEvent(touched); // one attack at a time: each needs the cluster to itself
+      if (attacks.get(0).done()) {
+        attacks.remove(0);
+      }
+      if (touched.isCrashed()) {
+        return;
+      }
     }
     for (int i = 0; i < armed.size(); i++) {
       Fault.MomentFault moment = armed.get(i);
@@ -249,6 +261,7 @@ final class FaultInjector<R> {
   private void heal() {
     List<SimulatedNode<R>> nodes = host.nodes();
     armed.clear();
+    attacks.clear();
     network.partition(Partition.none(nodes.size()));
     network.model(schedule.network().healed());
     for (SimulatedNode<R> node : nodes) {

@@ -29,13 +29,46 @@ import java.util.Objects;
  * @param tornWrites whether a crash may keep part of the unsynced writes (else it loses them all)
  * @param driftPpm each node's clock drift in parts per million, node 1 first
  * @param faults the timed faults, in time order
+ * @param buggify the rare but legal paths the simulator's own machinery takes
  */
 public record FaultSchedule(
     NetworkModel network,
     Duration fsyncLatency,
     boolean tornWrites,
     List<Long> driftPpm,
-    List<Timed> faults) {
+    List<Timed> faults,
+    Buggify buggify) {
+
+  /**
+   * Rare but legal behaviour of the simulated disks and event loop ("buggify"): a disk that reports
+   * one fsync's durability in two steps, or twice; timers that fire late, as on a loaded event
+   * thread. Nothing a real store or runtime is forbidden to do, and paths a calm run rarely takes.
+   *
+   * @param splitReports chance that an fsync covering several appends reports an earlier point first
+   * @param repeatReports chance that a durability report is delivered twice
+   * @param lateTimers chance that a timer fires up to {@link #LATE_TIMER_MAX_NANOS} late
+   */
+  public record Buggify(double splitReports, double repeatReports, double lateTimers) {
+
+    /** The longest a late timer is late. */
+    public static final long LATE_TIMER_MAX_NANOS = 20_000_000;
+
+    /** Nothing unusual. */
+    public static final Buggify NONE = new Buggify(0, 0, 0);
+
+    /** Validates the probabilities. */
+    public Buggify {
+      Checks.probability("splitReports", splitReports, 1.0);
+      Checks.probability("repeatReports", repeatReports, 1.0);
+      Checks.probability("lateTimers", lateTimers, 1.0);
+    }
+
+    /** The schedule line's settings. */
+    String describe() {
+      return String.format(Locale.ROOT, "split-reports=%.4f repeat-reports=%.4f late-timers=%.4f",
+          splitReports, repeatReports, lateTimers);
+    }
+  }
 
   /** A fault at a simulated time. */
   public record Timed(Duration at, Fault fault) {
@@ -54,6 +87,7 @@ public record FaultSchedule(
   /** Validates the fields and sorts the faults by time (stably, so equal times keep their order). */
   public FaultSchedule {
     Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(buggify, "buggify");
     Checks.nonNegative("fsyncLatency", fsyncLatency);
     driftPpm = List.copyOf(driftPpm);
     for (long drift : driftPpm) {
@@ -67,27 +101,32 @@ public record FaultSchedule(
   /** No faults at all: a reliable network, 1 ms fsyncs, no drift, nothing injected. */
   public static FaultSchedule none(int nodes) {
     return new FaultSchedule(NetworkModel.reliable(), Duration.ofMillis(1), false,
-        Collections.nCopies(nodes, 0L), List.of());
+        Collections.nCopies(nodes, 0L), List.of(), Buggify.NONE);
   }
 
   /** This schedule with other faults. */
   public FaultSchedule withFaults(List<Timed> newFaults) {
-    return new FaultSchedule(network, fsyncLatency, tornWrites, driftPpm, newFaults);
+    return new FaultSchedule(network, fsyncLatency, tornWrites, driftPpm, newFaults, buggify);
   }
 
   /** This schedule with another network model. */
   public FaultSchedule withNetwork(NetworkModel newNetwork) {
-    return new FaultSchedule(newNetwork, fsyncLatency, tornWrites, driftPpm, faults);
+    return new FaultSchedule(newNetwork, fsyncLatency, tornWrites, driftPpm, faults, buggify);
   }
 
   /** This schedule with other disk settings. */
   public FaultSchedule withDisk(Duration newFsyncLatency, boolean newTornWrites) {
-    return new FaultSchedule(network, newFsyncLatency, newTornWrites, driftPpm, faults);
+    return new FaultSchedule(network, newFsyncLatency, newTornWrites, driftPpm, faults, buggify);
   }
 
   /** This schedule with other clock drifts. */
   public FaultSchedule withDrift(List<Long> newDriftPpm) {
-    return new FaultSchedule(network, fsyncLatency, tornWrites, newDriftPpm, faults);
+    return new FaultSchedule(network, fsyncLatency, tornWrites, newDriftPpm, faults, buggify);
+  }
+
+  /** This schedule with other rare paths. */
+  public FaultSchedule withBuggify(Buggify newBuggify) {
+    return new FaultSchedule(network, fsyncLatency, tornWrites, driftPpm, faults, newBuggify);
   }
 
   /** When the last {@link Fault.Heal} happens, or null if none does. */
@@ -112,6 +151,9 @@ public record FaultSchedule(
       text.append(String.format(Locale.ROOT, " n%d=%+dppm", i + 1, driftPpm.get(i)));
     }
     text.append('\n');
+    if (!buggify.equals(Buggify.NONE)) {
+      text.append("buggify ").append(buggify.describe()).append('\n');
+    }
     for (Timed timed : faults) {
       text.append(timed.describe()).append('\n');
     }
@@ -140,8 +182,9 @@ public record FaultSchedule(
           case "network" -> schedule = schedule.withNetwork(ScheduleText.network(rest));
           case "disk" -> schedule = ScheduleText.disk(schedule, rest);
           case "drift" -> schedule = schedule.withDrift(ScheduleText.drift(nodes, rest));
+          case "buggify" -> schedule = schedule.withBuggify(ScheduleText.buggify(rest));
           case "at" -> faults.add(ScheduleText.timed(nodes, rest));
-          default -> throw new IllegalArgumentException("expected network, disk, drift or at");
+          default -> throw new IllegalArgumentException("expected network, disk, drift, buggify or at");
         }
       } catch (RuntimeException e) {
         throw new IllegalArgumentException("schedule line " + number + " '" + line + "': " + e.getMessage(), e);

@@ -55,9 +55,24 @@ public final class Nemesis {
     slowDisks();
     diskErrors();
     clockJumps();
+    FaultSchedule.Buggify buggify = buggify();
     lies();
     faults.add(new FaultSchedule.Timed(Duration.ofNanos(healAtMicros * 1_000), new Fault.Heal()));
-    return new FaultSchedule(rates.network(), rates.fsyncLatency(), rates.tornWrites(), drift, faults);
+    return new FaultSchedule(rates.network(), rates.fsyncLatency(), rates.tornWrites(), drift, faults, buggify);
+  }
+
+  /** Rare, legal paths of the disks and the event loop, each on for some seeds only. */
+  private FaultSchedule.Buggify buggify() {
+    boolean disk = kinds.contains(FaultKind.DISK);
+    boolean clock = kinds.contains(FaultKind.CLOCK);
+    double split = disk && random.chance(0.5) ? round4(random.between(0.05, 0.5)) : 0;
+    double repeat = disk && random.chance(0.3) ? round4(random.between(0.01, 0.1)) : 0;
+    double late = clock && random.chance(0.5) ? round4(random.between(0.01, 0.2)) : 0;
+    return new FaultSchedule.Buggify(split, repeat, late);
+  }
+
+  private static double round4(double probability) {
+    return Math.round(probability * 10_000) / 10_000.0;
   }
 
   /**
@@ -107,6 +122,10 @@ public final class Nemesis {
   private void crashes() {
     for (long at = next(0, rates.crashGap()); at < healAtMicros; at = next(at, rates.crashGap())) {
       double kind = random.nextDouble();
+      if (kind < 0.1 && nodes >= 3) {
+        add(at, new Fault.Figure8());
+        continue;
+      }
       if (kind < 0.33) {
         Fault.Moment moment = kind < 0.2 ? Fault.Moment.LEADER_UNREPLICATED : Fault.Moment.VOTE_NOT_DURABLE;
         add(at, new Fault.MomentFault(moment, Duration.ofNanos(upTo(rates.downtime()) * 1_000)));

@@ -60,6 +60,14 @@ final class ScheduleText {
     return schedule.withDisk(fsync, torn);
   }
 
+  /** {@code split-reports=0.2 repeat-reports=0.01 late-timers=0.05}; omitted keys are 0. */
+  static FaultSchedule.Buggify buggify(String text) {
+    Map<String, String> settings = settings(text, List.of("split-reports", "repeat-reports", "late-timers"));
+    return new FaultSchedule.Buggify(Double.parseDouble(settings.getOrDefault("split-reports", "0")),
+        Double.parseDouble(settings.getOrDefault("repeat-reports", "0")),
+        Double.parseDouble(settings.getOrDefault("late-timers", "0")));
+  }
+
   /** {@code n1=+1200ppm n2=-300ppm}; nodes not named do not drift. */
   static List<Long> drift(int nodes, String text) {
     List<Long> drift = new ArrayList<>(Collections.nCopies(nodes, 0L));
@@ -98,6 +106,7 @@ final class ScheduleText {
       case "heal" -> new Fault.Heal();
       case "lie" -> new Fault.Lie(node(nodes, word(words, 2)), count(word(words, 3)));
       case "isolate-leader-with-minority" -> new Fault.IsolateLeaderWithMinority();
+      case "figure-8" -> new Fault.Figure8();
       default -> momentOr(words);
     };
     return new FaultSchedule.Timed(at, fault);

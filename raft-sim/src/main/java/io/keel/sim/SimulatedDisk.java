@@ -51,6 +51,7 @@ public final class SimulatedDisk implements LogStore {
   private HardState durableHardState = HardState.INITIAL;
 
   private long fsyncLatencyNanos;
+  private FaultSchedule.Buggify buggify = FaultSchedule.Buggify.NONE;
   private long slowUntilNanos;
   private double slowFactor = 1;
   private boolean failNextSync;
@@ -185,11 +186,17 @@ public final class SimulatedDisk implements LogStore {
     boolean logChanged = false;
     long covered = 0;
     HardState savedState = null;
+    // Buggify: report the point after this sync's first append before the whole sync.
+    boolean split = buggify.splitReports() > 0 && writesInSync > 1 && random.chance(buggify.splitReports());
+    long[] early = null;
     for (int i = 0; i < writesInSync; i++) {
       Write write = pending.pollFirst();
       covered = pendingSequences.pollFirst();
       if (write instanceof Append append) {
         durable.addAll(append.entries());
+        if (split && early == null && !logChanged && i + 1 < writesInSync && durable.lastIndex() > 0) {
+          early = new long[] {covered, durable.lastIndex(), durable.termAt(durable.lastIndex())};
+        }
         logChanged = true;
       } else if (write instanceof Truncate truncate) {
         durable.truncate(truncate.fromIndex());
@@ -202,12 +209,23 @@ public final class SimulatedDisk implements LogStore {
     }
     writesInSync = 0;
     startSyncIfNeeded();
+    if (early != null) {
+      listener.logDurable(early[0], early[1], early[2]);
+    }
     if (savedState != null) {
       listener.hardStateDurable(savedState);
     }
     if (logChanged && durable.lastIndex() > 0) {
       listener.logDurable(covered, durable.lastIndex(), durable.termAt(durable.lastIndex()));
+      if (buggify.repeatReports() > 0 && random.chance(buggify.repeatReports())) {
+        listener.logDurable(covered, durable.lastIndex(), durable.termAt(durable.lastIndex()));
+      }
     }
+  }
+
+  /** The rare, legal ways of reporting this disk may take. */
+  void buggify(FaultSchedule.Buggify newBuggify) {
+    this.buggify = newBuggify;
   }
 
   /**

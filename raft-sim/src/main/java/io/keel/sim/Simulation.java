@@ -13,7 +13,6 @@ import io.keel.sim.check.Liveness;
 import io.keel.sim.check.Violation;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +45,11 @@ public final class Simulation<R> {
   private final SimRandom diskRandom;
   private final long[] timerAt;
   private final long[] diskAt;
+  private final long[] latenessDeadline;
+  private final long[] latenessNanos;
   private final Trace trace = new Trace();
   private final FaultInjector<R> injector;
+  private final SimRandom timerRandom;
   private long nowNanos;
   private long events;
   private long maxTerm;
@@ -72,8 +74,8 @@ public final class Simulation<R> {
     this(config, schedule, stateMachines, workload, false);
   }
 
-  /** With {@code reference}, a fault-free run that only measures the commit rate (see {@link #referenceRate}). */
-  private Simulation(SimulationConfig config, FaultSchedule schedule,
+  /** With {@code reference}, a fault-free run that only measures the commit rate ({@link HealthChecks}). */
+  Simulation(SimulationConfig config, FaultSchedule schedule,
       Supplier<? extends StateMachine<R>> stateMachines, Workload workload, boolean reference) {
     this.config = Objects.requireNonNull(config, "config");
     Objects.requireNonNull(stateMachines, "stateMachines");
@@ -88,7 +90,8 @@ public final class Simulation<R> {
           + " nodes, the cluster has " + config.nodes());
     }
     this.checkers = new Checkers(lies, reference ? Checkers.Settings.none()
-        : checkerSettings(config, this.schedule, lies ? 0 : referenceRate(config, this.schedule, stateMachines, workload)));
+        : HealthChecks.settings(config, this.schedule,
+            lies ? 0 : HealthChecks.referenceRate(config, this.schedule, stateMachines, workload)));
     this.network = new SimNetwork(seedRandom.fork(), queue, this.schedule.network(), config.nodes());
     SimRandom clientRandom = seedRandom.fork();
     this.diskRandom = seedRandom.fork();
@@ -104,6 +107,7 @@ public final class Simulation<R> {
     for (int number = 1; number <= config.nodes(); number++) {
       int from = number;
       SimulatedDisk disk = new SimulatedDisk(() -> nowNanos, diskRandom.fork(), this.schedule.fsyncLatency().toNanos());
+      disk.buggify(this.schedule.buggify());
       nodes.add(new SimulatedNode<>(number, voters, config.raft(), stateMachines,
           (to, message) -> send(from, numbers.get(to), message), disk,
           new NodeClock(this.schedule.driftPpm().get(number - 1)), seedRandom.nextLong(), observer()));
@@ -111,50 +115,17 @@ public final class Simulation<R> {
     // The last draws, so that they shift no other stream.
     Rogue rogue = new Rogue(seedRandom.fork());
     this.injector = new FaultInjector<>(host(), network, queue, this.schedule, rogue, seedRandom.fork());
+    this.timerRandom = seedRandom.fork();
     this.clients = new Clients(config, workload, clientRandom, queue, () -> nowNanos, checkers, liveness, numbers);
     this.timerAt = new long[config.nodes() + 1];
     this.diskAt = new long[config.nodes() + 1];
+    this.latenessDeadline = new long[config.nodes() + 1];
+    this.latenessNanos = new long[config.nodes() + 1];
   }
 
-  /**
-   * What the cluster-health checkers need: the timeouts, how soon a leader must have stepped down
-   * without a majority (the timeout and a heartbeat, stretched by the largest clock drift, plus a
-   * millisecond), the heal, and the fault-free commit rate.
-   */
-  private static Checkers.Settings checkerSettings(SimulationConfig config, FaultSchedule schedule,
-      double referencePerSecond) {
-    long maxDriftPpm = 0;
-    for (long drift : schedule.driftPpm()) {
-      maxDriftPpm = Math.max(maxDriftPpm, Math.abs(drift));
-    }
-    long minTimeout = config.raft().electionTimeoutMin().toNanos();
-    long lease = minTimeout + config.raft().heartbeatInterval().toNanos();
-    long bound = (long) (lease / (1 - maxDriftPpm / 1e6)) + 1_000_000;
-    Duration heal = schedule.healAt();
-    return new Checkers.Settings(config.nodes(), minTimeout, config.raft().checkQuorum() ? bound : -1,
-        config.raft().checkQuorum(), heal == null ? -1 : heal.toNanos(), referencePerSecond);
-  }
-
-  /**
-   * The rate at which clients' commands are acknowledged when nothing goes wrong: a short run of
-   * the same settings, clients and network (healed) with no fault, measured after its first
-   * second. Zero if the run has no heal to compare with, or no clients.
-   */
-  private static <R> double referenceRate(SimulationConfig config, FaultSchedule schedule,
-      Supplier<? extends StateMachine<R>> stateMachines, Workload workload) {
-    if (schedule.healAt() == null || config.clients() == 0) {
-      return 0;
-    }
-    Duration length = Duration.ofSeconds(4);
-    SimulationConfig calm = config.withFaults(EnumSet.noneOf(FaultKind.class)).withSimulatedTime(length)
-        .withHealPeriod(Duration.ZERO);
-    FaultSchedule none = new FaultSchedule(schedule.network().healed(), schedule.fsyncLatency(), false,
-        schedule.driftPpm(), List.of());
-    Simulation<R> reference = new Simulation<>(calm, none, stateMachines, workload, true);
-    long[] acknowledged = new long[1];
-    reference.clients.countAcknowledgedFrom(1_000_000_000L, acknowledged);
-    reference.run();
-    return acknowledged[0] / ((length.toNanos() - 1_000_000_000L) / 1e9);
+  /** Counts into {@code into[0]} every acknowledgement from {@code fromNanos} on (a reference run's rate). */
+  void countAcknowledgedFrom(long fromNanos, long[] into) {
+    clients.countAcknowledgedFrom(fromNanos, into);
   }
 
   /** A node hands a message to the network; the checkers see it leave. */
@@ -261,7 +232,12 @@ public final class Simulation<R> {
       case TIMER -> {
         if (timerAt[event.node] == event.timeNanos) {
           timerAt[event.node] = -1;
-          onNode(event, node -> { });
+          SimulatedNode<R> node = nodes.get(event.node - 1);
+          if (!node.isCrashed() && timerDueAt(node) > nowNanos) {
+            reschedule(node); // the deadline moved later since this event was set: wait for it
+          } else {
+            onNode(event, ignored -> { });
+          }
         }
       }
       case DISK -> {
@@ -323,21 +299,51 @@ public final class Simulation<R> {
     injector.afterEvent(node);
   }
 
+  /**
+   * Keeps one timer event per node, at or before its deadline. A follower's deadline moves later
+   * with every AppendEntries; rather than an event per move, the pending event stays, and when it
+   * comes before the deadline it is set again for the deadline ({@link #process}). A deadline that
+   * moves earlier gets an event of its own.
+   */
   private void reschedule(SimulatedNode<R> node) {
     int number = node.number();
-    long deadline = node.raft().nextDeadlineNanos();
-    if (deadline != Long.MAX_VALUE) {
-      long at = node.clock().globalNanosAt(deadline, nowNanos);
-      if (timerAt[number] != at) {
-        timerAt[number] = at;
-        queue.schedule(at, Kind.TIMER, number, null, 0);
-      }
+    long at = timerDueAt(node);
+    if (at != Long.MAX_VALUE && (timerAt[number] < 0 || at < timerAt[number])) {
+      timerAt[number] = at;
+      queue.schedule(at, Kind.TIMER, number, null, 0);
     }
     long sync = node.disk().syncDoneNanos();
     if (sync != Long.MAX_VALUE && diskAt[number] != Math.max(nowNanos, sync)) {
       diskAt[number] = Math.max(nowNanos, sync);
       queue.schedule(diskAt[number], Kind.DISK, number, null, 0);
     }
+  }
+
+  /** When, in simulated time, the node's timer is due (late, if buggify says so); MAX_VALUE if never. */
+  private long timerDueAt(SimulatedNode<R> node) {
+    long deadline = node.raft().nextDeadlineNanos();
+    if (deadline == Long.MAX_VALUE) {
+      return Long.MAX_VALUE;
+    }
+    // Lateness counts from the deadline itself, never from now: a deadline already past fires now.
+    return Math.max(nowNanos, node.clock().globalNanosAt(deadline, 0) + lateness(node.number(), deadline));
+  }
+
+  /**
+   * Buggify: how late the timer for {@code deadline} fires, as on a loaded event loop; drawn once
+   * per deadline, so that rescheduling does not draw again.
+   */
+  private long lateness(int number, long deadline) {
+    double late = schedule.buggify().lateTimers();
+    if (late == 0) {
+      return 0;
+    }
+    if (latenessDeadline[number] != deadline) {
+      latenessDeadline[number] = deadline;
+      latenessNanos[number] = timerRandom.chance(late)
+          ? timerRandom.nextLong(FaultSchedule.Buggify.LATE_TIMER_MAX_NANOS) : 0;
+    }
+    return latenessNanos[number];
   }
 
   private void startNode(SimulatedNode<R> node) {

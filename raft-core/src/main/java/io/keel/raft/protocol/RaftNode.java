@@ -288,6 +288,16 @@ public final class RaftNode<R> {
     return role instanceof Leader leader ? leader.matchIndexes() : Map.of();
   }
 
+  /**
+   * The leader's view of follower {@code peer}: the highest index known replicated, durably, on it;
+   * -1 unless this node is the leader and {@code peer} one of its followers. Unlike
+   * {@link #matchIndexes()} it allocates nothing.
+   */
+  public long matchIndex(NodeId peer) {
+    Progress follower = progressOf(peer);
+    return follower == null ? -1 : follower.matchIndex();
+  }
+
   /** Why the node stopped, if it is {@link Role#FAILED}. */
   public Optional<RuntimeException> failure() {
     return Optional.ofNullable(failure);

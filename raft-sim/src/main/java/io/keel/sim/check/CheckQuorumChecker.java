@@ -55,21 +55,22 @@ public final class CheckQuorumChecker {
       Arrays.fill(heardNanos[node], nowNanos); // a new leader counts every follower as just heard
       return;
     }
-    long[] heard = new long[nodes];
-    int count = 0;
+    int heard = 1; // the leader counts itself
+    long oldest = nowNanos;
     for (int peer = 1; peer <= nodes; peer++) {
       if (peer != node) {
-        heard[count++] = heardNanos[node][peer];
+        if (nowNanos - heardNanos[node][peer] <= boundNanos) {
+          heard++;
+        } else {
+          oldest = Math.min(oldest, heardNanos[node][peer]);
+        }
       }
     }
-    Arrays.sort(heard, 0, count);
-    int majority = nodes / 2 + 1;
-    // The leader counts itself; the (majority - 1)-th most recent follower answer completes a majority.
-    long quorumHeard = majority == 1 ? nowNanos : heard[count - (majority - 1)];
-    if (nowNanos - quorumHeard > boundNanos) {
+    if (heard < nodes / 2 + 1) {
       throw Violation.safety("Check Quorum", touched.id() + " still leads term " + term + " though no majority "
-          + "has answered it for " + Durations.formatNanos(nowNanos - quorumHeard) + " (it must step down within "
-          + Durations.formatNanos(boundNanos) + ")");
+          + "has answered it within " + Durations.formatNanos(boundNanos) + ", the longest it may lead without one ("
+          + (heard - 1) + " followers have; the others last answered " + Durations.formatNanos(nowNanos - oldest)
+          + " ago or more)");
     }
   }
 }

@@ -71,6 +71,9 @@ public final class Checkers {
   private final CheckQuorumChecker checkQuorum;
   private final Disruption disruption;
   private final Throughput throughput;
+  private final FlowControl flowControl;
+  private final ConflictHints conflictHints;
+  private final FastBacktracking fastBacktracking = new FastBacktracking();
   /** A violation found inside a node's call (an apply, a refusal), held until the event ends. */
   private Violation duringApply;
   private long impossibleMessages;
@@ -95,6 +98,8 @@ public final class Checkers {
         ? new CheckQuorumChecker(settings.nodes(), settings.checkQuorumBoundNanos()) : null;
     this.disruption = new Disruption(settings.healNanos());
     this.throughput = new Throughput(settings.referencePerSecond(), THROUGHPUT_FRACTION);
+    this.flowControl = new FlowControl(settings.nodes());
+    this.conflictHints = new ConflictHints(settings.nodes());
   }
 
   /**
@@ -148,8 +153,11 @@ public final class Checkers {
     }
     try {
       electionTimers.onSent(from.number(), to.number(), message);
+      flowControl.onSent(from, to.number(), message);
+      fastBacktracking.onSent(from, to, message);
       if (message instanceof AppendEntriesResponse response) {
         AcknowledgedDurable.onSent(from, to, response);
+        conflictHints.onSent(from, to.number(), response);
       }
     } catch (Violation violation) {
       duringApply = violation;
@@ -162,19 +170,29 @@ public final class Checkers {
    */
   public void onDelivered(SimulatedNode<?> to, int from, Message message, Role roleBefore, long termBefore,
       long localNanos, long nowNanos) {
-    if (rogue || settings.nodes() == 0 || to.isCrashed()) {
+    if (rogue || settings.nodes() == 0) {
+      return;
+    }
+    if (to.isCrashed()) {
+      flowControl.afterDelivery(to);
+      fastBacktracking.afterDelivery();
       return;
     }
     electionTimers.onDelivered(to.number(), message, roleBefore, termBefore, to.raft().currentTerm(), localNanos);
     if (checkQuorum != null) {
       checkQuorum.onDelivered(to.number(), from, message, nowNanos);
     }
+    flowControl.afterDelivery(to);
+    fastBacktracking.afterDelivery();
   }
 
   /** Node {@code to} is about to handle {@code message} from node number {@code from}, at its local time {@code localNanos}. */
   public void beforeDelivery(SimulatedNode<?> to, int from, Message message, long localNanos) {
     if (!rogue && settings.nodes() > 0) {
       electionTimers.beforeDelivery(to.number(), from, message, to.raft().role(), to.raft().currentTerm(), localNanos);
+      flowControl.beforeDelivery(to, from, message);
+      conflictHints.beforeDelivery(to, from, message);
+      fastBacktracking.beforeDelivery(to, from, message);
     }
   }
 
@@ -190,6 +208,7 @@ public final class Checkers {
     stateMachineSafety.onStart(node, nodes);
     if (settings.nodes() > 0) {
       electionTimers.onStart(node);
+      conflictHints.onStart(node);
     }
   }
 

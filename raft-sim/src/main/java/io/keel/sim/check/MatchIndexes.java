@@ -1,10 +1,10 @@
 package io.keel.sim.check;
 
-import io.keel.raft.NodeId;
+import io.keel.raft.protocol.RaftNode;
+import io.keel.raft.protocol.Role;
 import io.keel.sim.SimulatedNode;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A leader's match index for a follower never moves backwards within its term: a reordered, older
@@ -14,30 +14,33 @@ import java.util.Map;
 public final class MatchIndexes implements Invariant {
 
   /** Per leader number: the term its matches belong to, and each follower's highest match seen. */
-  private final Map<Integer, Long> termOf = new HashMap<>();
-  private final Map<Integer, Map<NodeId, Long>> matchesOf = new HashMap<>();
+  private long[] termOf = new long[0];
+  private long[][] matchesOf = new long[0][];
 
   @Override
   public void check(List<? extends SimulatedNode<?>> nodes, SimulatedNode<?> touched) {
-    if (touched == null || touched.isCrashed()) {
+    if (touched == null || touched.isCrashed() || touched.raft().role() != Role.LEADER) {
       return;
     }
-    Map<NodeId, Long> current = touched.raft().matchIndexes();
-    if (current.isEmpty()) {
-      return;
+    if (termOf.length <= nodes.size()) {
+      termOf = new long[nodes.size() + 1];
+      matchesOf = new long[nodes.size() + 1][nodes.size() + 1];
     }
-    long term = touched.raft().currentTerm();
-    Long seenTerm = termOf.put(touched.number(), term);
-    Map<NodeId, Long> seen = matchesOf.computeIfAbsent(touched.number(), n -> new HashMap<>());
-    if (seenTerm == null || seenTerm != term) {
-      seen.clear();
+    RaftNode<?> leader = touched.raft();
+    int number = touched.number();
+    long term = leader.currentTerm();
+    if (termOf[number] != term) {
+      termOf[number] = term;
+      Arrays.fill(matchesOf[number], 0);
     }
-    for (Map.Entry<NodeId, Long> match : current.entrySet()) {
-      Long before = seen.put(match.getKey(), match.getValue());
-      if (before != null && match.getValue() < before) {
+    for (SimulatedNode<?> peer : nodes) {
+      long match = leader.matchIndex(peer.id());
+      long before = matchesOf[number][peer.number()];
+      if (match >= 0 && match < before) {
         throw Violation.safety("Match Indexes", touched.id() + ", leader of term " + term + ", moved the match index of "
-            + match.getKey() + " back from " + before + " to " + match.getValue());
+            + peer.id() + " back from " + before + " to " + match);
       }
+      matchesOf[number][peer.number()] = Math.max(before, match);
     }
   }
 }

@@ -12,8 +12,11 @@ import java.util.Objects;
  * @param file the source file, relative to the repository's root
  * @param find the exact text to replace
  * @param replace what it becomes
+ * @param equivalentBecause why the mutant cannot change what any run observes (it is not a bug in
+ *     this code, only a change), or null for a real bug; such a mutant is run all the same, and
+ *     counts against the argument if a seed catches it
  */
-public record Mutant(String name, String rule, String file, String find, String replace) {
+public record Mutant(String name, String rule, String file, String find, String replace, String equivalentBecause) {
 
   /** Validates the fields. */
   public Mutant {
@@ -28,6 +31,16 @@ public record Mutant(String name, String rule, String file, String find, String 
     if (find.equals(replace)) {
       throw new IllegalArgumentException("mutant " + name + ": the replacement changes nothing");
     }
+  }
+
+  /** A mutant that is a real bug. */
+  public Mutant(String name, String rule, String file, String find, String replace) {
+    this(name, rule, file, find, replace, null);
+  }
+
+  /** Whether the catalogue argues that no run can tell this mutant from the code. */
+  public boolean equivalent() {
+    return equivalentBecause != null;
   }
 
   /**

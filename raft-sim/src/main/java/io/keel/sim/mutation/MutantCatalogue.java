@@ -13,6 +13,7 @@ import java.util.Set;
  * mutant commit-old-term-by-counting
  * rule   the leader commits an entry of an earlier term by counting replicas (Raft paper §5.4.2)
  * file   raft-core/src/main/java/io/keel/raft/protocol/Leader.java
+ * equivalent   (optional) why no run can tell this change from the code
  * find
  *     if (majorityIndex &gt; node.commitIndex() &amp;&amp; log.term(majorityIndex) == node.currentTerm()) {
  * replace
@@ -49,6 +50,10 @@ public final class MutantCatalogue {
       String name = line.substring("mutant ".length()).trim();
       String rule = field(lines, ++number, "rule");
       String file = field(lines, ++number, "file");
+      String equivalent = null;
+      if (number + 1 < lines.length && lines[number + 1].startsWith("equivalent ")) {
+        equivalent = field(lines, ++number, "equivalent");
+      }
       expect(lines, ++number, "find");
       StringBuilder find = new StringBuilder();
       number = block(lines, number + 1, "replace", find);
@@ -59,7 +64,7 @@ public final class MutantCatalogue {
         throw error(start, "a second mutant named " + name);
       }
       try {
-        mutants.add(new Mutant(name, rule, file, find.toString(), replace.toString()));
+        mutants.add(new Mutant(name, rule, file, find.toString(), replace.toString(), equivalent));
       } catch (IllegalArgumentException e) {
         throw error(start, e.getMessage());
       }

@@ -106,7 +106,7 @@ final class Candidate extends RoleState {
           node.becomeLeader();
         }
       }
-      case LOST -> node.becomeFollower(node.currentTerm(), null);
+      case LOST -> node.lostElection();
       case PENDING -> { }
     }
   }

@@ -353,8 +353,17 @@ public final class RaftNode<R> {
 
   // ---------------------------------------------------------------- transitions (used by the roles)
 
+  /**
+   * Becomes a follower of {@code term}, of {@code leader} if known. The election timer starts
+   * afresh only for a leader heard from, or after leading; a follower or candidate that merely
+   * learns of a higher term (a vote request it may refuse, a response) keeps its deadline (Figure
+   * 2, Followers: only AppendEntries from the leader or a vote granted reset it). Otherwise a
+   * candidate whose log cannot win would, by campaigning first again and again, push back the
+   * timers of the nodes that could.
+   */
   void becomeFollower(long term, NodeId leader) {
-    if (role instanceof Leader) {
+    boolean wasLeading = role instanceof Leader;
+    if (wasLeading) {
       applier.proposals().failAll(id);
     }
     if (term > currentTerm()) {
@@ -364,6 +373,17 @@ public final class RaftNode<R> {
     if (leader != null) {
       lastLeaderContactNanos = nowNanos;
     }
+    long deadline = leader != null || wasLeading ? randomElectionDeadline() : role.deadlineNanos();
+    role = new Follower(this, log, deadline);
+  }
+
+  /**
+   * This node's (pre-)vote round failed: it waits, as a follower of its term, a fresh election
+   * timeout counted from now. The moment a round fails depends on when the refusals arrived, so
+   * candidates whose timeouts were drawn alike drift apart instead of splitting every vote again.
+   */
+  void lostElection() {
+    leaderId = null;
     role = new Follower(this, log, randomElectionDeadline());
   }
 

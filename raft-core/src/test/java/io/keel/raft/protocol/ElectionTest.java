@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Randomized timeouts, PreVote (thesis §9.6) and CheckQuorum (thesis §6.2, §4.2.3). */
@@ -47,6 +48,24 @@ class ElectionTest {
       timeouts.add(f.node.nextDeadlineNanos() - f.nowNanos);
     }
     assertTrue(timeouts.size() > 40, "timeouts are randomized: " + timeouts.size() + " distinct");
+  }
+
+  @Test
+  @DisplayName("Figure 2, Followers: a vote request refused does not reset the election timer, so a stale candidate cannot hold back the nodes that could win")
+  void aRefusedVoteRequestOfAHigherTermKeepsTheElectionDeadline() {
+    NodeFixture f = new NodeFixture(classic(), List.of(entry(1, 1, "a"), entry(2, 1, "b")), new HardState(1, null));
+    long deadline = f.node.nextDeadlineNanos();
+    f.advanceMillis(100);
+    f.receive(new RequestVote(7, N3, 1, 1)); // a candidate whose log is behind: refused
+    f.sync();
+    assertEquals(7, f.node.currentTerm(), "the higher term is adopted");
+    assertEquals(new RequestVoteResponse(7, N1, false), f.lastSent(RequestVoteResponse.class));
+    assertEquals(deadline, f.node.nextDeadlineNanos(), "but the timer runs on");
+
+    f.receive(new RequestVote(8, N2, 2, 1)); // an up-to-date candidate: granted, and the timer restarts
+    f.sync();
+    assertEquals(new RequestVoteResponse(8, N1, true), f.lastSent(RequestVoteResponse.class));
+    assertTrue(f.node.nextDeadlineNanos() > deadline, "granting a vote resets the timer");
   }
 
   @Test

@@ -184,6 +184,7 @@ public final class Checkers {
     }
     flowControl.afterDelivery(to);
     fastBacktracking.afterDelivery();
+    disruption.onDelivered(to.number(), message, nowNanos);
   }
 
   /** Node {@code to} is about to handle {@code message} from node number {@code from}, at its local time {@code localNanos}. */

@@ -1,15 +1,19 @@
 package io.keel.sim.check;
 
+import io.keel.raft.message.AppendEntries;
+import io.keel.raft.message.Message;
 import io.keel.raft.protocol.RaftNode;
 import io.keel.raft.protocol.Role;
 import io.keel.sim.Durations;
 import io.keel.sim.SimulatedNode;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Leadership stays put once the network has healed: from the moment a leader whose term is at least
- * every node's term has committed an entry it appended after the heal (leadership has settled:
- * a majority answered it across the healed network), no node may reach a higher term and that leader may not step down, for as long as the
+ * every node's term has committed an entry it appended after the heal and every other node has
+ * heard from it since the heal (leadership has settled: every timer has been reset by it), no node may reach a higher term and that leader may not step down, for as long as the
  * run lasts. With no faults left, nothing but a bug (a timer not reset, a heartbeat not sent, a
  * vote that ignores the leader) can start an election.
  */
@@ -21,6 +25,19 @@ public final class Disruption {
   private long settledNanos = -1;
   /** Each node's last log index at the heal; -1 until the heal. */
   private long[] lastIndexAtHeal;
+  /** Per node: the term of the last AppendEntries it received after the heal, or 0. */
+  private long[] heardTermSinceHeal = new long[0];
+
+  /** Node {@code node} received {@code message} at {@code nowNanos}. */
+  void onDelivered(int node, Message message, long nowNanos) {
+    if (healNanos < 0 || nowNanos < healNanos || !(message instanceof AppendEntries)) {
+      return;
+    }
+    if (heardTermSinceHeal.length <= node) {
+      heardTermSinceHeal = Arrays.copyOf(heardTermSinceHeal, node + 1);
+    }
+    heardTermSinceHeal[node] = message.term();
+  }
 
   /** Judged from the heal at {@code healNanos} (negative: not judged). */
   public Disruption(long healNanos) {
@@ -77,6 +94,12 @@ public final class Disruption {
     }
     if (leader == null || leader.raft().currentTerm() != highest) {
       return;
+    }
+    for (SimulatedNode<?> node : nodes) {
+      if (node != leader && (heardTermSinceHeal.length <= node.number() || heardTermSinceHeal[node.number()] != highest
+          || !node.raft().leader().equals(Optional.of(leader.id())))) {
+        return; // a node that has not heard from the leader since the heal may still time out, legitimately
+      }
     }
     RaftNode<?> raft = leader.raft();
     if (raft.commitIndex() > lastIndexAtHeal[leader.number()]) {

@@ -30,6 +30,9 @@ final class FaultInjector<R> {
     void restart(SimulatedNode<R> node);
 
     void proposeScripted(int node);
+
+    /** Writes {@code text} to the run's trace, as a fault line. */
+    void note(String text);
   }
 
   private final Host<R> host;
@@ -79,7 +82,7 @@ final class FaultInjector<R> {
     } else if (fault instanceof Fault.MomentFault moment) {
       armed.add(moment);
     } else if (fault instanceof Fault.Figure8) {
-      attacks.add(new Figure8Attack<>(host));
+      attacks.add(new Figure8Attack<>(figure8Moves()));
     } else if (fault instanceof Fault.Propose propose) {
       host.proposeScripted(propose.node());
     } else if (fault instanceof Fault.Cut cut) {
@@ -265,7 +268,7 @@ final class FaultInjector<R> {
     network.partition(Partition.none(nodes.size()));
     network.model(schedule.network().healed());
     for (SimulatedNode<R> node : nodes) {
-      node.disk().restoreSpeed();
+      node.disk().heal();
       if (!node.isCrashed() && (node.disk().failed() || node.raft().role() == Role.FAILED)) {
         host.crash(node);
       }
@@ -277,6 +280,50 @@ final class FaultInjector<R> {
       }
     }
   }
+
+  private Figure8Attack.Moves<R> figure8Moves() {
+    return new Figure8Attack.Moves<>() {
+      @Override
+      public void crash(SimulatedNode<R> node) {
+        host.note("figure-8: crash " + node.id());
+        host.crash(node);
+      }
+
+      @Override
+      public void restartCampaigning(SimulatedNode<R> node) {
+        host.note("figure-8: restart " + node.id() + ", campaigning at once");
+        host.restart(node);
+        node.clock().jump(CAMPAIGN_JUMP_NANOS);
+        queue.schedule(host.nowNanos(), Kind.RESUME, node.number(), null, 0);
+      }
+
+      @Override
+      public void isolate(SimulatedNode<R> node) {
+        host.note("figure-8: isolate " + node.id());
+        cut(Partition.isolate(host.nodes().size(), node.number()));
+      }
+
+      @Override
+      public void abandon(SimulatedNode<R> node) {
+        host.note("figure-8: abandoned, the new leader holds the old entries; restart " + node.id());
+        cut(Partition.none(host.nodes().size()));
+        host.restart(node);
+      }
+
+      @Override
+      public void healCut(long afterNanos) {
+        queue.schedule(host.nowNanos() + afterNanos, Kind.FAULT, 0, new Fault.Cut(Partition.none(host.nodes().size())), 0);
+      }
+
+      @Override
+      public List<SimulatedNode<R>> nodes() {
+        return host.nodes();
+      }
+    };
+  }
+
+  /** How much a clock jumps so that its node's election timer has run out: more than any timeout drawn. */
+  private static final long CAMPAIGN_JUMP_NANOS = 2_000_000_000L;
 
   /** How many messages the liar has forged. */
   long messagesForged() {

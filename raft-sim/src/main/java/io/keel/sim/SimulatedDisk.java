@@ -290,9 +290,10 @@ public final class SimulatedDisk implements LogStore {
     this.slowUntilNanos = untilNanos;
   }
 
-  /** Fsyncs return to their normal latency. */
-  void restoreSpeed() {
+  /** The heal: fsyncs return to their normal latency, and an injected error not yet struck is cancelled. */
+  void heal() {
     this.slowUntilNanos = 0;
+    this.failNextSync = false;
   }
 
   /** Whether an injected I/O error has failed this disk (until the node restarts). */

@@ -399,6 +399,11 @@ public final class Simulation<R> {
       public void proposeScripted(int node) {
         clients.sendScripted(node);
       }
+
+      @Override
+      public void note(String text) {
+        trace.line(nowNanos, 0, text, null);
+      }
     };
   }
 

@@ -63,7 +63,8 @@ public final class Checkers {
       new LogMatching(),
       leaderCompleteness,
       new CommittedEntriesKept(committedLog),
-      new MatchIndexes());
+      new MatchIndexes(),
+      new CommitRule());
 
   private final boolean rogue;
   private final Settings settings;

@@ -123,6 +123,11 @@ public final class Simulation<R> {
     this.latenessNanos = new long[config.nodes() + 1];
   }
 
+  private String buggifyText() {
+    FaultSchedule.Buggify buggify = schedule.buggify();
+    return buggify.equals(FaultSchedule.Buggify.NONE) ? "" : " buggify(" + buggify.describe() + ")";
+  }
+
   /** Counts into {@code into[0]} every acknowledgement from {@code fromNanos} on (a reference run's rate). */
   void countAcknowledgedFrom(long fromNanos, long[] into) {
     clients.countAcknowledgedFrom(fromNanos, into);
@@ -201,7 +206,7 @@ public final class Simulation<R> {
       violation = Violation.safety("No Exceptions", e + (where == null ? "" : " at " + where)
           + " (at " + Durations.formatNanos(nowNanos) + ")");
     }
-    return new SimulationReport(config.seed(), config.nodes(), rates == null ? "scripted schedule" : rates.describe(),
+    return new SimulationReport(config.seed(), config.nodes(), (rates == null ? "scripted schedule" : rates.describe()) + buggifyText(),
         nowNanos, events, System.nanoTime() - startWall, checkers.termsWithLeader(), firstLeaderNanos,
         clients.attempts, clients.acknowledged, clients.refused, clients.unknownOutcome, checkers.committed(),
         crashes, restarts, injector.partitions, injector.pauses, network.sent, network.dropped, network.duplicated,

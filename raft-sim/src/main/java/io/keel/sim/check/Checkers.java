@@ -75,6 +75,7 @@ public final class Checkers {
   private final FlowControl flowControl;
   private final ConflictHints conflictHints;
   private final FastBacktracking fastBacktracking = new FastBacktracking();
+  private long commitBeforeDelivery;
   /** A violation found inside a node's call (an apply, a refusal), held until the event ends. */
   private Violation duringApply;
   private long impossibleMessages;
@@ -186,6 +187,7 @@ public final class Checkers {
     flowControl.afterDelivery(to);
     fastBacktracking.afterDelivery();
     disruption.onDelivered(to.number(), message, nowNanos);
+    CommitRule.onDelivered(to, message, commitBeforeDelivery);
   }
 
   /** Node {@code to} is about to handle {@code message} from node number {@code from}, at its local time {@code localNanos}. */
@@ -195,6 +197,7 @@ public final class Checkers {
       flowControl.beforeDelivery(to, from, message);
       conflictHints.beforeDelivery(to, from, message);
       fastBacktracking.beforeDelivery(to, from, message);
+      commitBeforeDelivery = to.raft().commitIndex();
     }
   }
 

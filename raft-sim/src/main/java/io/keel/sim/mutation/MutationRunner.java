@@ -114,7 +114,10 @@ final class MutationRunner {
     return new Pass(nodes, Long.parseLong(seeds.group(1)), 0, null);
   }
 
-  /** Copies the core and the build around it, applies the mutant, and runs the core's tests. */
+  /**
+   * Copies the core and the build around it, applies the mutant, and runs the core's tests; true if
+   * a test failed. A build that cannot run the tests at all is an error, not a catch.
+   */
   private boolean coreTestsFail(Mutant mutant) throws IOException, InterruptedException {
     Path copy = scratch.resolve(mutant.name()).resolve("repository");
     for (String part : List.of("pom.xml", "mvnw", ".mvn", "raft-core")) {
@@ -122,15 +125,24 @@ final class MutationRunner {
     }
     Path file = copy.resolve(mutant.file());
     Files.writeString(file, mutant.applyTo(Files.readString(file, StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
-    List<String> command = List.of(copy.resolve("mvnw").toString(), "-q", "-B", "-o", "-f",
-        copy.resolve("pom.xml").toString(), "-pl", "raft-core", "test");
+    // The core's own pom, so that Maven does not look for the modules left out of the copy.
+    List<String> command = List.of(copy.resolve("mvnw").toString(), "-B", "-o", "-f",
+        copy.resolve("raft-core/pom.xml").toString(), "test");
+    Path log = scratch.resolve(mutant.name()).resolve("core-tests.txt");
     Process process = new ProcessBuilder(command).directory(copy.toFile()).redirectErrorStream(true)
-        .redirectOutput(scratch.resolve(mutant.name()).resolve("core-tests.txt").toFile()).start();
+        .redirectOutput(log.toFile()).start();
     if (!process.waitFor(60, TimeUnit.MINUTES)) {
       process.destroyForcibly();
       throw new IllegalStateException("the core's tests on mutant " + mutant.name() + " ran over an hour");
     }
-    return process.exitValue() != 0;
+    if (process.exitValue() == 0) {
+      return false;
+    }
+    String output = Files.readString(log, StandardCharsets.UTF_8);
+    if (output.contains("There are test failures") || output.contains("There was a timeout")) {
+      return true;
+    }
+    throw new IllegalStateException("the core's tests on mutant " + mutant.name() + " could not run; see " + log);
   }
 
   private static void copyTree(Path from, Path to) throws IOException {

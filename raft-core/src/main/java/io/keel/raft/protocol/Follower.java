@@ -59,6 +59,10 @@ final class Follower extends RoleState {
     if (leader != null && !leader.equals(request.from())) {
       return "a second leader in term " + node.currentTerm() + ": this node follows " + leader;
     }
+    String contradiction = contradictsVerified(request);
+    if (contradiction != null) {
+      return contradiction;
+    }
     node.heardFromLeader(request.from());
     resetElectionTimer();
     long prevIndex = request.prevLogIndex();
@@ -90,6 +94,29 @@ final class Follower extends RoleState {
     if (acknowledgeable > acknowledgedIndex && node.leaderId() != null) {
       acknowledge(acknowledgeable);
     }
+  }
+
+  /**
+   * A leader's log only grows while it leads, so nothing it sends may contradict the entries this
+   * follower has already verified against it in this term (and may have acknowledged).
+   */
+  private String contradictsVerified(AppendEntries request) {
+    long prevIndex = request.prevLogIndex();
+    if (prevIndex <= verifiedIndex && prevIndex >= log.firstIndex() - 1 && prevIndex <= log.lastIndex()
+        && !log.matches(prevIndex, request.prevLogTerm())) {
+      return "its check " + prevIndex + "@" + request.prevLogTerm() + " contradicts entry " + prevIndex + "@"
+          + log.term(prevIndex) + ", which the same leader sent before in term " + node.currentTerm();
+    }
+    for (LogEntry entry : request.entries()) {
+      if (entry.index() > verifiedIndex) {
+        break;
+      }
+      if (entry.index() >= log.firstIndex() && entry.index() <= log.lastIndex() && log.term(entry.index()) != entry.term()) {
+        return "entry " + entry.index() + "@" + entry.term() + " contradicts entry " + entry.index() + "@"
+            + log.term(entry.index()) + ", which the same leader sent before in term " + node.currentTerm();
+      }
+    }
+    return null;
   }
 
   private long acknowledgeableIndex() {

@@ -114,13 +114,16 @@ final class Progress {
    * The follower rejected an append whose prevLogIndex was {@code rejectedIndex}; the leader
    * computed from the follower's hint that it may resume at {@code hintIndex}.
    *
-   * @return false if the rejection was stale (an answer to an append already superseded)
+   * @return false if the rejection was stale (an answer to an append already superseded, or at an
+   *     index the follower has since acknowledged)
    */
   boolean onRejected(long rejectedIndex, long hintIndex) {
+    if (rejectedIndex <= matchIndex) {
+      // The follower acknowledged this index in this term, so the rejection is a late duplicate (or
+      // a lie). Answering it with another append would let duplicates feed an endless exchange.
+      return false;
+    }
     if (state == State.REPLICATE) {
-      if (rejectedIndex <= matchIndex) {
-        return false;
-      }
       becomeProbe();
     } else if (rejectedIndex != nextIndex - 1) {
       return false;

@@ -90,6 +90,17 @@ class ImpossibleMessageTest {
     }
 
     @Test
+    void entries_contradicting_what_the_same_leader_sent_earlier_in_the_term_are_refused() {
+      NodeFixture f = new NodeFixture(classic(), List.of(entry(1, 1, "a")), new HardState(1, null));
+      f.receive(new AppendEntries(2, N2, 1, 1, List.of(entry(2, 2, "b"), entry(3, 2, "c")), 1));
+      f.sync(); // n2's entries 2 and 3 are verified and acknowledged, though not committed
+      assertEquals(AppendEntriesResponse.accepted(2, N1, 3), f.lastSent(AppendEntriesResponse.class));
+      assertRefusedUntouched(f, new AppendEntries(2, N2, 1, 1, List.of(entry(2, 1, "x")), 1), "the same leader sent");
+      assertRefusedUntouched(f, new AppendEntries(2, N2, 3, 1, List.of(), 1), "the same leader sent");
+      assertEquals(3, f.node.durableIndex(), "nothing acknowledged was truncated");
+    }
+
+    @Test
     void an_uncommitted_conflict_is_still_truncated_as_usual() {
       NodeFixture f = followerOfN2();
       f.receive(new AppendEntries(3, N3, 2, 2, List.of(entry(3, 3, "x")), 2));

@@ -53,6 +53,17 @@ class ProgressTest {
   }
 
   @Test
+  void aProbeAtTheMatchIndexIgnoresARejectionThere() {
+    progress.onAccepted(10);
+    progress.becomeProbe(); // as after a stalled append: the probe goes out at the match index
+    assertEquals(11, progress.nextIndex());
+    progress.onAppendSent(10, 0);
+    assertFalse(progress.onRejected(10, 3), "index 10 was acknowledged: the rejection is a late duplicate");
+    assertTrue(progress.isPaused(), "no second probe answers it");
+    assertEquals(11, progress.nextIndex());
+  }
+
+  @Test
   void inflightsRejectMisuse() {
     Inflights inflights = new Inflights(2);
     inflights.add(5, 0);

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The bounded seed sweep CI runs on every change: a few hundred seeds under every kind of fault,
- * each seed drawing its own fault rates, protocol settings and client load ({@link ProtocolSwarm}). The long soak (10,000 to 100,000 seeds) is
- * a separate command; see docs/simulator.md.
+ * each seed drawing its own fault rates, protocol settings and client load ({@link ProtocolSwarm}).
+ * The long soak (10,000 to 100,000 seeds) is a separate command; see docs/simulator.md.
  */
 class ManySeedsTest {
 

@@ -1,12 +1,12 @@
 package io.keel.sim.mutation;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,7 +32,10 @@ class MutantsTripCheckersTest {
       "leader-counts-own-non-durable-entries, Committed Entries Kept",
       "commit-index-moves-back, Node Invariants",
       "commit-old-term-by-counting, Commit Rule",
-      "message-sent-before-hard-state-durable, Election Safety",
+      // A vote asked for in a term the crash forgot shows either as two leaders or, earlier, as a
+      // vote granted in a term the restarted node never campaigned in (so Election Safety is also
+      // shown by tampering in CheckersFireTest).
+      "message-sent-before-hard-state-durable, Election Safety | No Impossible Messages",
       "acknowledge-before-durable, Acknowledged Durable",
       "proposal-tracked-one-entry-late, Applied Exactly Once",
       "vote-without-up-to-date-check, Leader Completeness",
@@ -57,6 +60,8 @@ class MutantsTripCheckersTest {
         List.of("--sim-seconds", "30", "--threads", "2"), SEEDS_PER_CLUSTER_SIZE);
     MutantOutcome outcome = runner.run(mutant, false);
     assertTrue(outcome.caught(), name + " survived " + outcome.seedsToCatch() + " seeds");
-    assertEquals(checker, outcome.checker(), outcome.violation());
+    List<String> expected = Arrays.stream(checker.split("\\|")).map(String::strip).toList();
+    assertTrue(expected.contains(outcome.checker()),
+        "expected " + checker + " but " + outcome.checker() + " fired first: " + outcome.violation());
   }
 }

@@ -21,6 +21,8 @@ public final class RaftConfig {
   public static final int MAX_INFLIGHT_APPENDS_LIMIT = 10_000;
   /** The largest bound on pending proposals. */
   public static final int MAX_PENDING_PROPOSALS_LIMIT = 10_000_000;
+  /** The largest bound on committed command bytes handed out to be applied and not yet applied. */
+  public static final long MAX_UNAPPLIED_BYTES_LIMIT = 1L << 40;
 
   private final Duration electionTimeoutMin;
   private final Duration electionTimeoutMax;
@@ -29,6 +31,7 @@ public final class RaftConfig {
   private final long maxBytesPerAppend;
   private final int maxInflightAppends;
   private final int maxPendingProposals;
+  private final long maxUnappliedBytes;
   private final boolean preVote;
   private final boolean checkQuorum;
 
@@ -40,6 +43,7 @@ public final class RaftConfig {
     this.maxBytesPerAppend = builder.maxBytesPerAppend;
     this.maxInflightAppends = builder.maxInflightAppends;
     this.maxPendingProposals = builder.maxPendingProposals;
+    this.maxUnappliedBytes = builder.maxUnappliedBytes;
     this.preVote = builder.preVote;
     this.checkQuorum = builder.checkQuorum;
   }
@@ -63,6 +67,7 @@ public final class RaftConfig {
         .maxBytesPerAppend(maxBytesPerAppend)
         .maxInflightAppends(maxInflightAppends)
         .maxPendingProposals(maxPendingProposals)
+        .maxUnappliedBytes(maxUnappliedBytes)
         .preVote(preVote)
         .checkQuorum(checkQuorum);
   }
@@ -102,6 +107,15 @@ public final class RaftConfig {
     return maxPendingProposals;
   }
 
+  /**
+   * How many bytes of committed commands a node hands its driver to apply before the driver reports
+   * them applied: the bound on the apply queue's memory when the state machine is slower than
+   * commits. An entry larger than the bound still goes out, alone.
+   */
+  public long maxUnappliedBytes() {
+    return maxUnappliedBytes;
+  }
+
   /** Whether a node runs a PreVote round before it starts an election (thesis §9.6). */
   public boolean preVote() {
     return preVote;
@@ -121,7 +135,8 @@ public final class RaftConfig {
         + electionTimeoutMax.toMillis() + "ms, heartbeatInterval=" + heartbeatInterval.toMillis()
         + "ms, maxEntriesPerAppend=" + maxEntriesPerAppend + ", maxBytesPerAppend="
         + maxBytesPerAppend + ", maxInflightAppends=" + maxInflightAppends
-        + ", maxPendingProposals=" + maxPendingProposals + ", preVote=" + preVote
+        + ", maxPendingProposals=" + maxPendingProposals + ", maxUnappliedBytes=" + maxUnappliedBytes
+        + ", preVote=" + preVote
         + ", checkQuorum=" + checkQuorum + "}";
   }
 
@@ -134,6 +149,7 @@ public final class RaftConfig {
     private long maxBytesPerAppend = 1024 * 1024;
     private int maxInflightAppends = 64;
     private int maxPendingProposals = 100_000;
+    private long maxUnappliedBytes = 64L * 1024 * 1024;
     private boolean preVote = true;
     private boolean checkQuorum = true;
 
@@ -176,6 +192,12 @@ public final class RaftConfig {
       return this;
     }
 
+    /** The bound on committed command bytes handed out to be applied and not yet applied. */
+    public Builder maxUnappliedBytes(long bytes) {
+      this.maxUnappliedBytes = bytes;
+      return this;
+    }
+
     /** Turns PreVote on or off. */
     public Builder preVote(boolean enabled) {
       this.preVote = enabled;
@@ -210,6 +232,7 @@ public final class RaftConfig {
       requireRange("maxBytesPerAppend", maxBytesPerAppend, 1, MAX_BYTES_PER_APPEND_LIMIT);
       requireRange("maxInflightAppends", maxInflightAppends, 1, MAX_INFLIGHT_APPENDS_LIMIT);
       requireRange("maxPendingProposals", maxPendingProposals, 1, MAX_PENDING_PROPOSALS_LIMIT);
+      requireRange("maxUnappliedBytes", maxUnappliedBytes, 1, MAX_UNAPPLIED_BYTES_LIMIT);
       return new RaftConfig(this);
     }
 

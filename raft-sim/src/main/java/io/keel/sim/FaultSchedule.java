@@ -40,33 +40,42 @@ public record FaultSchedule(
     Buggify buggify) {
 
   /**
-   * Rare but legal behaviour of the simulated disks and event loop ("buggify"): a disk that reports
-   * one fsync's durability in two steps, or twice; timers that fire late, as on a loaded event
-   * thread. Nothing a real store or runtime is forbidden to do, and paths a calm run rarely takes.
+   * Rare but legal behaviour of the simulated disks, event loop and state machine ("buggify"): a
+   * disk that reports one fsync's durability in two steps, or twice; timers that fire late, as on a
+   * loaded event thread; a state machine that applies committed entries late, sometimes very late.
+   * Nothing a real store or runtime is forbidden to do, and paths a calm run rarely takes.
    *
    * @param splitReports chance that an fsync covering several appends reports an earlier point first
    * @param repeatReports chance that a durability report is delivered twice
    * @param lateTimers chance that a timer fires up to {@link #LATE_TIMER_MAX_NANOS} late
+   * @param applyLagMicros the longest an ordinary batch of committed entries waits to be applied
+   * @param slowApplies chance that a batch waits up to {@link #SLOW_APPLY_MAX_NANOS} instead
    */
-  public record Buggify(double splitReports, double repeatReports, double lateTimers) {
+  public record Buggify(double splitReports, double repeatReports, double lateTimers, long applyLagMicros,
+      double slowApplies) {
 
     /** The longest a late timer is late. */
     public static final long LATE_TIMER_MAX_NANOS = 20_000_000;
+    /** The longest a slow state machine takes to apply a batch. */
+    public static final long SLOW_APPLY_MAX_NANOS = 200_000_000;
 
-    /** Nothing unusual. */
-    public static final Buggify NONE = new Buggify(0, 0, 0);
+    /** Nothing unusual: entries are applied as soon as they are committed (in an event of their own). */
+    public static final Buggify NONE = new Buggify(0, 0, 0, 0, 0);
 
     /** Validates the probabilities. */
     public Buggify {
       Checks.probability("splitReports", splitReports, 1.0);
       Checks.probability("repeatReports", repeatReports, 1.0);
       Checks.probability("lateTimers", lateTimers, 1.0);
+      Checks.range("applyLagMicros", applyLagMicros, 0, 1_000_000);
+      Checks.probability("slowApplies", slowApplies, 1.0);
     }
 
     /** The schedule line's settings. */
     String describe() {
-      return String.format(Locale.ROOT, "split-reports=%.4f repeat-reports=%.4f late-timers=%.4f",
-          splitReports, repeatReports, lateTimers);
+      return String.format(Locale.ROOT,
+          "split-reports=%.4f repeat-reports=%.4f late-timers=%.4f apply-lag-us=%d slow-applies=%.4f",
+          splitReports, repeatReports, lateTimers, applyLagMicros, slowApplies);
     }
   }
 

@@ -61,14 +61,16 @@ public final class Nemesis {
     return new FaultSchedule(rates.network(), rates.fsyncLatency(), rates.tornWrites(), drift, faults, buggify);
   }
 
-  /** Rare, legal paths of the disks and the event loop, each on for some seeds only. */
+  /** Rare, legal paths of the disks, the event loop and the state machine, each on for some seeds only. */
   private FaultSchedule.Buggify buggify() {
     boolean disk = kinds.contains(FaultKind.DISK);
     boolean clock = kinds.contains(FaultKind.CLOCK);
     double split = disk && random.chance(0.5) ? round4(random.between(0.05, 0.5)) : 0;
     double repeat = disk && random.chance(0.3) ? round4(random.between(0.01, 0.1)) : 0;
     double late = clock && random.chance(0.5) ? round4(random.between(0.01, 0.2)) : 0;
-    return new FaultSchedule.Buggify(split, repeat, late);
+    long applyLag = disk && random.chance(0.7) ? random.between(1L, 5_000L) : 0;
+    double slowApplies = disk && random.chance(0.3) ? round4(random.between(0.001, 0.02)) : 0;
+    return new FaultSchedule.Buggify(split, repeat, late, applyLag, slowApplies);
   }
 
   private static double round4(double probability) {

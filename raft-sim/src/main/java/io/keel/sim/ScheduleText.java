@@ -60,12 +60,18 @@ final class ScheduleText {
     return schedule.withDisk(fsync, torn);
   }
 
-  /** {@code split-reports=0.2 repeat-reports=0.01 late-timers=0.05}; omitted keys are 0. */
+  /**
+   * {@code split-reports=0.2 repeat-reports=0.01 late-timers=0.05 apply-lag-us=500 slow-applies=0.01};
+   * omitted keys are 0.
+   */
   static FaultSchedule.Buggify buggify(String text) {
-    Map<String, String> settings = settings(text, List.of("split-reports", "repeat-reports", "late-timers"));
+    Map<String, String> settings = settings(text,
+        List.of("split-reports", "repeat-reports", "late-timers", "apply-lag-us", "slow-applies"));
     return new FaultSchedule.Buggify(Double.parseDouble(settings.getOrDefault("split-reports", "0")),
         Double.parseDouble(settings.getOrDefault("repeat-reports", "0")),
-        Double.parseDouble(settings.getOrDefault("late-timers", "0")));
+        Double.parseDouble(settings.getOrDefault("late-timers", "0")),
+        Long.parseLong(settings.getOrDefault("apply-lag-us", "0")),
+        Double.parseDouble(settings.getOrDefault("slow-applies", "0")));
   }
 
   /** {@code n1=+1200ppm n2=-300ppm}; nodes not named do not drift. */

@@ -6,8 +6,10 @@ import io.keel.raft.NodeId;
 import io.keel.raft.RaftConfig;
 import io.keel.raft.StateMachine;
 import io.keel.raft.Transport;
+import io.keel.raft.protocol.CommittedEntry;
 import io.keel.raft.protocol.ImpossibleMessage;
 import io.keel.raft.protocol.RaftNode;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -40,6 +42,12 @@ public final class SimulatedNode<R> {
   private final Observer observer;
   private RaftNode<R> node;
   private StateMachine<R> stateMachine;
+  /** What this incarnation's state machine sees: the user's, observed by the checkers. */
+  private StateMachine<R> observedStateMachine;
+  /** Committed entries handed out by the node and not yet applied: the apply thread's queue. */
+  private final ArrayDeque<CommittedEntry<R>> toApply = new ArrayDeque<>();
+  /** Whether an apply event is scheduled for this incarnation. */
+  private boolean applyScheduled;
   private boolean crashed;
   private long pausedUntilNanos;
   private int incarnation;
@@ -63,18 +71,20 @@ public final class SimulatedNode<R> {
   void start(long nowNanos) {
     StateMachine<R> fresh = stateMachines.get();
     stateMachine = fresh;
+    observedStateMachine = (index, command) -> {
+      long attemptId = Envelope.attemptId(command);
+      R result = fresh.apply(index, Envelope.payload(command));
+      observer.applied(number, index, attemptId, result);
+      return result;
+    };
+    toApply.clear();
+    applyScheduled = false;
     node = RaftNode.<R>builder()
         .id(id)
         .voters(voters)
         .config(config)
         .logStore(disk)
         .transport(transport)
-        .stateMachine((index, command) -> {
-          long attemptId = Envelope.attemptId(command);
-          R result = fresh.apply(index, Envelope.payload(command));
-          observer.applied(number, index, attemptId, result);
-          return result;
-        })
         .randomSeed(seed * 0x9E3779B97F4A7C15L + 31L * incarnation++)
         .impossibleMessageListener(impossible -> observer.refused(number, impossible))
         .start(clock.localNanos(nowNanos));
@@ -137,9 +147,40 @@ public final class SimulatedNode<R> {
     pausedUntilNanos = 0;
   }
 
+  /**
+   * Takes what the node has newly committed into the apply queue; true if the queue holds entries
+   * and no apply event is scheduled for them yet (the caller schedules one).
+   */
+  boolean collectCommitted() {
+    for (List<CommittedEntry<R>> batch = node.takeCommitted(); !batch.isEmpty(); batch = node.takeCommitted()) {
+      toApply.addAll(batch);
+    }
+    if (toApply.isEmpty() || applyScheduled) {
+      return false;
+    }
+    applyScheduled = true;
+    return true;
+  }
+
+  /** The apply event came: applies everything queued, in order, and tells the node. */
+  void applyQueued() {
+    applyScheduled = false;
+    long last = -1;
+    while (!toApply.isEmpty()) {
+      CommittedEntry<R> entry = toApply.pollFirst();
+      entry.applyTo(observedStateMachine);
+      last = entry.index();
+    }
+    if (last >= 0) {
+      node.onApplied(last);
+    }
+  }
+
   void crash(boolean tearWrites) {
     crashed = true;
     pausedUntilNanos = 0;
+    toApply.clear(); // the process died with its apply queue
+    applyScheduled = false;
     disk.crash(tearWrites);
   }
 

@@ -50,6 +50,8 @@ public final class Simulation<R> {
   private final Trace trace = new Trace();
   private final FaultInjector<R> injector;
   private final SimRandom timerRandom;
+  /** Draws how late the state machine applies each batch. */
+  private final SimRandom applyRandom;
   private long nowNanos;
   private long events;
   private long maxTerm;
@@ -116,6 +118,7 @@ public final class Simulation<R> {
     Rogue rogue = new Rogue(seedRandom.fork());
     this.injector = new FaultInjector<>(host(), network, queue, this.schedule, rogue, seedRandom.fork());
     this.timerRandom = seedRandom.fork();
+    this.applyRandom = seedRandom.fork();
     this.clients = new Clients(config, workload, clientRandom, queue, () -> nowNanos, checkers, liveness, numbers);
     this.timerAt = new long[config.nodes() + 1];
     this.diskAt = new long[config.nodes() + 1];
@@ -252,6 +255,11 @@ public final class Simulation<R> {
         }
       }
       case PROPOSE -> onNode(event, node -> clients.propose(node.raft(), (Clients.Attempt) event.payload));
+      case APPLY -> {
+        if (event.argument == nodes.get(event.node - 1).incarnations()) {
+          onNode(event, SimulatedNode::applyQueued);
+        }
+      }
       case RESUME -> onNode(event, node -> node.disk().completeSync(nowNanos));
       case CLIENT_SEND -> clients.send(event.node);
       case CLIENT_REPLY -> clients.onReply(event.node, event.payload);
@@ -278,7 +286,7 @@ public final class Simulation<R> {
       return;
     }
     if (nowNanos < node.pausedUntilNanos()) {
-      if (event.kind == Kind.DELIVER || event.kind == Kind.PROPOSE) {
+      if (event.kind == Kind.DELIVER || event.kind == Kind.PROPOSE || event.kind == Kind.APPLY) {
         queue.schedule(node.pausedUntilNanos(), event.kind, event.node, event.payload, event.argument);
       }
       return;
@@ -301,7 +309,19 @@ public final class Simulation<R> {
       firstLeaderNanos = nowNanos;
     }
     reschedule(node);
+    if (node.collectCommitted()) {
+      queue.schedule(nowNanos + applyLagNanos(), Kind.APPLY, node.number(), null, node.incarnations());
+    }
     injector.afterEvent(node);
+  }
+
+  /** How long the state machine takes to get to a batch of committed entries (buggify). */
+  private long applyLagNanos() {
+    FaultSchedule.Buggify buggify = schedule.buggify();
+    if (buggify.slowApplies() > 0 && applyRandom.chance(buggify.slowApplies())) {
+      return applyRandom.between(0L, FaultSchedule.Buggify.SLOW_APPLY_MAX_NANOS);
+    }
+    return buggify.applyLagMicros() == 0 ? 0 : applyRandom.between(0L, buggify.applyLagMicros() * 1_000);
   }
 
   /**

@@ -39,6 +39,18 @@ class SimulationTest {
   }
 
   @Test
+  void aSlowStateMachineDelaysAcknowledgementsButBreaksNothing() {
+    // Every batch of committed entries waits up to 5 ms to be applied, half of them up to 200 ms.
+    FaultSchedule slowApplies = FaultSchedule.none(3).withBuggify(new FaultSchedule.Buggify(0, 0, 0, 5_000, 0.5));
+    for (long seed = 1; seed <= 5; seed++) {
+      SimulationReport report = new Simulation<>(SimulationConfig.defaults(seed), slowApplies,
+          CounterStateMachine::new, CounterStateMachine.randomAdds()).run();
+      assertTrue(report.ok(), report.summary());
+      assertTrue(report.acknowledged() > 100, "clients make progress: " + report.summary());
+    }
+  }
+
+  @Test
   void eachSeedDrawsItsOwnFaultRates() {
     SimulationConfig config = SimulationConfig.defaults(1);
     FaultSchedule first = Nemesis.scheduleOf(config);

@@ -4,10 +4,12 @@ import io.keel.raft.DurabilityListener;
 import io.keel.raft.HardState;
 import io.keel.raft.NodeId;
 import io.keel.raft.RaftConfig;
+import io.keel.raft.StateMachine;
 import io.keel.raft.message.AppendEntriesResponse;
 import io.keel.raft.message.Message;
 import io.keel.raft.message.PreVoteResponse;
 import io.keel.raft.message.RequestVoteResponse;
+import io.keel.raft.protocol.CommittedEntry;
 import io.keel.raft.protocol.RaftNode;
 import io.keel.raft.protocol.Role;
 import io.keel.raft.storage.InMemoryLogStore;
@@ -26,6 +28,7 @@ final class DrivenNode {
   static final List<NodeId> VOTERS = List.of(N1, N2, N3);
 
   private static final Object RESULT = new Object();
+  private static final StateMachine<Object> STATE_MACHINE = (index, command) -> RESULT;
 
   final InMemoryLogStore store;
   final RaftNode<Object> node;
@@ -75,7 +78,6 @@ final class DrivenNode {
           sentCount++;
           lastSent = message;
         })
-        .stateMachine((index, command) -> RESULT)
         .randomSeed(VOTERS.indexOf(id) + 1)
         .start(nowNanos);
     self[0] = node;
@@ -93,10 +95,18 @@ final class DrivenNode {
   }
 
   /**
-   * Discards the applied part of the log once it holds more than {@code threshold} applied entries,
-   * as a snapshot would, so that the in-memory store stays small however long the run.
+   * Applies what the node has committed, as a driver's apply thread would (here, on the caller's
+   * thread, to a state machine that does nothing), then discards the applied part of the log once
+   * it holds more than {@code threshold} applied entries, as a snapshot would, so that the in-memory
+   * store stays small however long the run.
    */
   void compactIfAbove(long threshold) {
+    for (List<CommittedEntry<Object>> batch = node.takeCommitted(); !batch.isEmpty(); batch = node.takeCommitted()) {
+      for (CommittedEntry<Object> entry : batch) {
+        entry.applyTo(STATE_MACHINE);
+      }
+      node.onApplied(batch.get(batch.size() - 1).index());
+    }
     long applied = node.lastApplied();
     if (applied - store.firstIndex() >= threshold) {
       store.compactPrefix(applied, store.term(applied));

@@ -24,6 +24,7 @@ final class Leader extends RoleState {
   private final RaftNode<?> node;
   private final RaftLog log;
   private final RaftConfig config;
+  private final long heartbeatIntervalNanos;
   private final Map<NodeId, Progress> progress = new LinkedHashMap<>();
   private final long[] matchScratch;
   private long heartbeatDeadlineNanos;
@@ -32,6 +33,7 @@ final class Leader extends RoleState {
     this.node = node;
     this.log = log;
     this.config = config;
+    this.heartbeatIntervalNanos = config.heartbeatInterval().toNanos();
     long now = node.nowNanos();
     for (NodeId peer : node.peers()) {
       progress.put(peer, new Progress(peer, log.lastIndex() + 1, config.maxInflightAppends(), now));
@@ -55,7 +57,7 @@ final class Leader extends RoleState {
    */
   void start() {
     log.append(List.of(LogEntry.noOp(log.lastIndex() + 1, node.currentTerm())));
-    heartbeatDeadlineNanos = node.nowNanos() + node.heartbeatIntervalNanos();
+    heartbeatDeadlineNanos = node.nowNanos() + heartbeatIntervalNanos;
     for (Progress follower : progress.values()) {
       sendAppend(follower);
     }
@@ -81,7 +83,7 @@ final class Leader extends RoleState {
   @Override
   void onDeadline() {
     long now = node.nowNanos();
-    heartbeatDeadlineNanos = now + node.heartbeatIntervalNanos();
+    heartbeatDeadlineNanos = now + heartbeatIntervalNanos;
     if (config.checkQuorum() && !hasActiveQuorum(now)) {
       node.becomeFollower(node.currentTerm(), null);
       return;

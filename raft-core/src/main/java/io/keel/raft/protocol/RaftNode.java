@@ -15,26 +15,27 @@ import io.keel.raft.message.PreVote;
 import io.keel.raft.message.PreVoteResponse;
 import io.keel.raft.message.RequestVote;
 import io.keel.raft.message.RequestVoteResponse;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
  * One Raft node, as pure logic: a deterministic, single-threaded state machine that the driver (the
  * production runtime, the simulator or a test) feeds with events and that acts only through the
- * {@link Transport}, {@link LogStore} and {@link StateMachine} it was given.
+ * {@link Transport} and {@link LogStore} it was given, and by handing committed entries to the
+ * driver, which applies them to the state machine ({@link #takeCommitted}, {@link #onApplied}).
  *
  * <p>Events in: {@link #tick} (the time is now T), {@link #receive} (a message from a peer),
  * {@link #propose} (a client command), {@link #onLogDurable} and {@link #onHardStateDurable} (the
- * store's reports), {@link #onStorageFailure}. The node never reads a clock, starts a thread, blocks
- * or does I/O itself, and its only randomness comes from the seed it was built with, so the same
- * seed and events always produce the same outputs. All calls must come from one thread at a time;
- * proposal futures complete on that thread.
+ * store's reports), {@link #onApplied} (the state machine's progress), {@link #onStorageFailure}.
+ * The node never reads a clock, starts a thread, blocks or does I/O itself, and its only randomness
+ * comes from the seed it was built with, so the same seed and events always produce the same
+ * outputs. All calls must come from one thread at a time. A proposal's future fails on that thread
+ * (not the leader, leadership lost, node stopped) or completes where the driver applies its entry.
  *
  * <p>{@code receive} first checks that a correct peer could have sent the message
  * ({@link MessageChecks}); an impossible one is dropped, counted and reported as an
@@ -53,14 +54,11 @@ public final class RaftNode<R> {
   private final RaftConfig config;
   private final LogStore store;
   private final RaftLog log;
-  private final Applier<R> applier;
+  private final CommitQueue<R> commits;
   private final Outbox outbox;
   private final MessageRouter router;
   private final Consumer<ImpossibleMessage> impossibleMessageListener;
-  private final SplitMix64 random;
-  private final long electionTimeoutMinNanos;
-  private final long electionTimeoutMaxNanos;
-  private final long heartbeatIntervalNanos;
+  private final ElectionTimeouts electionTimeouts;
 
   private long nowNanos;
   /**
@@ -77,25 +75,18 @@ public final class RaftNode<R> {
 
   RaftNode(RaftNodeBuilder<R> builder, long startNanos) {
     this.id = Objects.requireNonNull(builder.id, "id");
-    this.voters = List.copyOf(new TreeSet<>(Objects.requireNonNull(builder.voters, "voters")));
-    if (!voters.contains(id)) {
-      throw new IllegalArgumentException("voters " + voters + " must include the node itself, " + id);
-    }
+    this.voters = builder.sortedVoters();
     this.peers = voters.stream().filter(voter -> !voter.equals(id)).toList();
     this.config = Objects.requireNonNull(builder.config, "config");
     this.store = Objects.requireNonNull(builder.logStore, "logStore");
-    this.applier = new Applier<>(id, store,
-        Objects.requireNonNull(builder.stateMachine, "stateMachine"), config.maxBytesPerAppend());
+    this.commits = new CommitQueue<>(id, store, config.maxBytesPerAppend(), config.maxUnappliedBytes());
     this.log = new RaftLog(store);
     this.hardState = store.hardState();
     this.outbox = new Outbox(Objects.requireNonNull(builder.transport, "transport"), hardState);
     this.router = new MessageRouter(this, log, config);
     this.impossibleMessageListener = Objects.requireNonNull(builder.impossibleMessageListener,
         "impossibleMessageListener");
-    this.random = new SplitMix64(builder.randomSeed);
-    this.electionTimeoutMinNanos = config.electionTimeoutMin().toNanos();
-    this.electionTimeoutMaxNanos = config.electionTimeoutMax().toNanos();
-    this.heartbeatIntervalNanos = config.heartbeatInterval().toNanos();
+    this.electionTimeouts = new ElectionTimeouts(config, builder.randomSeed);
     this.nowNanos = startNanos;
     this.role = new Follower(this, log, randomElectionDeadline());
     if (log.lastTerm() > hardState.term()) {
@@ -147,8 +138,9 @@ public final class RaftNode<R> {
   }
 
   /**
-   * Proposes one command. The future completes with the state machine's result once the command is
-   * applied here; fails at once with {@link NotLeaderException} if this node is not the leader, or
+   * Proposes one command. The future completes with the state machine's result once the driver
+   * applies the command here ({@link CommittedEntry#applyTo}); fails at once with
+   * {@link NotLeaderException} if this node is not the leader, or
    * {@link TooManyPendingProposalsException} if too many proposals are pending; and fails with
    * {@link io.keel.raft.LeadershipLostException} if this node stops leading before the command is
    * applied, in which case the outcome is unknown.
@@ -161,20 +153,10 @@ public final class RaftNode<R> {
   public List<CompletableFuture<R>> propose(List<byte[]> commands) {
     RuntimeException refusal = refusalOf(commands.size());
     if (refusal != null) {
-      List<CompletableFuture<R>> failed = new ArrayList<>(commands.size());
-      for (int i = 0; i < commands.size(); i++) {
-        failed.add(CompletableFuture.failedFuture(refusal));
-      }
-      return failed;
+      return Collections.nCopies(commands.size(), CompletableFuture.failedFuture(refusal));
     }
-    List<CompletableFuture<R>> futures = new ArrayList<>(commands.size());
     long firstIndex = ((Leader) role).appendCommands(commands);
-    for (int i = 0; i < commands.size(); i++) {
-      CompletableFuture<R> future = new CompletableFuture<>();
-      applier.track(firstIndex + i, currentTerm(), future);
-      futures.add(future);
-    }
-    return futures;
+    return commits.track(firstIndex, currentTerm(), commands.size());
   }
 
   /**
@@ -194,6 +176,26 @@ public final class RaftNode<R> {
     }
     outbox.onDurable(state);
     role.onHardStateDurable();
+  }
+
+  /**
+   * The next committed entries to apply, in log order, each with its proposer's future if this node
+   * proposed it; empty if none is ready. Call it after every event until it returns empty. No more than {@link RaftConfig#maxUnappliedBytes()} of
+   * commands are handed out ahead of {@link #onApplied}.
+   */
+  public List<CommittedEntry<R>> takeCommitted() {
+    return role.role() == Role.FAILED ? List.of() : commits.takeCommitted();
+  }
+
+  /**
+   * The driver applied every entry up to {@code index} to the state machine.
+   *
+   * @throws IllegalArgumentException if no entry at {@code index} was handed out
+   */
+  public void onApplied(long index) {
+    if (role.role() != Role.FAILED) {
+      commits.onApplied(index);
+    }
   }
 
   /** The store failed a write: the node stops and fails every pending proposal. */
@@ -220,7 +222,7 @@ public final class RaftNode<R> {
     role = new Failed();
     failure = reason;
     leaderId = null;
-    applier.proposals().failAll(reason);
+    commits.proposals().failAll(reason);
   }
 
   // ---------------------------------------------------------------- queries
@@ -257,12 +259,12 @@ public final class RaftNode<R> {
 
   /** The highest index known committed. */
   public long commitIndex() {
-    return applier.commitIndex();
+    return commits.commitIndex();
   }
 
-  /** The highest index applied to the state machine. */
+  /** The highest index the driver reported applied to the state machine ({@link #onApplied}). */
   public long lastApplied() {
-    return applier.lastApplied();
+    return commits.appliedIndex();
   }
 
   /** The index of the last entry in this node's log. */
@@ -305,7 +307,7 @@ public final class RaftNode<R> {
 
   /** How many proposals await their outcome. */
   public int pendingProposals() {
-    return applier.proposals().size();
+    return commits.proposals().size();
   }
 
   /** How many messages this node has refused as impossible ({@link ImpossibleMessage}). */
@@ -319,7 +321,7 @@ public final class RaftNode<R> {
    */
   public void checkInvariants() {
     log.checkInvariants();
-    applier.checkInvariants(log.lastIndex());
+    commits.checkInvariants(log.lastIndex());
     if (log.lastTerm() > currentTerm()) {
       throw new IllegalStateException(id + ": log term " + log.lastTerm() + " beyond current term " + currentTerm());
     }
@@ -335,7 +337,7 @@ public final class RaftNode<R> {
   @Override
   public String toString() {
     return id + "{" + role.role() + " term=" + currentTerm() + " leader=" + leaderId + " last="
-        + log.lastIndex() + " durable=" + log.durableIndex() + " commit=" + applier.commitIndex() + "}";
+        + log.lastIndex() + " durable=" + log.durableIndex() + " commit=" + commits.commitIndex() + "}";
   }
 
   private RuntimeException refusalOf(int commandCount) {
@@ -345,7 +347,7 @@ public final class RaftNode<R> {
     if (!(role instanceof Leader)) {
       return new NotLeaderException(id, leaderId);
     }
-    if (applier.proposals().size() + commandCount > config.maxPendingProposals()) {
+    if (commits.proposals().size() + commandCount > config.maxPendingProposals()) {
       return new TooManyPendingProposalsException(config.maxPendingProposals());
     }
     return null;
@@ -364,7 +366,7 @@ public final class RaftNode<R> {
   void becomeFollower(long term, NodeId leader) {
     boolean wasLeading = role instanceof Leader;
     if (wasLeading) {
-      applier.proposals().failAll(id);
+      commits.proposals().failAbove(commits.commitIndex(), id);
     }
     if (term > currentTerm()) {
       persist(new HardState(term, null));
@@ -432,9 +434,9 @@ public final class RaftNode<R> {
     }
   }
 
-  /** Figure 2, All servers: apply every newly committed entry, in order. */
+  /** Advances the commit index; the driver takes the newly committed entries to apply them. */
   void commitTo(long index) {
-    applier.commitTo(index);
+    commits.commitTo(index);
   }
 
   /** Sends a message once the current hard state is durable. */
@@ -453,8 +455,7 @@ public final class RaftNode<R> {
   }
 
   long randomElectionDeadline() {
-    long spread = electionTimeoutMaxNanos - electionTimeoutMinNanos;
-    return nowNanos + electionTimeoutMinNanos + (spread == 0 ? 0 : random.nextLong(spread + 1));
+    return electionTimeouts.deadlineFrom(nowNanos);
   }
 
   // ---------------------------------------------------------------- accessors for the roles
@@ -468,11 +469,7 @@ public final class RaftNode<R> {
   }
 
   long electionTimeoutMinNanos() {
-    return electionTimeoutMinNanos;
-  }
-
-  long heartbeatIntervalNanos() {
-    return heartbeatIntervalNanos;
+    return electionTimeouts.minNanos();
   }
 
   List<NodeId> peers() {

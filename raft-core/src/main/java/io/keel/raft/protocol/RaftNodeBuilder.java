@@ -3,19 +3,24 @@ package io.keel.raft.protocol;
 import io.keel.raft.LogStore;
 import io.keel.raft.NodeId;
 import io.keel.raft.RaftConfig;
-import io.keel.raft.StateMachine;
 import io.keel.raft.Transport;
 import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
-/** Collects what a {@link RaftNode} needs; {@link #start(long)} checks it and builds the node. */
+/**
+ * Collects what a {@link RaftNode} needs; {@link #start(long)} checks it and builds the node.
+ *
+ * @param <R> the state machine's result type, which completes proposals' futures
+ */
 public final class RaftNodeBuilder<R> {
   NodeId id;
   Collection<NodeId> voters;
   RaftConfig config = RaftConfig.defaults();
   LogStore logStore;
   Transport transport;
-  StateMachine<R> stateMachine;
   long randomSeed;
   Consumer<ImpossibleMessage> impossibleMessageListener = impossible -> { };
 
@@ -51,12 +56,6 @@ public final class RaftNodeBuilder<R> {
     return this;
   }
 
-  /** Where committed commands are applied. */
-  public RaftNodeBuilder<R> stateMachine(StateMachine<R> stateMachine) {
-    this.stateMachine = stateMachine;
-    return this;
-  }
-
   /**
    * Seeds the node's only source of randomness, its election timeouts. Nodes of one cluster need
    * different seeds; production seeds from a secure source, the simulator from its own seed.
@@ -73,6 +72,15 @@ public final class RaftNodeBuilder<R> {
   public RaftNodeBuilder<R> impossibleMessageListener(Consumer<ImpossibleMessage> listener) {
     this.impossibleMessageListener = listener;
     return this;
+  }
+
+  /** The voters in id order, checked to include this node. */
+  List<NodeId> sortedVoters() {
+    List<NodeId> sorted = List.copyOf(new TreeSet<>(Objects.requireNonNull(voters, "voters")));
+    if (!sorted.contains(Objects.requireNonNull(id, "id"))) {
+      throw new IllegalArgumentException("voters " + sorted + " must include the node itself, " + id);
+    }
+    return sorted;
   }
 
   /** Builds the node as a follower of its stored term, its clock at {@code nowNanos}. */

@@ -2,6 +2,7 @@ package io.keel.raft.runtime;
 
 import io.keel.raft.NodeStoppedException;
 import io.keel.raft.StateMachine;
+import io.keel.raft.protocol.CommittedEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -10,18 +11,17 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
- * Moves applying off the event thread. The pure core "applies" each committed command by handing
- * it to {@link #apply}, which only records it; once the event thread has finished its burst,
- * {@link #flush} sends everything recorded, in log order, to the group's apply executor, where the
- * user's {@link StateMachine} runs and the proposers' futures complete. A slow state machine or a
- * slow callback therefore delays applying, never heartbeats or replication.
- *
- * <p>Failures of proposals (not the leader, leadership lost, node stopped) travel the same way,
- * so no user callback ever runs on the event thread.
+ * The group's one applier. The event thread hands it the committed entries the core gives out
+ * ({@link #submit}) and the failures of proposals the core refused ({@link #fail}); once the event
+ * thread has finished its burst, {@link #flush} sends everything, in order, to the group's apply
+ * executor, where the user's {@link StateMachine} runs and the proposers' futures complete. A slow
+ * state machine or a slow callback therefore delays applying, never heartbeats or replication, and
+ * no user callback ever runs on the event thread. After each batch it reports the last index
+ * applied, which the runtime passes back to the core.
  *
  * @param <R> the user's result type
  */
-final class ApplyPipeline<R> implements StateMachine<ApplyPipeline.Command<R>> {
+final class ApplyPipeline<R> {
 
   private final StateMachine<R> stateMachine;
   private final Executor applyExecutor;
@@ -37,7 +37,7 @@ final class ApplyPipeline<R> implements StateMachine<ApplyPipeline.Command<R>> {
 
   /**
    * @param onApplied told, on the apply thread, the highest index applied after each batch
-   * @param onOutcome told, on the apply thread, each time a proposer's future completes
+   * @param onOutcome told, on the apply thread, each time a refused proposer's future completes
    * @param onFatal told, on the apply thread, if the state machine throws an {@link Error}; its
    *     state is then unknown, so this replica applies nothing more and must be stopped
    * @param afterBatch run on the apply thread after each batch and its callbacks
@@ -57,38 +57,31 @@ final class ApplyPipeline<R> implements StateMachine<ApplyPipeline.Command<R>> {
     return applying == Thread.currentThread();
   }
 
-  /** Called by the core, on the event thread, for each committed command in log order. */
-  @Override
-  public Command<R> apply(long index, byte[] command) {
-    Command<R> pending = new Command<>(index, command);
-    batch.add(pending);
-    return pending;
+  /** On the event thread: committed entries to apply, in log order. */
+  void submit(List<CommittedEntry<R>> entries) {
+    batch.addAll(entries);
   }
 
-  /** Fails {@code client} with {@code cause}, on the apply thread, after what is already queued. */
+  /** On the event thread: fails {@code client} with {@code cause}, on the apply thread, after what is already queued. */
   void fail(CompletableFuture<R> client, Throwable cause) {
     batch.add(new Failure<>(client, cause));
   }
 
-  /**
-   * Sends the recorded work to the apply executor; {@code appliedThrough} is the core's applied
-   * index, which counts entries (such as no-ops) that carry no command.
-   */
-  void flush(long appliedThrough) {
+  /** On the event thread: sends the recorded work to the apply executor. */
+  void flush() {
     if (batch.isEmpty()) {
       return;
     }
     List<Object> work = batch;
     batch = new ArrayList<>(Math.max(16, work.size()));
-    applyExecutor.execute(() -> run(work, appliedThrough));
+    applyExecutor.execute(() -> run(work));
   }
 
   /** Runs a batch on the apply thread. */
-  @SuppressWarnings("unchecked")
-  private void run(List<Object> work, long appliedThrough) {
+  private void run(List<Object> work) {
     applying = Thread.currentThread();
     try {
-      runBatch(work, appliedThrough);
+      runBatch(work);
     } finally {
       applying = null;
       afterBatch.run();
@@ -96,19 +89,23 @@ final class ApplyPipeline<R> implements StateMachine<ApplyPipeline.Command<R>> {
   }
 
   @SuppressWarnings("unchecked")
-  private void runBatch(List<Object> work, long appliedThrough) {
+  private void runBatch(List<Object> work) {
+    long lastApplied = -1;
     for (Object item : work) {
-      if (item instanceof Command<?> command) {
+      if (item instanceof CommittedEntry<?> committed) {
+        CommittedEntry<R> entry = (CommittedEntry<R>) committed;
         if (fatal == null) {
           try {
-            applyOne((Command<R>) command);
+            entry.applyTo(stateMachine);
+            lastApplied = entry.index();
           } catch (Error e) {
             fatal = e;
             onFatal.accept(e);
           }
         }
         if (fatal != null) {
-          failUnapplied((Command<R>) command);
+          entry.abandon(new NodeStoppedException(
+              "the state machine failed before applying index " + entry.index(), fatal));
         }
       } else {
         Failure<R> failure = (Failure<R>) item;
@@ -116,50 +113,8 @@ final class ApplyPipeline<R> implements StateMachine<ApplyPipeline.Command<R>> {
         onOutcome.run();
       }
     }
-    if (fatal == null) {
-      onApplied.accept(appliedThrough);
-    }
-  }
-
-  private void failUnapplied(Command<R> command) {
-    if (command.client != null && !command.client.isDone()) {
-      command.client.completeExceptionally(new NodeStoppedException(
-          "the state machine failed before applying index " + command.index, fatal));
-      onOutcome.run();
-    }
-  }
-
-  private void applyOne(Command<R> command) {
-    R result = null;
-    RuntimeException failure = null;
-    try {
-      result = stateMachine.apply(command.index, command.bytes);
-    } catch (RuntimeException e) {
-      failure = e; // the command's result, the same on every replica
-    }
-    CompletableFuture<R> client = command.client;
-    if (client != null) {
-      if (failure == null) {
-        client.complete(result);
-      } else {
-        client.completeExceptionally(failure);
-      }
-      onOutcome.run();
-    }
-  }
-
-  /**
-   * A committed command on its way to the state machine; {@code client} is set, on the event
-   * thread and before the batch is flushed, when this node proposed it.
-   */
-  static final class Command<R> {
-    final long index;
-    final byte[] bytes;
-    CompletableFuture<R> client;
-
-    Command(long index, byte[] bytes) {
-      this.index = index;
-      this.bytes = bytes;
+    if (lastApplied >= 0) {
+      onApplied.accept(lastApplied);
     }
   }
 

@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,10 +54,20 @@ final class GroupRunner<R> implements DurabilityListener {
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
   private LogStore store;
-  private RaftNode<ApplyPipeline.Command<R>> node;
+  private RaftNode<R> node;
   private volatile GroupStatus status;
   private volatile RuntimeException stopReason;
+  /** The state machine's applied index, written on the apply thread. */
   private volatile long appliedIndex;
+  /** Whether a report of {@link #appliedIndex} to the core is queued on the loop. */
+  private final AtomicBoolean appliedReportQueued = new AtomicBoolean();
+  /**
+   * Set on the loop when the core holds committed entries back until more are applied: only then
+   * does the apply thread wake the loop with its progress; otherwise the next event carries it.
+   */
+  private volatile boolean awaitingApply;
+  /** The last index handed to the pipeline; loop only. */
+  private long handedOutIndex;
   private boolean closing;
 
   /** Loop bookkeeping: whether the group is on the loop's flush list, and its planned timer. */
@@ -71,9 +82,8 @@ final class GroupRunner<R> implements DurabilityListener {
     this.applyExecutor = applyExecutor;
     this.maxOutstanding = options.config().maxPendingProposals();
     this.inbox = new ProposalInbox<>(loop, this::onProposals);
-    this.pipeline = new ApplyPipeline<>(options.stateMachine(), applyExecutor,
-        index -> appliedIndex = index, outstanding::decrementAndGet, this::onStateMachineError,
-        inbox::afterApplyBatch);
+    this.pipeline = new ApplyPipeline<>(options.stateMachine(), applyExecutor, this::applied,
+        outstanding::decrementAndGet, this::onStateMachineError, inbox::afterApplyBatch);
   }
 
   // ---------------------------------------------------------------- life cycle
@@ -84,13 +94,12 @@ final class GroupRunner<R> implements DurabilityListener {
     CompletableFuture<Void> started = new CompletableFuture<>();
     loop.execute(() -> {
       try {
-        node = RaftNode.<ApplyPipeline.Command<R>>builder()
+        node = RaftNode.<R>builder()
             .id(self)
             .voters(options.voters())
             .config(options.config())
             .logStore(store)
             .transport((to, message) -> options.network().send(group, to, message))
-            .stateMachine(pipeline)
             .randomSeed(randomSeed)
             .impossibleMessageListener(impossible ->
                 options.network().onImpossibleMessage(group, impossible.from(), impossible.reason()))
@@ -280,7 +289,7 @@ final class GroupRunner<R> implements DurabilityListener {
     }
     try {
       node.tick(loop.now());
-      List<CompletableFuture<ApplyPipeline.Command<R>>> outcomes = node.propose(commands);
+      List<CompletableFuture<R>> outcomes = node.propose(commands);
       for (int i = 0; i < outcomes.size(); i++) {
         link(outcomes.get(i), slice.get(i).client());
       }
@@ -292,23 +301,67 @@ final class GroupRunner<R> implements DurabilityListener {
     }
   }
 
-  /** Connects the core's outcome of one proposal to the client's future. */
-  private void link(CompletableFuture<ApplyPipeline.Command<R>> outcome, CompletableFuture<R> client) {
-    outcome.whenComplete((command, failure) -> {
-      if (failure != null) {
-        pipeline.fail(client, failure instanceof CompletionException wrapped ? wrapped.getCause() : failure);
-      } else {
-        command.client = client; // before the batch holding the command is flushed
+  /**
+   * Connects the core's outcome of one proposal to the client's future. The core's future
+   * completes on the apply thread when its entry is applied (or abandoned there), and fails on the
+   * event thread when the core refuses it or loses leadership; that failure reaches the client
+   * through the apply thread, behind what is already queued.
+   */
+  private void link(CompletableFuture<R> outcome, CompletableFuture<R> client) {
+    outcome.whenComplete((result, failure) -> {
+      Throwable cause = failure instanceof CompletionException wrapped ? wrapped.getCause() : failure;
+      if (!pipeline.isApplyThread()) {
+        pipeline.fail(client, cause);
+        return;
       }
+      if (cause != null) {
+        client.completeExceptionally(cause);
+      } else {
+        client.complete(result);
+      }
+      outstanding.decrementAndGet();
     });
   }
 
-  /** After a burst: hands applied work to the apply thread, publishes status, re-arms the timer. */
+  /** On the apply thread, after a batch: the state machine has applied up to {@code index}. */
+  private void applied(long index) {
+    appliedIndex = index;
+    if (awaitingApply && appliedReportQueued.compareAndSet(false, true)) {
+      loop.execute(this::onApplied);
+    }
+  }
+
+  /** On the loop: tells the core how far the state machine got, so it may hand out more. */
+  private void onApplied() {
+    appliedReportQueued.set(false);
+    if (stopReason == null && appliedIndex > node.lastApplied()) {
+      node.onApplied(appliedIndex);
+      loop.touch(this);
+    }
+  }
+
+  /** After a burst: hands newly committed entries to the apply thread, publishes status, re-arms the timer. */
   void afterEvents() {
     if (node == null) {
       return;
     }
-    pipeline.flush(node.lastApplied());
+    if (stopReason == null) {
+      if (appliedIndex > node.lastApplied()) {
+        node.onApplied(appliedIndex);
+      }
+      for (var committed = node.takeCommitted(); !committed.isEmpty(); committed = node.takeCommitted()) {
+        pipeline.submit(committed);
+        handedOutIndex = committed.get(committed.size() - 1).index();
+      }
+      boolean waiting = node.commitIndex() > handedOutIndex;
+      awaitingApply = waiting;
+      // The apply thread writes its progress, then reads the flag; this thread the other way round:
+      // one of them sees the other, so progress made meanwhile is never left unreported.
+      if (waiting && appliedIndex > node.lastApplied() && appliedReportQueued.compareAndSet(false, true)) {
+        loop.execute(this::onApplied);
+      }
+    }
+    pipeline.flush();
     GroupStatus previous = status;
     GroupStatus current = snapshot();
     status = current;

@@ -5,6 +5,7 @@ import io.keel.raft.HardState;
 import io.keel.raft.LogEntry;
 import io.keel.raft.NodeId;
 import io.keel.raft.RaftConfig;
+import io.keel.raft.StateMachine;
 import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
 import io.keel.raft.message.Message;
@@ -34,6 +35,11 @@ final class NodeFixture {
   final List<ImpossibleMessage> impossible = new ArrayList<>();
   final InMemoryLogStore store;
   final RaftNode<String> node;
+  final StateMachine<String> stateMachine = (index, command) -> {
+    String text = new String(command, StandardCharsets.UTF_8);
+    applied.add(text);
+    return "applied:" + text;
+  };
   long nowNanos;
 
   NodeFixture(RaftConfig config) {
@@ -83,15 +89,21 @@ final class NodeFixture {
         .config(config)
         .logStore(store)
         .transport((to, message) -> sent.add(new Sent(to, message)))
-        .stateMachine((index, command) -> {
-          String text = new String(command, StandardCharsets.UTF_8);
-          applied.add(text);
-          return "applied:" + text;
-        })
         .randomSeed(42)
         .impossibleMessageListener(impossible::add)
         .start(nowNanos);
     self[0] = node;
+  }
+
+  /** Whether the fixture applies what is committed after every event, as a prompt driver would. */
+  boolean autoApply = true;
+
+  /** What the driver does after every event: applies what is committed, then checks invariants. */
+  void afterEvent() {
+    if (autoApply) {
+      ApplyNow.applyAll(node, stateMachine);
+    }
+    node.checkInvariants();
   }
 
   @SuppressWarnings("unchecked")
@@ -120,21 +132,21 @@ final class NodeFixture {
   void advanceMillis(long millis) {
     nowNanos += millis * MILLIS;
     node.tick(nowNanos);
-    node.checkInvariants();
+    afterEvent();
   }
 
   /** Advances the clock to the node's timer and fires it. */
   void fireTimer() {
     nowNanos = Math.max(nowNanos, node.nextDeadlineNanos());
     node.tick(nowNanos);
-    node.checkInvariants();
+    afterEvent();
   }
 
   /** Delivers a message a correct peer could send: the node must not refuse it as impossible. */
   void receive(Message message) {
     int before = impossible.size();
     node.receive(message);
-    node.checkInvariants();
+    afterEvent();
     if (impossible.size() != before) {
       throw new AssertionError("refused as impossible: " + impossible.get(before));
     }
@@ -144,7 +156,7 @@ final class NodeFixture {
   ImpossibleMessage receiveImpossible(Message message) {
     int before = impossible.size();
     node.receive(message);
-    node.checkInvariants();
+    afterEvent();
     if (impossible.size() != before + 1) {
       throw new AssertionError("not refused as impossible: " + message + "; node " + node);
     }
@@ -153,13 +165,13 @@ final class NodeFixture {
 
   void sync() {
     store.reportAllDurable();
-    node.checkInvariants();
+    afterEvent();
   }
 
   /** Makes durable, and reports, only the writes due by {@code dueNanos}. */
   void syncUntil(long dueNanos) {
     store.reportDurable(dueNanos);
-    node.checkInvariants();
+    afterEvent();
   }
 
   /** Messages of one type sent so far, in order. */

@@ -27,16 +27,13 @@ class RaftNodeBuilderTest {
         .id(A)
         .voters(List.of(A, B))
         .logStore(store)
-        .transport((to, message) -> { })
-        .stateMachine((index, command) -> null);
+        .transport((to, message) -> { });
   }
 
   @Test
   void missingPartsAreNamed() {
     assertEquals("transport", assertThrows(NullPointerException.class,
         () -> complete(store()).transport(null).start(0)).getMessage());
-    assertEquals("stateMachine", assertThrows(NullPointerException.class,
-        () -> complete(store()).stateMachine(null).start(0)).getMessage());
     assertEquals("logStore", assertThrows(NullPointerException.class,
         () -> complete(store()).logStore(null).start(0)).getMessage());
     assertEquals("voters", assertThrows(NullPointerException.class,

@@ -17,6 +17,7 @@ import io.keel.raft.LeadershipLostException;
 import io.keel.raft.LogEntry;
 import io.keel.raft.NotLeaderException;
 import io.keel.raft.RaftConfig;
+import io.keel.raft.StateMachine;
 import io.keel.raft.TooManyPendingProposalsException;
 import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
@@ -223,18 +224,19 @@ class ReplicationTest {
     RaftNode<String> node = RaftNode.<String>builder()
         .id(N1).voters(List.of(N1)).config(classic()).logStore(store)
         .transport((to, message) -> { })
-        .stateMachine((index, command) -> {
-          if (command.length == 0) {
-            throw new IllegalArgumentException("empty command");
-          }
-          return "ok";
-        })
         .start(0);
     holder[0] = node;
+    StateMachine<String> stateMachine = (index, command) -> {
+      if (command.length == 0) {
+        throw new IllegalArgumentException("empty command");
+      }
+      return "ok";
+    };
     Runnable sync = () -> {
       store.reportAllDurable();
       reports.forEach(Runnable::run);
       reports.clear();
+      ApplyNow.applyAll(node, stateMachine);
     };
     node.tick(node.nextDeadlineNanos());
     sync.run();

@@ -5,6 +5,7 @@ import io.keel.raft.HardState;
 import io.keel.raft.LogEntry;
 import io.keel.raft.NodeId;
 import io.keel.raft.RaftConfig;
+import io.keel.raft.StateMachine;
 import io.keel.raft.message.Message;
 import io.keel.raft.storage.InMemoryLogStore;
 import java.nio.ByteBuffer;
@@ -37,6 +38,11 @@ final class TestCluster {
     RaftNode<Long> node;
     boolean crashed;
     final List<Long> applied = new ArrayList<>();
+    final StateMachine<Long> stateMachine = (index, command) -> {
+      long value = ByteBuffer.wrap(command).getLong();
+      applied.add(value);
+      return value;
+    };
 
     Member(NodeId id) {
       this.id = id;
@@ -51,11 +57,6 @@ final class TestCluster {
           .config(config)
           .logStore(store)
           .transport((to, message) -> send(to, message))
-          .stateMachine((index, command) -> {
-            long value = ByteBuffer.wrap(command).getLong();
-            applied.add(value);
-            return value;
-          })
           .randomSeed(seed * 31 + ids.indexOf(id) + 7L * restarts++)
           .impossibleMessageListener(impossible::add)
           .start(clockNanos);
@@ -365,6 +366,7 @@ final class TestCluster {
         continue;
       }
       RaftNode<Long> node = member.node;
+      ApplyNow.applyAll(node, member.stateMachine);
       node.checkInvariants();
       if (node.role() == Role.FAILED) {
         throw new AssertionError(node.id() + " halted: " + node.failure().orElse(null));

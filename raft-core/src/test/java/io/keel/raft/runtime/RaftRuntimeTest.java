@@ -216,6 +216,7 @@ class RaftRuntimeTest {
     Map<NodeId, RaftGroup<String>> group = cluster.startEverywhere(GROUP, machines::get);
     RaftGroup<String> leader = awaitLeader(group);
     long term = leader.status().term();
+    long commitBefore = leader.status().commitIndex(); // before proposing: some may commit at once
 
     CompletableFuture<String> stalled = leader.propose(new byte[] {9});
     // A callback that blocks the leader's apply thread too, once the stall is over.
@@ -227,7 +228,6 @@ class RaftRuntimeTest {
       later.add(leader.propose(new byte[] {2}));
     }
     // Three or more election timeouts pass; the commands commit but none applies, and nobody campaigns.
-    long commitBefore = leader.status().commitIndex();
     await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
         .until(() -> leader.status().commitIndex() >= commitBefore + 52);
     assertFalse(stalled.isDone());
@@ -277,6 +277,28 @@ class RaftRuntimeTest {
       assertEquals("ok", future.get(5, TimeUnit.SECONDS));
     }
     assertEquals("ok", leader.propose(new byte[] {1}).get(5, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void a_small_bound_on_unapplied_bytes_holds_entries_back_but_everything_is_applied() throws Exception {
+    cluster = new RuntimeCluster(dir, 3);
+    // Two 16-byte commands fit under the bound: the core waits for the apply thread's reports.
+    RaftConfig config = RaftConfig.builder().maxUnappliedBytes(32).build();
+    Map<NodeId, RecordingStateMachine> machines = new HashMap<>();
+    Map<NodeId, RaftGroup<String>> group = new HashMap<>();
+    for (NodeId node : cluster.nodes) {
+      machines.put(node, new RecordingStateMachine());
+      group.put(node, cluster.start(node, GROUP, machines.get(node), config));
+    }
+    RaftGroup<String> leader = awaitLeader(group);
+    List<CompletableFuture<String>> results = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      results.add(leader.propose(new byte[16]));
+    }
+    for (CompletableFuture<String> result : results) {
+      result.get(10, TimeUnit.SECONDS);
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> machines.values().stream().allMatch(m -> m.applied().size() == 300));
   }
 
   @Test

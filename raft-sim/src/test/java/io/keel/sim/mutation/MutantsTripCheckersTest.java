@@ -39,7 +39,7 @@ class MutantsTripCheckersTest {
       "acknowledge-before-durable, Acknowledged Durable",
       "proposal-tracked-one-entry-late, Applied Exactly Once",
       "vote-without-up-to-date-check, Leader Completeness",
-      "append-skips-consistency-check, No Exceptions",
+      "append-skips-consistency-check, Log Matching | No Exceptions",
       "conflict-kept-not-truncated, State Machine Safety",
       "conflict-hint-off-by-one, Conflict Hints",
       "resume-past-the-leaders-term, Fast Backtracking",

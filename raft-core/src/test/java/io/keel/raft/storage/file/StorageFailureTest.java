@@ -11,7 +11,9 @@ import io.keel.raft.HardState;
 import io.keel.raft.LogEntry;
 import io.keel.raft.NodeId;
 import io.keel.raft.RaftConfig;
+import io.keel.raft.StateMachine;
 import io.keel.raft.StorageFailedException;
+import io.keel.raft.protocol.CommittedEntry;
 import io.keel.raft.protocol.RaftNode;
 import io.keel.raft.protocol.Role;
 import java.nio.charset.StandardCharsets;
@@ -119,22 +121,22 @@ class StorageFailureTest {
     FileLogStore store = FileLogStore.open(dir, FileLogStoreOptions.defaults().withFileIo(new FailingFileIo(6, 0)),
         toNode);
     int[] applied = {0};
+    StateMachine<Integer> stateMachine = (index, command) -> ++applied[0];
     RaftNode<Integer> node = RaftNode.<Integer>builder()
         .id(NodeId.of("n1"))
         .voters(List.of(NodeId.of("n1")))
         .config(RaftConfig.defaults())
         .logStore(store)
         .transport((to, message) -> { })
-        .stateMachine((index, command) -> ++applied[0])
         .randomSeed(1)
         .start(0);
     long[] now = {0};
-    drive(node, events, now, () -> node.role() == Role.LEADER && node.commitIndex() >= 1);
+    drive(node, stateMachine, events, now, () -> node.role() == Role.LEADER && node.commitIndex() >= 1);
     CompletableFuture<Integer> last = null;
     for (int i = 0; i < 20 && node.role() != Role.FAILED; i++) {
       last = node.propose(("command " + i).getBytes(StandardCharsets.UTF_8));
       CompletableFuture<Integer> proposal = last;
-      drive(node, events, now, () -> proposal.isDone() || node.role() == Role.FAILED);
+      drive(node, stateMachine, events, now, () -> proposal.isDone() || node.role() == Role.FAILED);
     }
     assertEquals(Role.FAILED, node.role(), "the node stopped");
     assertFalse(last.isDone() && !last.isCompletedExceptionally(), "the last proposal was not acknowledged");
@@ -145,7 +147,7 @@ class StorageFailureTest {
     store.close();
   }
 
-  private static void drive(RaftNode<Integer> node,
+  private static void drive(RaftNode<Integer> node, StateMachine<Integer> stateMachine,
       LinkedBlockingQueue<java.util.function.Consumer<RaftNode<Integer>>> events, long[] now,
       java.util.function.BooleanSupplier until) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -157,6 +159,10 @@ class StorageFailureTest {
       } else {
         now[0] += TimeUnit.MILLISECONDS.toNanos(50);
         node.tick(now[0]);
+      }
+      for (List<CommittedEntry<Integer>> batch = node.takeCommitted(); !batch.isEmpty(); batch = node.takeCommitted()) {
+        batch.forEach(entry -> entry.applyTo(stateMachine));
+        node.onApplied(batch.get(batch.size() - 1).index());
       }
     }
   }

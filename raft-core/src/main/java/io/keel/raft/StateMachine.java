@@ -3,7 +3,8 @@ package io.keel.raft;
 /**
  * The user's replicated state machine. Keel calls {@link #apply} once for every committed command,
  * in log order, on every node; the result on the node that accepted the proposal completes the
- * proposer's future.
+ * proposer's future. A state machine opened empty sees the whole log replayed from index 1; one
+ * that keeps its state across restarts says how far it got with {@link #appliedIndex()}.
  *
  * <p>To stay consistent across replicas, {@code apply} must be deterministic: the same commands in
  * the same order give the same state and results on every node. An exception it throws is treated
@@ -24,4 +25,20 @@ public interface StateMachine<R> {
    * @return the result handed to the proposer
    */
   R apply(long index, byte[] command);
+
+  /**
+   * The index this state machine has already applied when Keel opens it; Keel then hands it only
+   * the entries after that index instead of replaying the log from the start. The default, 0, is
+   * right for a state machine that starts empty on every open, as an in-memory one does.
+   *
+   * <p>A persistent state machine that returns more than 0 must store the applied index atomically
+   * with the data it applied (in the same write batch or transaction): if a crash could keep the
+   * data without the index, Keel would apply those entries a second time, and if it could keep the
+   * index without the data, they would be lost. It may report less than it applied before a crash
+   * (its last writes lost), never more. The index may run ahead of what the node's own log still
+   * holds after a crash; the node then catches up from the leader and hands out nothing below it.
+   */
+  default long appliedIndex() {
+    return 0;
+  }
 }

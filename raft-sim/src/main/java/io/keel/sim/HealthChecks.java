@@ -49,8 +49,11 @@ final class HealthChecks {
     Duration length = Duration.ofSeconds(4);
     SimulationConfig calm = config.withFaults(EnumSet.noneOf(FaultKind.class)).withSimulatedTime(length)
         .withHealPeriod(Duration.ZERO);
+    // A slow state machine is part of the settings, not a fault that heals: the reference keeps it.
+    FaultSchedule.Buggify buggify = schedule.buggify();
     FaultSchedule none = new FaultSchedule(schedule.network().healed(), schedule.fsyncLatency(), false,
-        schedule.driftPpm(), List.of(), FaultSchedule.Buggify.NONE);
+        schedule.driftPpm(), List.of(),
+        new FaultSchedule.Buggify(0, 0, 0, buggify.applyLagMicros(), buggify.slowApplies()));
     Simulation<R> reference = new Simulation<>(calm, none, stateMachines, workload, true);
     long[] acknowledged = new long[1];
     reference.countAcknowledgedFrom(1_000_000_000L, acknowledged);

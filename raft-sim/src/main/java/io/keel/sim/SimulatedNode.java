@@ -48,12 +48,18 @@ public final class SimulatedNode<R> {
   private final ArrayDeque<CommittedEntry<R>> toApply = new ArrayDeque<>();
   /** Whether an apply event is scheduled for this incarnation. */
   private boolean applyScheduled;
+  /** Whether the state machine keeps its state across crashes (as if it stored each apply atomically). */
+  private final boolean persistentStateMachine;
+  /** The last index the state machine applied, which a persistent one reports on restart. */
+  private long stateMachineApplied;
   private boolean crashed;
   private long pausedUntilNanos;
   private int incarnation;
 
   SimulatedNode(int number, List<NodeId> voters, RaftConfig config, Supplier<? extends StateMachine<R>> stateMachines,
-      Transport transport, SimulatedDisk disk, NodeClock clock, long seed, Observer observer) {
+      boolean persistentStateMachine, Transport transport, SimulatedDisk disk, NodeClock clock, long seed,
+      Observer observer) {
+    this.persistentStateMachine = persistentStateMachine;
     this.number = number;
     this.id = voters.get(number - 1);
     this.voters = voters;
@@ -69,14 +75,17 @@ public final class SimulatedNode<R> {
 
   /** Builds the Raft node on what the disk holds, at true time {@code nowNanos}. */
   void start(long nowNanos) {
-    StateMachine<R> fresh = stateMachines.get();
-    stateMachine = fresh;
-    observedStateMachine = (index, command) -> {
-      long attemptId = Envelope.attemptId(command);
-      R result = fresh.apply(index, Envelope.payload(command));
-      observer.applied(number, index, attemptId, result);
-      return result;
-    };
+    if (stateMachine == null || !persistentStateMachine) {
+      StateMachine<R> fresh = stateMachines.get();
+      stateMachine = fresh;
+      stateMachineApplied = 0;
+      observedStateMachine = (index, command) -> {
+        long attemptId = Envelope.attemptId(command);
+        R result = fresh.apply(index, Envelope.payload(command));
+        observer.applied(number, index, attemptId, result);
+        return result;
+      };
+    }
     toApply.clear();
     applyScheduled = false;
     node = RaftNode.<R>builder()
@@ -86,6 +95,7 @@ public final class SimulatedNode<R> {
         .logStore(disk)
         .transport(transport)
         .randomSeed(seed * 0x9E3779B97F4A7C15L + 31L * incarnation++)
+        .appliedIndex(stateMachineApplied)
         .impossibleMessageListener(impossible -> observer.refused(number, impossible))
         .start(clock.localNanos(nowNanos));
     crashed = false;
@@ -170,6 +180,7 @@ public final class SimulatedNode<R> {
       CommittedEntry<R> entry = toApply.pollFirst();
       entry.applyTo(observedStateMachine);
       last = entry.index();
+      stateMachineApplied = last;
     }
     if (last >= 0) {
       node.onApplied(last);

@@ -22,6 +22,9 @@ import java.util.Set;
  * @param livenessBound how soon after the heal a new proposal must commit
  * @param stormElections how many elections may begin in the second half of the liveness bound
  *     before the run counts as an election storm
+ * @param persistentStateMachines whether each node's state machine keeps its state across the
+ *     node's crashes and tells the restarted node how far it got, instead of starting empty and
+ *     replaying the log ({@link io.keel.raft.StateMachine#appliedIndex()})
  */
 public record SimulationConfig(
     long seed,
@@ -34,7 +37,8 @@ public record SimulationConfig(
     Duration clientThinkTime,
     Duration clientTimeout,
     Duration livenessBound,
-    int stormElections) {
+    int stormElections,
+    boolean persistentStateMachines) {
 
   /** Validates every field. */
   public SimulationConfig {
@@ -66,19 +70,19 @@ public record SimulationConfig(
     RaftConfig raft = RaftConfig.defaults();
     return new SimulationConfig(seed, 3, Duration.ofSeconds(30), Duration.ofSeconds(10), raft,
         FaultKind.all(), 3, Duration.ofMillis(10), Duration.ofSeconds(1),
-        raft.electionTimeoutMax().multipliedBy(10), 3);
+        raft.electionTimeoutMax().multipliedBy(10), 3, false);
   }
 
   /** This configuration with another seed. */
   public SimulationConfig withSeed(long newSeed) {
     return new SimulationConfig(newSeed, nodes, simulatedTime, healPeriod, raft, faults, clients,
-        clientThinkTime, clientTimeout, livenessBound, stormElections);
+        clientThinkTime, clientTimeout, livenessBound, stormElections, persistentStateMachines);
   }
 
   /** This configuration with another cluster size. */
   public SimulationConfig withNodes(int newNodes) {
     return new SimulationConfig(seed, newNodes, simulatedTime, healPeriod, raft, faults, clients,
-        clientThinkTime, clientTimeout, livenessBound, stormElections);
+        clientThinkTime, clientTimeout, livenessBound, stormElections, persistentStateMachines);
   }
 
   /**
@@ -94,31 +98,38 @@ public record SimulationConfig(
       heal = newTime.dividedBy(2);
     }
     return new SimulationConfig(seed, nodes, newTime, heal, raft, faults, clients, clientThinkTime,
-        clientTimeout, livenessBound, stormElections);
+        clientTimeout, livenessBound, stormElections, persistentStateMachines);
   }
 
   /** This configuration with another protocol configuration; the liveness bound follows its timeouts. */
   public SimulationConfig withRaft(RaftConfig newRaft) {
     return new SimulationConfig(seed, nodes, simulatedTime, healPeriod, newRaft, faults, clients,
-        clientThinkTime, clientTimeout, newRaft.electionTimeoutMax().multipliedBy(10), stormElections);
+        clientThinkTime, clientTimeout, newRaft.electionTimeoutMax().multipliedBy(10), stormElections,
+        persistentStateMachines);
   }
 
   /** This configuration with another set of fault kinds. */
   public SimulationConfig withFaults(Set<FaultKind> newFaults) {
     return new SimulationConfig(seed, nodes, simulatedTime, healPeriod, raft, newFaults, clients,
-        clientThinkTime, clientTimeout, livenessBound, stormElections);
+        clientThinkTime, clientTimeout, livenessBound, stormElections, persistentStateMachines);
   }
 
   /** This configuration with another number of clients and think time. */
   public SimulationConfig withClients(int newClients, Duration newThinkTime) {
     return new SimulationConfig(seed, nodes, simulatedTime, healPeriod, raft, faults, newClients,
-        newThinkTime, clientTimeout, livenessBound, stormElections);
+        newThinkTime, clientTimeout, livenessBound, stormElections, persistentStateMachines);
+  }
+
+  /** This configuration with state machines that keep their state across crashes, or not. */
+  public SimulationConfig withPersistentStateMachines(boolean persistent) {
+    return new SimulationConfig(seed, nodes, simulatedTime, healPeriod, raft, faults, clients,
+        clientThinkTime, clientTimeout, livenessBound, stormElections, persistent);
   }
 
   /** This configuration with another heal period. */
   public SimulationConfig withHealPeriod(Duration newHealPeriod) {
     return new SimulationConfig(seed, nodes, simulatedTime, newHealPeriod, raft, faults, clients,
-        clientThinkTime, clientTimeout, livenessBound, stormElections);
+        clientThinkTime, clientTimeout, livenessBound, stormElections, persistentStateMachines);
   }
 
   /** When the heal begins, as simulated time from the start. */

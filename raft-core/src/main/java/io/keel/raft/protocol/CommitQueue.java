@@ -14,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
  * machine and reports how far it got ({@link RaftNode#onApplied}); so the applied index here is the
  * state machine's own (Figure 2, "All servers", first rule, with applying done outside).
  *
- * <p>Invariant: {@code appliedIndex <= handedOutIndex <= commitIndex}, and no more than
+ * <p>Invariant: {@code appliedIndex <= handedOutIndex <= commitIndex} (or {@code handedOutIndex}
+ * is still where the state machine started, ahead of a log that lost entries in a crash), and no more than
  * {@code maxUnappliedBytes} of commands are handed out and not yet applied, beyond the first entry
  * (so that an entry larger than the bound still goes out alone). A batch counts until the
  * driver has applied all of it.
@@ -29,17 +30,34 @@ final class CommitQueue<R> {
   private final long maxBatchBytes;
   private final long maxUnappliedBytes;
   private long commitIndex;
+  /** What the state machine held when the node started: never handed out again. */
+  private final long startApplied;
   private long handedOutIndex;
   private long appliedIndex;
   /** Batches handed out and not yet wholly applied: their last index and command bytes. */
   private final ArrayDeque<long[]> unappliedBatches = new ArrayDeque<>();
   private long unappliedBytes;
 
-  CommitQueue(NodeId id, LogStore store, long maxBatchBytes, long maxUnappliedBytes) {
+  /**
+   * A queue whose state machine already holds every entry up to {@code startApplied}: those count
+   * as handed out and applied, and are never handed out again. The commit index still starts at 0
+   * and is learnt again: a follower may apply entries its own log has not yet made durable, so
+   * after a crash its log can hold other, never committed entries at those indexes, or none; only
+   * the leader can say which entries are committed. Nothing is handed out until the commit index
+   * passes {@code startApplied}.
+   */
+  CommitQueue(NodeId id, LogStore store, long maxBatchBytes, long maxUnappliedBytes, long startApplied) {
+    if (startApplied < 0 || startApplied < store.firstIndex() - 1) {
+      throw new IllegalArgumentException(id + ": the state machine's applied index " + startApplied
+          + " is before the log's start " + (store.firstIndex() - 1) + ": the entries between are gone");
+    }
     this.id = id;
     this.store = store;
     this.maxBatchBytes = maxBatchBytes;
     this.maxUnappliedBytes = maxUnappliedBytes;
+    this.startApplied = startApplied;
+    this.handedOutIndex = startApplied;
+    this.appliedIndex = startApplied;
   }
 
   long commitIndex() {
@@ -133,7 +151,7 @@ final class CommitQueue<R> {
     if (commitIndex > lastLogIndex) {
       throw new IllegalStateException(id + ": commit index " + commitIndex + " beyond last index " + lastLogIndex);
     }
-    if (appliedIndex > handedOutIndex || handedOutIndex > commitIndex) {
+    if (appliedIndex > handedOutIndex || (handedOutIndex > commitIndex && handedOutIndex > startApplied)) {
       throw new IllegalStateException(id + ": applied " + appliedIndex + ", handed out " + handedOutIndex
           + ", committed " + commitIndex + " out of order");
     }

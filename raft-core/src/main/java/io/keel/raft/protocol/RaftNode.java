@@ -79,7 +79,8 @@ public final class RaftNode<R> {
     this.peers = voters.stream().filter(voter -> !voter.equals(id)).toList();
     this.config = Objects.requireNonNull(builder.config, "config");
     this.store = Objects.requireNonNull(builder.logStore, "logStore");
-    this.commits = new CommitQueue<>(id, store, config.maxBytesPerAppend(), config.maxUnappliedBytes());
+    this.commits = new CommitQueue<>(id, store, config.maxBytesPerAppend(), config.maxUnappliedBytes(),
+        builder.appliedIndex);
     this.log = new RaftLog(store);
     this.hardState = store.hardState();
     this.outbox = new Outbox(Objects.requireNonNull(builder.transport, "transport"), hardState);

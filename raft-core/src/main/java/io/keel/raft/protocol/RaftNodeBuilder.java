@@ -22,6 +22,7 @@ public final class RaftNodeBuilder<R> {
   LogStore logStore;
   Transport transport;
   long randomSeed;
+  long appliedIndex;
   Consumer<ImpossibleMessage> impossibleMessageListener = impossible -> { };
 
   RaftNodeBuilder() {}
@@ -53,6 +54,15 @@ public final class RaftNodeBuilder<R> {
   /** How the node sends messages. */
   public RaftNodeBuilder<R> transport(Transport transport) {
     this.transport = transport;
+    return this;
+  }
+
+  /**
+   * How far the driver's state machine has already applied ({@link io.keel.raft.StateMachine#appliedIndex()}):
+   * the node hands out only the committed entries after it. 0 (the default) replays the whole log.
+   */
+  public RaftNodeBuilder<R> appliedIndex(long appliedIndex) {
+    this.appliedIndex = appliedIndex;
     return this;
   }
 

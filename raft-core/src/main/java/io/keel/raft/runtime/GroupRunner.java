@@ -91,6 +91,9 @@ final class GroupRunner<R> implements DurabilityListener {
   /** Opens the store on the caller's thread, then builds the node on the loop and waits for it. */
   void start(long randomSeed) throws IOException {
     store = options.logStore().open(this);
+    long startApplied = options.stateMachine().appliedIndex();
+    appliedIndex = startApplied;
+    handedOutIndex = startApplied;
     CompletableFuture<Void> started = new CompletableFuture<>();
     loop.execute(() -> {
       try {
@@ -101,6 +104,7 @@ final class GroupRunner<R> implements DurabilityListener {
             .logStore(store)
             .transport((to, message) -> options.network().send(group, to, message))
             .randomSeed(randomSeed)
+            .appliedIndex(startApplied)
             .impossibleMessageListener(impossible ->
                 options.network().onImpossibleMessage(group, impossible.from(), impossible.reason()))
             .start(loop.now());

@@ -3,6 +3,7 @@ package io.keel.raft.protocol;
 import static io.keel.raft.protocol.NodeFixture.N2;
 import static io.keel.raft.protocol.NodeFixture.bytes;
 import static io.keel.raft.protocol.NodeFixture.classic;
+import static io.keel.raft.protocol.NodeFixture.entry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -10,7 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keel.raft.EntryType;
+import io.keel.raft.HardState;
 import io.keel.raft.LeadershipLostException;
+import io.keel.raft.LogEntry;
+import io.keel.raft.storage.IgnoringListener;
+import io.keel.raft.storage.InMemoryLogStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -119,5 +124,55 @@ class ApplyOutputTest {
     f.autoApply = true;
     f.sync();
     assertEquals("applied:committed", committed.join());
+  }
+
+  @Test
+  void aStateMachineThatKeptItsStateIsHandedOnlyWhatFollows() {
+    List<LogEntry> log = List.of(entry(1, 1, "a"), entry(2, 1, "b"), entry(3, 1, "c"));
+    NodeFixture f = new NodeFixture(classic(), log, new HardState(1, null), 0, 2);
+    assertEquals(2, f.node.lastApplied());
+    assertEquals(0, f.node.commitIndex(), "the log's entries are not known committed until a leader says so");
+    f.receive(f.appendEntries(1, N2, 3, 1, List.of(entry(4, 1, "d")), 4));
+    f.sync();
+    assertEquals(List.of("c", "d"), f.applied, "a and b are not applied again");
+    assertEquals(4, f.node.lastApplied());
+  }
+
+  @Test
+  void aStateMachineAheadOfALogThatLostWritesIsHandedNothingItHolds() {
+    // The state machine applied up to 5, but the crash kept only entries 1 to 3 of the log.
+    List<LogEntry> log = List.of(entry(1, 1, "a"), entry(2, 1, "b"), entry(3, 1, "c"));
+    NodeFixture f = new NodeFixture(classic(), log, new HardState(1, null), 0, 5);
+    assertEquals(0, f.node.commitIndex());
+    assertEquals(5, f.node.lastApplied());
+    f.receive(f.appendEntries(1, N2, 3, 1, List.of(entry(4, 1, "d"), entry(5, 1, "e"), entry(6, 1, "f")), 6));
+    f.sync();
+    assertEquals(List.of("f"), f.applied, "only what follows the state machine's index");
+    assertEquals(6, f.node.lastApplied());
+  }
+
+  @Test
+  void aLogThatKeptOtherEntriesThanTheStateMachineAppliedIsRepairedBeforeAnythingIsHandedOut() {
+    // The state machine applied 2@2 and 3@2; the crash lost them from the log, which still holds
+    // the never committed 2@1 and 3@1 that they had replaced.
+    List<LogEntry> log = List.of(entry(1, 1, "a"), entry(2, 1, "stale"), entry(3, 1, "stale"));
+    NodeFixture f = new NodeFixture(classic(), log, new HardState(2, null), 0, 3);
+    f.receive(f.appendEntries(2, N2, 1, 1, List.of(), 3));
+    assertEquals(1, f.node.commitIndex(), "only what the append verified");
+    f.receive(f.appendEntries(2, N2, 1, 1, List.of(entry(2, 2, "b"), entry(3, 2, "c"), entry(4, 2, "d")), 4));
+    f.sync();
+    assertEquals(List.of("d"), f.applied);
+    assertEquals(4, f.node.lastApplied());
+  }
+
+  @Test
+  void aStateMachineBehindACompactedLogIsRefusedAtStart() {
+    InMemoryLogStore store = new InMemoryLogStore(new IgnoringListener(), () -> 0L, 0);
+    store.append(List.of(entry(1, 1, "a"), entry(2, 1, "b"), entry(3, 1, "c")));
+    store.compactPrefix(2, 1);
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> RaftNode.<String>builder()
+        .id(NodeFixture.N1).voters(List.of(NodeFixture.N1)).logStore(store).transport((to, message) -> { })
+        .appliedIndex(1).start(0));
+    assertTrue(refused.getMessage().contains("applied index 1 is before the log's start 2"), refused.getMessage());
   }
 }

@@ -56,6 +56,12 @@ final class NodeFixture {
    * the fixture's clock ({@link #syncUntil}).
    */
   NodeFixture(RaftConfig config, List<LogEntry> entries, HardState hardState, long durabilityDelayNanos) {
+    this(config, entries, hardState, durabilityDelayNanos, 0);
+  }
+
+  /** As above, with a state machine that already holds every entry up to {@code appliedIndex}. */
+  NodeFixture(RaftConfig config, List<LogEntry> entries, HardState hardState, long durabilityDelayNanos,
+      long appliedIndex) {
     RaftNode<String>[] self = newArray();
     store = new InMemoryLogStore(new DurabilityListener() {
       @Override
@@ -90,6 +96,7 @@ final class NodeFixture {
         .logStore(store)
         .transport((to, message) -> sent.add(new Sent(to, message)))
         .randomSeed(42)
+        .appliedIndex(appliedIndex)
         .impossibleMessageListener(impossible::add)
         .start(nowNanos);
     self[0] = node;

@@ -348,6 +348,32 @@ class RaftRuntimeTest {
   }
 
   @Test
+  void a_restarted_node_whose_state_machine_kept_its_state_is_handed_only_what_follows() throws Exception {
+    cluster = new RuntimeCluster(dir, 3);
+    Map<NodeId, RecordingStateMachine> machines = new HashMap<>();
+    for (NodeId node : cluster.nodes) {
+      machines.put(node, new RecordingStateMachine(true));
+    }
+    Map<NodeId, RaftGroup<String>> group = cluster.startEverywhere(GROUP, machines::get);
+    RaftGroup<String> leader = awaitLeader(group);
+    for (int i = 0; i < 50; i++) {
+      leader.propose(("a" + i).getBytes(UTF_8)).get(5, TimeUnit.SECONDS);
+    }
+    NodeId restarted = group.keySet().stream().filter(n -> !n.equals(leader.node())).findFirst().orElseThrow();
+    RecordingStateMachine kept = machines.get(restarted);
+    await().atMost(Duration.ofSeconds(5)).until(() -> kept.size() == 50);
+    group.get(restarted).stop().get(5, TimeUnit.SECONDS);
+    for (int i = 0; i < 50; i++) {
+      leader.propose(("b" + i).getBytes(UTF_8)).get(5, TimeUnit.SECONDS);
+    }
+    // The same state machine, reopened: it would throw on any index it already applied.
+    RaftGroup<String> again = cluster.start(restarted, GROUP, kept, RuntimeCluster.CONFIG);
+    await().atMost(Duration.ofSeconds(10)).until(() -> kept.size() == 100);
+    assertEquals(machines.get(leader.node()).applied(), kept.applied());
+    assertTrue(again.status().failure().isEmpty(), "the node runs: " + again.status());
+  }
+
+  @Test
   void stopping_the_leader_fails_its_pending_proposals_and_the_others_elect_a_new_one() throws Exception {
     cluster = new RuntimeCluster(dir, 3);
     Map<NodeId, RaftGroup<String>> group = cluster.startEverywhere(GROUP, node -> new RecordingStateMachine());

@@ -5,11 +5,28 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Records what it applies, in order; returns the command as text. Thread-safe to read. */
+/**
+ * Records what it applies, in order; returns the command as text. Thread-safe to read. A
+ * persistent one keeps its state when its node restarts and says how far it got.
+ */
 final class RecordingStateMachine implements StateMachine<String> {
 
   private final List<String> applied = new ArrayList<>();
+  private final boolean persistent;
   private long lastIndex;
+
+  RecordingStateMachine() {
+    this(false);
+  }
+
+  RecordingStateMachine(boolean persistent) {
+    this.persistent = persistent;
+  }
+
+  @Override
+  public synchronized long appliedIndex() {
+    return persistent ? lastIndex : 0;
+  }
 
   @Override
   public synchronized String apply(long index, byte[] command) {

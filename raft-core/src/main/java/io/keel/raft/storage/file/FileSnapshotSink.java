@@ -91,7 +91,7 @@ abstract class FileSnapshotSink implements SnapshotSink {
     crc.update(source.duplicate());
     try {
       if (source.isDirect() && buffer.position() == 0 && source.remaining() >= buffer.capacity()) {
-        written += writeFully(source, headerBytes + written);
+        writePayload(source);
         return;
       }
       while (source.hasRemaining()) {
@@ -111,9 +111,15 @@ abstract class FileSnapshotSink implements SnapshotSink {
   final void flush() throws IOException {
     if (buffer.position() > 0) {
       buffer.flip();
-      written += writeFully(buffer, headerBytes + written);
+      writePayload(buffer);
       buffer.clear();
     }
+  }
+
+  private void writePayload(ByteBuffer source) throws IOException {
+    int count = writeFully(source, headerBytes + written);
+    written += count;
+    store.counters().bytesWritten.add(count);
   }
 
   /** Writes all of {@code source} at {@code fileOffset}; returns the bytes written. */
@@ -122,7 +128,6 @@ abstract class FileSnapshotSink implements SnapshotSink {
     while (source.hasRemaining()) {
       channel.write(source, fileOffset + count - source.remaining());
     }
-    store.counters().bytesWritten.add(count);
     return count;
   }
 

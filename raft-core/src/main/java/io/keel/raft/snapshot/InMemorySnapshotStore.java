@@ -251,7 +251,8 @@ public final class InMemorySnapshotStore implements SnapshotStore {
     private void append(ByteBuffer source) {
       int count = source.remaining();
       if (count > MAX_PAYLOAD_BYTES - length) {
-        throw new IllegalStateException("the in-memory store holds payloads of at most " + MAX_PAYLOAD_BYTES + " bytes");
+        throw new IllegalStateException("the in-memory store holds payloads of at most " + MAX_PAYLOAD_BYTES
+            + " bytes");
       }
       if (length + count > bytes.length) {
         bytes = Arrays.copyOf(bytes, (int) Math.min(MAX_PAYLOAD_BYTES, Math.max(length + count, 2L * bytes.length)));
@@ -273,8 +274,8 @@ public final class InMemorySnapshotStore implements SnapshotStore {
     public SnapshotInfo finish() throws IOException {
       checkUsable();
       if (received && length != size) {
-        throw new IllegalStateException(location(name(meta.lastIndex())) + " holds " + length + " of the snapshot's " + size
-            + " bytes; it cannot be finished yet");
+        throw new IllegalStateException(location(name(meta.lastIndex())) + " holds " + length + " of the snapshot's "
+            + size + " bytes; it cannot be finished yet");
       }
       if (received && crc.getValue() != checksum) {
         state = SinkState.ENDED;

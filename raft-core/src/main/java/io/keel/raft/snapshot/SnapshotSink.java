@@ -28,9 +28,10 @@ public interface SnapshotSink extends Closeable {
 
   /**
    * How many payload bytes this sink holds: the offset at which the next chunk must start. A
-   * sink just returned by {@code receive} holds exactly the bytes a previous sink of the same
-   * snapshot made durable (by {@link #sync()} or {@link #close()}), even across a crash of the
-   * process or the machine; a new one holds none.
+   * sink just returned by {@code receive} holds the bytes a previous sink of the same snapshot
+   * made durable (by {@link #sync()} or {@link #close()}), even across a crash of the process or
+   * the machine; after a sink failed with an I/O error, what the disk still holds of them. A new
+   * one holds none.
    */
   long position();
 

@@ -50,7 +50,8 @@ public interface SnapshotStore extends Closeable {
    * checksum), from an earlier sink or from before a crash, the sink resumes at the part's durable
    * end, its {@link SnapshotSink#position() position}; a part of any other snapshot is discarded.
    * A sink this store returned from an earlier {@code receive} and that is still open is closed
-   * first (keeping what it holds): one snapshot is received at a time.
+   * first (keeping what it holds): one snapshot is received at a time, so call this from the
+   * thread that writes to the earlier sink.
    *
    * @throws IllegalArgumentException if {@code meta} is at or below the latest snapshot's index,
    *     {@code size} is negative or {@code checksum} not a 32-bit value

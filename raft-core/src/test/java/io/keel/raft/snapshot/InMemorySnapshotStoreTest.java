@@ -1,6 +1,6 @@
 package io.keel.raft.snapshot;
 
-/** The {@link SnapshotStore} contract on the {@link InMemorySnapshotStore}; a crash is {@link InMemorySnapshotStore#crash()}. */
+/** The {@link SnapshotStore} contract on the {@link InMemorySnapshotStore}, crashed by its {@code crash()}. */
 class InMemorySnapshotStoreTest extends SnapshotStoreContract {
 
   @Override

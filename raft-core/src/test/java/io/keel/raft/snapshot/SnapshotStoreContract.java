@@ -234,8 +234,8 @@ public abstract class SnapshotStoreContract {
     sink.write(0, damaged);
     sink.sync();
     CorruptSnapshotException mismatch = assertThrows(CorruptSnapshotException.class, sink::finish);
-    assertTrue(mismatch.getMessage().contains("declared") && mismatch.location().contains("snapshot-00000000000000000010"),
-        mismatch.getMessage());
+    assertTrue(mismatch.getMessage().contains("declared"), mismatch.getMessage());
+    assertTrue(mismatch.location().contains("snapshot-00000000000000000010"), mismatch.location());
     assertEquals(Optional.of(old), store.latest());
     SnapshotSink again = store.receive(meta(10), size, Payloads.crc(5, size));
     assertEquals(0, again.position(), "the damaged payload was discarded");

@@ -58,9 +58,7 @@ final class CreatedSnapshotSink extends FileSnapshotSink {
     } catch (IOException e) {
       throw fail(e);
     }
-    state = State.FINISHED;
-    SnapshotInfo info = new SnapshotInfo(meta, written, checksum, SnapshotFormat.snapshotName(meta.lastIndex()));
-    return store.install(this, info, null);
+    return install(new SnapshotInfo(meta, written, checksum, SnapshotFormat.snapshotName(meta.lastIndex())), null);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.keel.raft.storage.file;
 
+import io.keel.raft.snapshot.SnapshotInfo;
 import io.keel.raft.snapshot.SnapshotMeta;
 import io.keel.raft.snapshot.SnapshotSink;
 import java.io.IOException;
@@ -15,8 +16,8 @@ import java.util.zip.CRC32C;
  * one bounded direct buffer (a direct chunk at least as large as the buffer is written straight
  * from the caller's buffer; a heap one is copied, since the JDK would otherwise copy it into a
  * temporary direct buffer as large as itself), its CRC-32C is computed as it goes, and it is
- * written at its offset after the header. A sink that hits an I/O error is failed: it closes its files and refuses every later
- * call, and the store counts the failure.
+ * written at its offset after the header. A sink that hits an I/O error is failed: it closes its
+ * files and refuses every later call, and the store counts the failure.
  */
 abstract class FileSnapshotSink implements SnapshotSink {
 
@@ -30,7 +31,8 @@ abstract class FileSnapshotSink implements SnapshotSink {
   /** Where the payload starts in the file. */
   final int headerBytes;
   final CRC32C crc;
-  State state = State.OPEN;
+  /** Volatile: the store's close ends open sinks from its own thread. */
+  volatile State state = State.OPEN;
   /** Payload bytes written to the file; more may wait in the buffer. */
   long written;
   private final ByteBuffer buffer;
@@ -147,6 +149,23 @@ abstract class FileSnapshotSink implements SnapshotSink {
       afterFailure();
     }
     return cause;
+  }
+
+  /**
+   * Has the store install the finished sink's file as {@code info}. The sink ends failed if the
+   * installation fails with an I/O error, and ended if the store refuses it.
+   */
+  final SnapshotInfo install(SnapshotInfo info, Path progress) throws IOException {
+    state = State.FINISHED;
+    try {
+      return store.install(this, info, progress);
+    } catch (IOException e) {
+      state = State.FAILED;
+      throw e;
+    } catch (RuntimeException e) {
+      state = State.ENDED;
+      throw e;
+    }
   }
 
   /** Closes the sink's files, ignoring errors: nothing more is written through them. */

@@ -158,7 +158,8 @@ public final class FileSnapshotStore implements SnapshotStore {
           dir.resolve(SnapshotFormat.tempName(meta.lastIndex())));
       openSinks.add(sink);
       return sink;
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
+      counters.writeFailures.increment();
       creating.remove(meta.lastIndex());
       throw e;
     }
@@ -178,7 +179,12 @@ public final class FileSnapshotStore implements SnapshotStore {
     }
     ReceivedSnapshotSink.Retained part = retained;
     retained = null;
-    receiving = ReceivedSnapshotSink.start(this, meta, size, checksum, part);
+    try {
+      receiving = ReceivedSnapshotSink.start(this, meta, size, checksum, part);
+    } catch (IOException e) {
+      counters.writeFailures.increment(); // what is left on disk is removed by the next receive or opening
+      throw e;
+    }
     openSinks.add(receiving);
     return receiving;
   }

@@ -27,7 +27,7 @@ final class ReceiveProgress {
   static final int VERSION = 1;
   static final int SLOT_BYTES = 44;
 
-  /** A durable position: {@code payloadBytes} bytes whose CRC-32C is {@code payloadCrc}, recorded as {@code sequence}. */
+  /** A durable position: {@code payloadBytes} bytes with CRC-32C {@code payloadCrc}, recorded as {@code sequence}. */
   record Position(long sequence, long payloadBytes, long payloadCrc) {
     static final Position START = new Position(0, 0, 0);
   }

@@ -181,9 +181,7 @@ final class ReceivedSnapshotSink extends FileSnapshotSink {
     } catch (IOException e) {
       throw fail(e);
     }
-    state = State.FINISHED;
-    return store.install(this, new SnapshotInfo(meta, size, checksum, SnapshotFormat.snapshotName(meta.lastIndex())),
-        progressFile);
+    return install(new SnapshotInfo(meta, size, checksum, SnapshotFormat.snapshotName(meta.lastIndex())), progressFile);
   }
 
   @Override

@@ -122,7 +122,8 @@ class FileSnapshotStoreTest {
         () -> FileSnapshotStore.open(dir, OPTIONS));
     assertEquals(snapshot(5), refusal.file());
     assertTrue(refusal.getMessage().contains("cut short"), refusal.getMessage());
-    assertTrue(Files.exists(dir.resolve(SnapshotFormat.snapshotName(3))), "nothing is removed from a refused directory");
+    assertTrue(Files.exists(dir.resolve(SnapshotFormat.snapshotName(3))),
+        "nothing is removed from a refused directory");
   }
 
   @Test

@@ -84,7 +84,8 @@ final class FileSnapshotSource implements SnapshotSource {
    */
   private final class VerifyingStream extends InputStream {
     private final CRC32C crc = new CRC32C();
-    private final ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(store.options().bufferBytes(),
+    /** Direct, so that the channel reads into it without a copy, and the CRC reads it in place. */
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(store.options().bufferBytes(),
         Math.max(1, info.sizeBytes())));
     /** Payload bytes read into the buffer so far. */
     private long filled;
@@ -134,7 +135,7 @@ final class FileSnapshotSource implements SnapshotSource {
       buffer.clear().limit((int) Math.min(buffer.capacity(), info.sizeBytes() - filled));
       int read = FileSnapshotSource.this.read(filled, buffer);
       buffer.flip();
-      crc.update(buffer.array(), 0, read);
+      crc.update(buffer.duplicate());
       filled += read;
       if (filled == info.sizeBytes()) {
         checkOnce();

@@ -46,8 +46,13 @@ public abstract class SnapshotStoreContract {
   protected abstract long largePayloadBytes();
 
   /** Closes and removes every store made. */
-  @AfterEach
   protected abstract void cleanUp() throws IOException;
+
+  /** Runs {@link #cleanUp()} after each test (an overriding method would not inherit {@code @AfterEach}). */
+  @AfterEach
+  final void cleanUpAfterEachTest() throws IOException {
+    cleanUp();
+  }
 
   protected static SnapshotMeta meta(long index) {
     return new SnapshotMeta(index, 1 + index / 100, VOTERS);

@@ -185,6 +185,15 @@ class FileSnapshotStoreTest {
   }
 
   @Test
+  void optionsOutOfRangeAreRefusedNamingTheField() {
+    IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
+        () -> OPTIONS.withBufferBytes(4095));
+    assertTrue(small.getMessage().contains("bufferBytes must be in [4096, 67108864], got 4095"), small.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> OPTIONS.withBufferBytes((64 << 20) + 1));
+    assertThrows(NullPointerException.class, () -> OPTIONS.withFileIo(null));
+  }
+
+  @Test
   void aLargeDirectChunkGoesStraightToTheFile() throws IOException {
     try (FileSnapshotStore store = FileSnapshotStore.open(dir, OPTIONS.withBufferBytes(4096))) {
       long size = 100_000;

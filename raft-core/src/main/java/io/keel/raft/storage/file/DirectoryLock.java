@@ -11,12 +11,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * An exclusive lock on a log directory, held through its {@code lock} file while a store has it
- * open, so that two stores (in this process or another) never write the same log.
+ * An exclusive lock on a store's directory, held through its {@code lock} file while a store has
+ * it open, so that two stores (in this process or another) never write the same files.
  *
  * <p>The lock file also remembers that the directory has held a store: it is empty when created,
- * and {@link #mark marked} with one line of text once the directory has a manifest. A marked lock
- * file without a manifest beside it means the manifest was lost, not that the directory is new.
+ * and {@link #mark marked} with one line of text naming the kind of store once the directory holds
+ * something the store must not lose. In a log directory that is the manifest: a marked lock file
+ * without a manifest beside it means the manifest was lost, not that the directory is new. In a
+ * snapshot directory it is a snapshot ({@link FileSnapshotStore}).
  */
 final class DirectoryLock implements AutoCloseable {
 
@@ -33,12 +35,16 @@ final class DirectoryLock implements AutoCloseable {
   }
 
   static DirectoryLock acquire(Path dir) throws IOException {
+    return acquire(dir, "log directory", FileIo.DEFAULT);
+  }
+
+  /** Locks {@code dir}, a {@code kind} ("log directory") whose files are opened with {@code io}. */
+  static DirectoryLock acquire(Path dir, String kind, FileIo io) throws IOException {
     Path file = dir.resolve(FILE_NAME);
     if (Files.exists(file) && !Files.isRegularFile(file)) {
-      throw new IOException("cannot lock the log directory " + dir + ": " + file + " is not a regular file");
+      throw new IOException("cannot lock the " + kind + " " + dir + ": " + file + " is not a regular file");
     }
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
+    FileChannel channel = io.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = channel.tryLock();
@@ -50,7 +56,7 @@ final class DirectoryLock implements AutoCloseable {
     }
     if (lock == null) {
       channel.close();
-      throw new IOException("the log directory " + dir + " is in use by another store (it holds " + file + ")");
+      throw new IOException("the " + kind + " " + dir + " is in use by another store (it holds " + file + ")");
     }
     return new DirectoryLock(channel, lock);
   }
@@ -66,9 +72,26 @@ final class DirectoryLock implements AutoCloseable {
     return channel.size() > 0;
   }
 
+  /**
+   * The held lock file's content as ASCII text, or its first {@code maxBytes} bytes if it is
+   * longer (a lock file holds one short line, so a longer one is not a lock file of a Keel store).
+   */
+  String content(int maxBytes) throws IOException {
+    ByteBuffer content = ByteBuffer.allocate((int) Math.min(maxBytes, channel.size()));
+    while (content.hasRemaining() && channel.read(content, content.position()) >= 0) {
+      // reads until full or at the end of the file
+    }
+    return new String(content.array(), 0, content.position(), StandardCharsets.US_ASCII);
+  }
+
   /** Marks the held lock file: the directory now holds a manifest. */
   void mark(boolean sync) throws IOException {
-    ByteBuffer content = ByteBuffer.wrap(MARK.getBytes(StandardCharsets.US_ASCII));
+    mark(MARK, sync);
+  }
+
+  /** Marks the held lock file with {@code mark}, one line of ASCII text naming the kind of store. */
+  void mark(String mark, boolean sync) throws IOException {
+    ByteBuffer content = ByteBuffer.wrap(mark.getBytes(StandardCharsets.US_ASCII));
     while (content.hasRemaining()) {
       channel.write(content, content.position());
     }

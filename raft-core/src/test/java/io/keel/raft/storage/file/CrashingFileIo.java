@@ -2,11 +2,7 @@ package io.keel.raft.storage.file;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
@@ -193,18 +189,18 @@ final class CrashingFileIo implements FileIo {
   }
 
   /** A file or the directory, whose writes and forces are steps, and whose forces make things durable. */
-  private final class ModelChannel extends FileChannel {
-    private final FileChannel delegate;
+  private final class ModelChannel extends InterceptingChannel {
     private final Inode inode;
     private final Path path;
 
     ModelChannel(FileChannel delegate, Inode inode, Path path) {
-      this.delegate = delegate;
+      super(delegate);
       this.inode = inode;
       this.path = path;
     }
 
-    private int writeAt(ByteBuffer source, long position) throws IOException {
+    @Override
+    protected int writeAt(ByteBuffer source, long position) throws IOException {
       if (crashesAt("write " + source.remaining() + " bytes to " + path.getFileName() + " at " + position)) {
         ByteBuffer half = source.duplicate();
         half.limit(half.position() + half.remaining() / 2);
@@ -212,18 +208,6 @@ final class CrashingFileIo implements FileIo {
         throw crashNow();
       }
       return delegate.write(source, position);
-    }
-
-    @Override
-    public int write(ByteBuffer source, long position) throws IOException {
-      return writeAt(source, position);
-    }
-
-    @Override
-    public int write(ByteBuffer source) throws IOException {
-      int written = writeAt(source, delegate.position());
-      delegate.position(delegate.position() + written);
-      return written;
     }
 
     @Override
@@ -257,67 +241,6 @@ final class CrashingFileIo implements FileIo {
       }
       delegate.truncate(size);
       return this;
-    }
-
-    @Override
-    public int read(ByteBuffer target) throws IOException {
-      return delegate.read(target);
-    }
-
-    @Override
-    public int read(ByteBuffer target, long position) throws IOException {
-      return delegate.read(target, position);
-    }
-
-    @Override
-    public long read(ByteBuffer[] targets, int offset, int length) throws IOException {
-      return delegate.read(targets, offset, length);
-    }
-
-    @Override
-    public long write(ByteBuffer[] sources, int offset, int length) {
-      throw new UnsupportedOperationException("gathering writes are not used by the stores");
-    }
-
-    @Override
-    public long position() throws IOException {
-      return delegate.position();
-    }
-
-    @Override
-    public FileChannel position(long newPosition) throws IOException {
-      delegate.position(newPosition);
-      return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-      return delegate.size();
-    }
-
-    @Override
-    public long transferTo(long position, long count, WritableByteChannel target) {
-      throw new UnsupportedOperationException("not used by the stores");
-    }
-
-    @Override
-    public long transferFrom(ReadableByteChannel source, long position, long count) {
-      throw new UnsupportedOperationException("not used by the stores");
-    }
-
-    @Override
-    public MappedByteBuffer map(MapMode mode, long position, long size) {
-      throw new UnsupportedOperationException("not used by the stores");
-    }
-
-    @Override
-    public FileLock lock(long position, long size, boolean shared) throws IOException {
-      return delegate.lock(position, size, shared);
-    }
-
-    @Override
-    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-      return delegate.tryLock(position, size, shared);
     }
 
     @Override

@@ -62,13 +62,8 @@ final class CreatedSnapshotSink extends FileSnapshotSink {
   }
 
   @Override
-  public void abort() throws IOException {
-    if (state == State.OPEN) {
-      state = State.ENDED;
-      closeFiles();
-      store.forget(this);
-      deleteFile();
-    }
+  void discardFiles() throws IOException {
+    deleteFile();
   }
 
   @Override

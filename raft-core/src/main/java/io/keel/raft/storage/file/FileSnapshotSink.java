@@ -71,6 +71,19 @@ abstract class FileSnapshotSink implements SnapshotSink {
   /** Cleans up after an I/O error closed the sink's files. */
   abstract void afterFailure();
 
+  /** Removes the sink's files once it is aborted (its files closed and the store told). */
+  abstract void discardFiles() throws IOException;
+
+  @Override
+  public final void abort() throws IOException {
+    if (state == State.OPEN) {
+      state = State.ENDED;
+      closeFiles();
+      store.forget(this);
+      discardFiles();
+    }
+  }
+
   @Override
   public final boolean write(long offset, ByteBuffer chunk) throws IOException {
     checkUsable();

@@ -185,13 +185,8 @@ final class ReceivedSnapshotSink extends FileSnapshotSink {
   }
 
   @Override
-  public void abort() throws IOException {
-    if (state == State.OPEN) {
-      state = State.ENDED;
-      closeFiles();
-      store.forget(this);
-      store.discardPartial(file, progressFile);
-    }
+  void discardFiles() throws IOException {
+    store.discardPartial(file, progressFile);
   }
 
   /** Makes what the sink holds durable and keeps it for a later receive; the sink ends. */

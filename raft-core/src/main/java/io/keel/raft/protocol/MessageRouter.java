@@ -100,10 +100,17 @@ final class MessageRouter {
       voter.handle(request);
     } else if (message instanceof PreVote request) {
       voter.handle(request);
-    } else if (message instanceof RequestVoteResponse response && role instanceof Candidate candidate) {
-      candidate.handle(response);
-    } else if (message instanceof PreVoteResponse response && role instanceof Candidate candidate) {
-      candidate.handle(response);
+    } else if (message instanceof RequestVoteResponse response) {
+      if (role instanceof Candidate candidate) {
+        candidate.handle(response);
+      } // else: an answer to a round this node no longer runs
+    } else if (message instanceof PreVoteResponse response) {
+      if (role instanceof Candidate candidate) {
+        candidate.handle(response);
+      }
+    } else {
+      // Message is sealed and every kind is handled above: a new kind must be added here, not dropped.
+      throw new IllegalStateException(node.id() + ": no handler for a " + message.getClass().getSimpleName());
     }
     return null;
   }

@@ -1,5 +1,6 @@
 package io.keel.raft.storage.file;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -9,12 +10,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +31,8 @@ class CrashRecoveryTest {
 
   /** Kills per run; CI runs them all (two directories in parallel, one per core). */
   static final int KILLS = Integer.getInteger("keel.crash.kills", 200);
+  /** A child is killed after 1 to this many reported events (appends, durability reports, ...). */
+  private static final int MAX_EVENTS_BEFORE_KILL = 400;
 
   @TempDir
   Path root;
@@ -76,7 +81,8 @@ class CrashRecoveryTest {
       Path events = dir.resolveSibling(dir.getFileName() + ".events-" + generation);
       Process child = start(dir, generation, random.nextLong(), events);
       awaitReady(events, child, dir);
-      Thread.sleep(random.nextInt(120));
+      // The kill point: after a random number of the child's reported events, not a random time.
+      awaitEvents(events, child, 1 + random.nextInt(MAX_EVENTS_BEFORE_KILL));
       child.destroyForcibly();
       assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the killed child did not end");
       for (String line : Files.readAllLines(events, StandardCharsets.UTF_8)) {
@@ -98,14 +104,35 @@ class CrashRecoveryTest {
         .start();
   }
 
-  private static void awaitReady(Path events, Process child, Path dir) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!Files.exists(events) || !Files.readString(events, StandardCharsets.UTF_8).startsWith("READY")) {
-      if (!child.isAlive() || System.nanoTime() > deadline) {
-        child.destroyForcibly();
-        fail("the child did not start on " + dir + " within 30 s (alive: " + child.isAlive() + ")");
-      }
-      Thread.sleep(2);
+  private static void awaitReady(Path events, Process child, Path dir) {
+    try {
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(2))
+          .until(() -> !child.isAlive() || (Files.exists(events)
+              && Files.readString(events, StandardCharsets.UTF_8).startsWith("READY")));
+    } catch (ConditionTimeoutException e) {
+      child.destroyForcibly();
+      fail("the child did not start on " + dir + " within 30 s");
+    }
+    if (!child.isAlive()) {
+      fail("the child ended before it was ready on " + dir + ", exit " + child.exitValue());
+    }
+  }
+
+  /** Waits until the child has reported {@code count} events after READY, or has ended, or 10 s passed. */
+  private static void awaitEvents(Path events, Process child, int count) {
+    try {
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+          .until(() -> !child.isAlive() || lineCount(events) > count);
+    } catch (ConditionTimeoutException e) {
+      // a child slow to report is killed where it stands: any point is a valid kill point
+    }
+  }
+
+  private static long lineCount(Path events) throws IOException {
+    try (var lines = Files.lines(events, StandardCharsets.UTF_8)) {
+      return lines.count();
+    } catch (java.io.UncheckedIOException e) {
+      return 0; // a line being written: count again
     }
   }
 

@@ -1,5 +1,6 @@
 package io.keel.raft.storage.file;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -18,6 +19,7 @@ import io.keel.raft.protocol.RaftNode;
 import io.keel.raft.protocol.Role;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -52,12 +54,8 @@ class StorageFailureTest {
     throw new AssertionError("the store never failed");
   }
 
-  private static void listenerAwait(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "timed out");
-      Thread.sleep(1);
-    }
+  private static void listenerAwait(java.util.function.BooleanSupplier condition) {
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(1)).until(condition::getAsBoolean);
   }
 
   private void checkFailedStore(FileLogStore store, long acknowledged, String expectedMessage) throws Exception {

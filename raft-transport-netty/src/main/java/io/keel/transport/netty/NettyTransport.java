@@ -80,6 +80,8 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
   private final Bootstrap dialer;
   private final Map<NodeId, PeerLink> links = new ConcurrentHashMap<>();
   private final LongAdder droppedUnknownPeer = new LongAdder();
+  /** Nodes messages were addressed to without an address; each is warned about once. */
+  private final Set<NodeId> unknownPeers = ConcurrentHashMap.newKeySet();
   private final LongAdder refused = new LongAdder();
   private final LongAdder violations = new LongAdder();
   private final LongAdder unauthenticatedBytes = new LongAdder();
@@ -168,6 +170,10 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
     PeerLink link = links.get(to);
     if (link == null) {
       droppedUnknownPeer.increment();
+      if (unknownPeers.add(to)) {
+        LOG.warn("{}: group {} sends to {}, which has no address among this transport's peers: its messages "
+            + "are dropped until it is added (Builder.peer or addPeer)", self, group, to);
+      }
       return;
     }
     link.send(group, message);
@@ -197,6 +203,13 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
   @Override
   public void checkGroup(GroupOptions<?> group) {
     GroupLimits.check(self, group, options);
+    List<NodeId> unaddressed = group.voters().stream()
+        .filter(voter -> !voter.equals(self) && !links.containsKey(voter)).sorted().toList();
+    if (!unaddressed.isEmpty()) {
+      LOG.warn("{}: group {} has voters with no address among this transport's peers, {}: it cannot reach "
+          + "them until they are added (Builder.peer or addPeer), and may never elect a leader", self,
+          group.group(), unaddressed);
+    }
   }
 
   // ---------------------------------------------------------------- peers
@@ -208,6 +221,7 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
     if (peer.equals(self)) {
       throw new IllegalArgumentException("a node is not its own peer: " + peer);
     }
+    unknownPeers.remove(peer);
     PeerLink link = new PeerLink(peer, address, self.compareTo(peer) < 0, this);
     PeerLink previous = links.put(peer, link);
     if (previous != null) {
@@ -263,7 +277,7 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
     }
     peers.sort((a, b) -> a.peer().compareTo(b.peer()));
     return new TransportStats(peers, refused.sum(), violations.sum(), unauthenticatedBytes.sum(),
-        Optional.ofNullable(lastRefusal));
+        Optional.ofNullable(lastRefusal), unknownPeers);
   }
 
   /** Messages dropped because they were addressed to a node that is not a configured peer. */

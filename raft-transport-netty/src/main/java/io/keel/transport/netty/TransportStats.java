@@ -3,6 +3,7 @@ package io.keel.transport.netty;
 import io.keel.raft.NodeId;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A snapshot of the transport's counters.
@@ -14,17 +15,21 @@ import java.util.Optional;
  * @param protocolViolations connections closed because the peer sent malformed or unexpected frames
  * @param bytesInUnauthenticated bytes received on connections that never completed the handshake
  * @param lastRefusal the reason for the most recent refusal or violation, if any
+ * @param unknownPeers nodes that messages were addressed to but that have no address among the
+ *     peers (a voter left out of the configuration, say); their messages are dropped
  */
 public record TransportStats(
     List<PeerStats> peers,
     long refusedConnections,
     long protocolViolations,
     long bytesInUnauthenticated,
-    Optional<String> lastRefusal) {
+    Optional<String> lastRefusal,
+    Set<NodeId> unknownPeers) {
 
-  /** Copies the list. */
+  /** Copies the collections. */
   public TransportStats {
     peers = List.copyOf(peers);
+    unknownPeers = Set.copyOf(unknownPeers);
   }
 
   /** The counters of {@code peer}, if it is configured. */

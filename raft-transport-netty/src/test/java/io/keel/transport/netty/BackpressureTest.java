@@ -21,6 +21,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,8 +50,10 @@ class BackpressureTest {
         AppendEntries append = bigAppend();
         transport.send(GROUP, SLOW, append); // not a peer yet
         assertEquals(1, transport.droppedForUnknownPeer());
+        assertEquals(Set.of(SLOW), transport.stats().unknownPeers(), "named, not only counted");
 
         transport.addPeer(SLOW, (InetSocketAddress) slowPeer.getLocalSocketAddress());
+        assertEquals(Set.of(), transport.stats().unknownPeers());
         try (Socket connection = slowPeer.accept()) {
           handshake(connection);
           await().atMost(Duration.ofSeconds(5)).until(() -> transport.isConnected(SLOW));

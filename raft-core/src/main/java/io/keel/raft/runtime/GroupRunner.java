@@ -10,12 +10,15 @@ import io.keel.raft.TooManyPendingProposalsException;
 import io.keel.raft.message.Message;
 import io.keel.raft.protocol.RaftNode;
 import io.keel.raft.runtime.ProposalInbox.Proposal;
+import io.keel.raft.storage.file.FileLogStore;
 import io.keel.raft.storage.file.LogStoreFailedException;
+import io.keel.raft.storage.file.StorageStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -172,6 +175,10 @@ final class GroupRunner<R> implements DurabilityListener {
       }
     }
     return client;
+  }
+
+  Optional<StorageStats> storageStats() {
+    return store instanceof FileLogStore files ? Optional.of(files.stats()) : Optional.empty();
   }
 
   GroupStatus status() {

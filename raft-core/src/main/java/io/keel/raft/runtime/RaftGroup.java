@@ -2,6 +2,8 @@ package io.keel.raft.runtime;
 
 import io.keel.raft.GroupId;
 import io.keel.raft.NodeId;
+import io.keel.raft.storage.file.StorageStats;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -50,6 +52,15 @@ public final class RaftGroup<R> {
   /** The node's latest status: role, term, leader, indexes, followers' progress. */
   public GroupStatus status() {
     return runner.status();
+  }
+
+  /**
+   * The file log's counters ({@link io.keel.raft.storage.file.FileLogStore#stats()}: entries and
+   * bytes written, syncs, fsync and append latencies), if the group keeps its log in files; empty
+   * for another store. Cheap, from any thread.
+   */
+  public Optional<StorageStats> storageStats() {
+    return runner.storageStats();
   }
 
   /**

@@ -20,6 +20,7 @@ import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
 import io.keel.raft.storage.file.FileLogStore;
 import io.keel.raft.storage.file.FileLogStoreOptions;
+import io.keel.raft.storage.file.StorageStats;
 import io.keel.raft.protocol.Role;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -345,6 +346,8 @@ class RaftRuntimeTest {
     cluster.start(stoppedNode, GROUP, fresh, RuntimeCluster.CONFIG);
     await().atMost(Duration.ofSeconds(10)).until(() -> fresh.size() == 200);
     assertEquals(machines.get(leader.node()).applied(), fresh.applied());
+    StorageStats written = leader.storageStats().orElseThrow(); // the file log's counters, through the group
+    assertTrue(written.entriesWritten() >= 200 && written.syncs() > 0, written.toString());
   }
 
   @Test

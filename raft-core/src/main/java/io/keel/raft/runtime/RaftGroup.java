@@ -3,6 +3,7 @@ package io.keel.raft.runtime;
 import io.keel.raft.GroupId;
 import io.keel.raft.NodeId;
 import io.keel.raft.storage.file.StorageStats;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -47,6 +48,17 @@ public final class RaftGroup<R> {
    */
   public CompletableFuture<R> propose(byte[] command) {
     return runner.propose(command);
+  }
+
+  /**
+   * A future of the group's leader, once this node knows one (itself or another node), within
+   * {@code timeout}; it fails with {@link java.util.concurrent.TimeoutException} if none is known
+   * by then, and with {@link io.keel.raft.NodeStoppedException} if this replica stops. Propose on
+   * the leader's {@code RaftGroup} (or send the request to that node): a follower refuses proposals
+   * with {@link io.keel.raft.NotLeaderException}. Completes on the group's apply thread.
+   */
+  public CompletableFuture<NodeId> awaitLeader(Duration timeout) {
+    return runner.awaitLeader(timeout);
   }
 
   /** The node's latest status: role, term, leader, indexes, followers' progress. */

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -278,6 +279,34 @@ class RaftRuntimeTest {
       assertEquals("ok", future.get(5, TimeUnit.SECONDS));
     }
     assertEquals("ok", leader.propose(new byte[] {1}).get(5, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void every_replica_can_wait_for_the_leader_then_propose_there() throws Exception {
+    cluster = new RuntimeCluster(dir, 3);
+    Map<NodeId, RaftGroup<String>> group = cluster.startEverywhere(GROUP, node -> new RecordingStateMachine());
+    Map<NodeId, NodeId> seen = new HashMap<>();
+    for (RaftGroup<String> replica : group.values()) {
+      seen.put(replica.node(), replica.awaitLeader(Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS));
+    }
+    NodeId leader = seen.values().iterator().next();
+    assertEquals(Set.of(leader), Set.copyOf(seen.values()), "all replicas name one leader: " + seen);
+    assertEquals("x", group.get(leader).propose("x".getBytes(UTF_8)).get(5, TimeUnit.SECONDS));
+
+    group.get(leader).stop().get(5, TimeUnit.SECONDS);
+    ExecutionException stopped = assertThrows(ExecutionException.class,
+        () -> group.get(leader).awaitLeader(Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS));
+    assertInstanceOf(NodeStoppedException.class, stopped.getCause());
+  }
+
+  @Test
+  void waiting_for_a_leader_that_cannot_be_elected_times_out() throws Exception {
+    cluster = new RuntimeCluster(dir, 3);
+    // One replica of three alone can never elect a leader.
+    RaftGroup<String> alone = cluster.start(cluster.nodes.get(0), GROUP, new RecordingStateMachine(), RuntimeCluster.CONFIG);
+    ExecutionException timedOut = assertThrows(ExecutionException.class,
+        () -> alone.awaitLeader(Duration.ofMillis(700)).get(5, TimeUnit.SECONDS));
+    assertInstanceOf(java.util.concurrent.TimeoutException.class, timedOut.getCause());
   }
 
   @Test

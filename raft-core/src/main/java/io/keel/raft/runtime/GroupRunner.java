@@ -22,9 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -58,8 +56,7 @@ final class GroupRunner<R> implements DurabilityListener {
   private final AtomicInteger outstanding = new AtomicInteger();
   private final int maxOutstanding;
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
-  /** Callers of {@link #awaitLeader} waiting for a leader to be known. */
-  private final ConcurrentLinkedQueue<CompletableFuture<NodeId>> leaderWaiters = new ConcurrentLinkedQueue<>();
+  private final LeaderWaiters leaderWaiters;
 
   private LogStore store;
   private RaftNode<R> node;
@@ -90,6 +87,7 @@ final class GroupRunner<R> implements DurabilityListener {
     this.applyExecutor = applyExecutor;
     this.maxOutstanding = options.config().maxPendingProposals();
     this.inbox = new ProposalInbox<>(loop, this::onProposals);
+    this.leaderWaiters = new LeaderWaiters(applyExecutor);
     this.pipeline = new ApplyPipeline<>(options.stateMachine(), applyExecutor, this::applied,
         outstanding::decrementAndGet, this::onStateMachineError, inbox::afterApplyBatch);
   }
@@ -183,34 +181,7 @@ final class GroupRunner<R> implements DurabilityListener {
   }
 
   CompletableFuture<NodeId> awaitLeader(Duration timeout) {
-    CompletableFuture<NodeId> waiter = new CompletableFuture<>();
-    leaderWaiters.add(waiter);
-    // Published before the check: afterEvents publishes the status, then completes the waiters, so
-    // a leader known meanwhile is seen by one side or the other.
-    completeLeaderWaiters(status, stopReason);
-    waiter.whenComplete((leader, failure) -> leaderWaiters.remove(waiter)); // a timed-out waiter leaves too
-    return waiter.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
-  }
-
-  /** Completes, on the apply thread, every waiter for a leader if {@code current} knows one, or fails them if stopped. */
-  private void completeLeaderWaiters(GroupStatus current, RuntimeException stopped) {
-    if (leaderWaiters.isEmpty()) {
-      return;
-    }
-    Optional<NodeId> leader = current == null ? Optional.empty() : current.leader();
-    if (leader.isEmpty() && stopped == null) {
-      return;
-    }
-    for (CompletableFuture<NodeId> waiter = leaderWaiters.poll(); waiter != null; waiter = leaderWaiters.poll()) {
-      CompletableFuture<NodeId> done = waiter;
-      applyExecutor.execute(() -> {
-        if (stopped != null) {
-          done.completeExceptionally(stopped);
-        } else {
-          done.complete(leader.get());
-        }
-      });
-    }
+    return leaderWaiters.await(timeout, () -> status, () -> stopReason);
   }
 
   Optional<StorageStats> storageStats() {
@@ -412,7 +383,7 @@ final class GroupRunner<R> implements DurabilityListener {
     GroupStatus previous = status;
     GroupStatus current = snapshot();
     status = current;
-    completeLeaderWaiters(current, stopReason);
+    leaderWaiters.onStatus(current, stopReason);
     GroupListener listener = options.listener();
     if (listener != null && changed(previous, current)) {
       applyExecutor.execute(() -> listener.statusChanged(previous, current));

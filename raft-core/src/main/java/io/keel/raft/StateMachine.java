@@ -1,5 +1,8 @@
 package io.keel.raft;
 
+import java.io.IOException;
+import java.io.InputStream;
+
 /**
  * The user's replicated state machine. Keel calls {@link #apply} once for every committed command,
  * in log order, on every node; the result on the node that accepted the proposal completes the
@@ -40,5 +43,29 @@ public interface StateMachine<R> {
    */
   default long appliedIndex() {
     return 0;
+  }
+
+  /**
+   * A point-in-time view of the state, as it is after the last entry applied, for Keel to write as
+   * a snapshot; null (the default) if this state machine takes no snapshots, in which case the
+   * whole log is kept. Called on the apply thread between two applies, so it must be quick: the
+   * view is written out later, on another thread, while applying goes on.
+   */
+  default StateMachineSnapshot snapshot() {
+    return null;
+  }
+
+  /**
+   * Replaces the whole state with a snapshot's, read from {@code in} as {@link StateMachineSnapshot#writeTo}
+   * wrote it; the snapshot stands for every entry up to {@code lastIndex}. Keel calls it when the
+   * node starts, before any apply, with a snapshot beyond {@link #appliedIndex()}, and then hands
+   * out only the entries after {@code lastIndex}. A state machine that takes snapshots must restore
+   * them; a persistent one stores {@code lastIndex} as its applied index atomically with the
+   * restored data.
+   *
+   * @throws IOException if the snapshot cannot be read; the node does not start
+   */
+  default void restore(long lastIndex, InputStream in) throws IOException {
+    throw new UnsupportedOperationException(getClass().getName() + " takes snapshots but cannot restore them");
   }
 }

@@ -1,6 +1,11 @@
 package io.keel.sim;
 
 import io.keel.raft.StateMachine;
+import io.keel.raft.StateMachineSnapshot;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 
 /**
@@ -28,6 +33,22 @@ public final class CounterStateMachine implements StateMachine<Long> {
     }
     value += ByteBuffer.wrap(command).getLong();
     return value;
+  }
+
+  /** The counter's value, as eight bytes. */
+  @Override
+  public StateMachineSnapshot snapshot() {
+    long at = value;
+    return out -> {
+      DataOutputStream data = new DataOutputStream(out);
+      data.writeLong(at);
+      data.flush();
+    };
+  }
+
+  @Override
+  public void restore(long lastIndex, InputStream in) throws IOException {
+    value = new DataInputStream(in).readLong();
   }
 
   /** The counter's value after the commands applied so far. */

@@ -7,7 +7,8 @@ import java.util.Locale;
 /**
  * Swarm testing of the protocol's settings: each seed draws its own batch size, in-flight window,
  * byte budget, election timeouts and heartbeat, PreVote and CheckQuorum, the bound on unapplied
- * bytes, whether state machines persist across crashes, and its own client load,
+ * bytes, whether state machines persist across crashes, how often they are snapshotted, and its
+ * own client load,
  * because many bugs hide behind one setting. With a thousand entries per AppendEntries a new
  * leader's no-op always travels with the old entries, so the Figure 8 shape never forms; with a
  * deep window and three light clients the window never fills. Drawn from a stream of the seed's
@@ -50,8 +51,10 @@ public final class ProtocolSwarm {
     if (random.chance(0.2)) {
       raft = raft.toBuilder().maxUnappliedBytes(2048).build(); // tens of commands out at a time, not millions
     }
+    boolean persistent = random.chance(0.5);
+    long snapshotEvery = random.chance(0.5) ? 1 + random.nextLong(500) : 0;
     return base.withRaft(raft).withClients(load.clients(), load.think())
-        .withPersistentStateMachines(random.chance(0.5));
+        .withPersistentStateMachines(persistent).withSnapshotEveryEntries(snapshotEvery);
   }
 
   /**
@@ -75,12 +78,12 @@ public final class ProtocolSwarm {
     RaftConfig raft = config.raft();
     return String.format(Locale.ROOT,
         "preVote=%s checkQuorum=%s entries/append=%d window=%d bytes/append=%d election=%d..%dms heartbeat=%dms "
-            + "clients=%d think=%s unapplied-bytes=%d state-machines=%s",
+            + "clients=%d think=%s unapplied-bytes=%d state-machines=%s snapshot-every=%d",
         raft.preVote() ? "on" : "off", raft.checkQuorum() ? "on" : "off", raft.maxEntriesPerAppend(),
         raft.maxInflightAppends(), raft.maxBytesPerAppend(), raft.electionTimeoutMin().toMillis(),
         raft.electionTimeoutMax().toMillis(), raft.heartbeatInterval().toMillis(), config.clients(),
         Durations.format(config.clientThinkTime()), raft.maxUnappliedBytes(),
-        config.persistentStateMachines() ? "persistent" : "in-memory");
+        config.persistentStateMachines() ? "persistent" : "in-memory", config.snapshotEveryEntries());
   }
 
   private static int pick(SimRandom random, int[] values) {

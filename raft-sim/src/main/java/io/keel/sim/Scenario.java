@@ -182,7 +182,7 @@ public final class Scenario {
   /** The configuration this script runs with, for seed {@code seed}. */
   public SimulationConfig config(long seed) {
     return new SimulationConfig(seed, nodes, runFor, Duration.ZERO, raft, EnumSet.noneOf(FaultKind.class), clients,
-        thinkTime, Duration.ofSeconds(1), raft.electionTimeoutMax().multipliedBy(10), 3, false);
+        thinkTime, Duration.ofSeconds(1), raft.electionTimeoutMax().multipliedBy(10), 3, false, 0);
   }
 
   /** Runs the script under {@code seed}, with the replicated counter as the state machine. */

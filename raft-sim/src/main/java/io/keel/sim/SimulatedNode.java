@@ -5,12 +5,22 @@ import io.keel.raft.HardState;
 import io.keel.raft.NodeId;
 import io.keel.raft.RaftConfig;
 import io.keel.raft.StateMachine;
+import io.keel.raft.StateMachineSnapshot;
 import io.keel.raft.Transport;
 import io.keel.raft.protocol.CommittedEntry;
 import io.keel.raft.protocol.ImpossibleMessage;
 import io.keel.raft.protocol.RaftNode;
+import io.keel.raft.snapshot.InMemorySnapshotStore;
+import io.keel.raft.snapshot.SnapshotInfo;
+import io.keel.raft.snapshot.SnapshotMeta;
+import io.keel.raft.snapshot.SnapshotSink;
+import io.keel.raft.snapshot.SnapshotSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -52,14 +62,21 @@ public final class SimulatedNode<R> {
   private final boolean persistentStateMachine;
   /** The last index the state machine applied, which a persistent one reports on restart. */
   private long stateMachineApplied;
+  /** The node's snapshots, which survive its crashes; taken every {@link #snapshotEvery} entries, 0 for never. */
+  private InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+  private final long snapshotEvery;
+  private long appliedSinceSnapshot;
+  private int snapshotsTaken;
+  private int snapshotsRestored;
   private boolean crashed;
   private long pausedUntilNanos;
   private int incarnation;
 
   SimulatedNode(int number, List<NodeId> voters, RaftConfig config, Supplier<? extends StateMachine<R>> stateMachines,
-      boolean persistentStateMachine, Transport transport, SimulatedDisk disk, NodeClock clock, long seed,
-      Observer observer) {
+      boolean persistentStateMachine, long snapshotEvery, Transport transport, SimulatedDisk disk, NodeClock clock,
+      long seed, Observer observer) {
     this.persistentStateMachine = persistentStateMachine;
+    this.snapshotEvery = snapshotEvery;
     this.number = number;
     this.id = voters.get(number - 1);
     this.voters = voters;
@@ -88,6 +105,7 @@ public final class SimulatedNode<R> {
     }
     toApply.clear();
     applyScheduled = false;
+    restoreNewestSnapshot();
     node = RaftNode.<R>builder()
         .id(id)
         .voters(voters)
@@ -176,15 +194,63 @@ public final class SimulatedNode<R> {
   void applyQueued() {
     applyScheduled = false;
     long last = -1;
+    long lastTerm = 0;
     while (!toApply.isEmpty()) {
       CommittedEntry<R> entry = toApply.pollFirst();
       entry.applyTo(observedStateMachine);
       last = entry.index();
+      lastTerm = entry.entry().term();
       stateMachineApplied = last;
+      appliedSinceSnapshot++;
     }
     if (last >= 0) {
       node.onApplied(last);
+      if (snapshotEvery > 0 && appliedSinceSnapshot >= snapshotEvery) {
+        takeSnapshot(last, lastTerm);
+      }
     }
+  }
+
+  /** Writes the state machine's state at {@code index}@{@code term} into the node's snapshot store. */
+  private void takeSnapshot(long index, long term) {
+    StateMachineSnapshot view = stateMachine.snapshot();
+    if (view == null || snapshots.latest().map(latest -> latest.lastIndex() >= index).orElse(false)) {
+      return;
+    }
+    appliedSinceSnapshot = 0;
+    try (view) {
+      SnapshotSink sink = snapshots.create(new SnapshotMeta(index, term, voters));
+      view.writeTo(sink.stream());
+      sink.finish();
+      snapshotsTaken++;
+    } catch (IOException e) {
+      throw new UncheckedIOException("the simulated snapshot store failed", e);
+    }
+  }
+
+  /** On start: a state machine behind the newest snapshot is restored from it. */
+  private void restoreNewestSnapshot() {
+    Optional<SnapshotInfo> latest = snapshots.latest();
+    if (latest.isEmpty() || latest.get().lastIndex() <= stateMachineApplied) {
+      return;
+    }
+    try (SnapshotSource source = snapshots.open(latest.get()); InputStream in = source.stream()) {
+      stateMachine.restore(latest.get().lastIndex(), in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the simulated snapshot store failed", e);
+    }
+    stateMachineApplied = latest.get().lastIndex();
+    appliedSinceSnapshot = 0;
+    snapshotsRestored++;
+  }
+
+  /** How many snapshots the node has taken, and restored on a restart, over all its incarnations. */
+  public int snapshotsTaken() {
+    return snapshotsTaken;
+  }
+
+  public int snapshotsRestored() {
+    return snapshotsRestored;
   }
 
   void crash(boolean tearWrites) {
@@ -192,6 +258,7 @@ public final class SimulatedNode<R> {
     pausedUntilNanos = 0;
     toApply.clear(); // the process died with its apply queue
     applyScheduled = false;
+    snapshots = snapshots.crash(); // what a restarted node finds: every finished snapshot
     disk.crash(tearWrites);
   }
 

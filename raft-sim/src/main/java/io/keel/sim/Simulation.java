@@ -111,7 +111,7 @@ public final class Simulation<R> {
       SimulatedDisk disk = new SimulatedDisk(() -> nowNanos, diskRandom.fork(), this.schedule.fsyncLatency().toNanos());
       disk.buggify(this.schedule.buggify());
       nodes.add(new SimulatedNode<>(number, voters, config.raft(), stateMachines, config.persistentStateMachines(),
-          (to, message) -> send(from, numbers.get(to), message), disk,
+          config.snapshotEveryEntries(), (to, message) -> send(from, numbers.get(to), message), disk,
           new NodeClock(this.schedule.driftPpm().get(number - 1)), seedRandom.nextLong(), observer()));
     }
     // The last draws, so that they shift no other stream.

@@ -25,6 +25,8 @@ import java.util.Set;
  * @param persistentStateMachines whether each node's state machine keeps its state across the
  *     node's crashes and tells the restarted node how far it got, instead of starting empty and
  *     replaying the log ({@link io.keel.raft.StateMachine#appliedIndex()})
+ * @param snapshotEveryEntries how many applied entries call for a snapshot of a node's state
+ *     machine, restored when the node restarts; 0 for none
  */
 public record SimulationConfig(
     long seed,
@@ -38,7 +40,8 @@ public record SimulationConfig(
     Duration clientTimeout,
     Duration livenessBound,
     int stormElections,
-    boolean persistentStateMachines) {
+    boolean persistentStateMachines,
+    long snapshotEveryEntries) {
 
   /** Validates every field. */
   public SimulationConfig {
@@ -58,6 +61,7 @@ public record SimulationConfig(
     Checks.positive("clientTimeout", clientTimeout);
     Checks.positive("livenessBound", livenessBound);
     Checks.range("stormElections", stormElections, 1, 1_000_000);
+    Checks.range("snapshotEveryEntries", snapshotEveryEntries, 0, 1_000_000_000);
   }
 
   /**
@@ -70,19 +74,19 @@ public record SimulationConfig(
     RaftConfig raft = RaftConfig.defaults();
     return new SimulationConfig(seed, 3, Duration.ofSeconds(30), Duration.ofSeconds(10), raft,
         FaultKind.all(), 3, Duration.ofMillis(10), Duration.ofSeconds(1),
-        raft.electionTimeoutMax().multipliedBy(10), 3, false);
+        raft.electionTimeoutMax().multipliedBy(10), 3, false, 0);
   }
 
   /** This configuration with another seed. */
   public SimulationConfig withSeed(long newSeed) {
     return new SimulationConfig(newSeed, nodes, simulatedTime, healPeriod, raft, faults, clients,
-        clientThinkTime, clientTimeout, livenessBound, stormElections, persistentStateMachines);
+        clientThinkTime, clientTimeout, livenessBound, stormElections, persistentStateMachines, snapshotEveryEntries);
   }
 
   /** This configuration with another cluster size. */
   public SimulationConfig withNodes(int newNodes) {
     return new SimulationConfig(seed, newNodes, simulatedTime, healPeriod, raft, faults, clients,
-        clientThinkTime, clientTimeout, livenessBound, stormElections, persistentStateMachines);
+        clientThinkTime, clientTimeout, livenessBound, stormElections, persistentStateMachines, snapshotEveryEntries);
   }
 
   /**
@@ -98,38 +102,44 @@ public record SimulationConfig(
       heal = newTime.dividedBy(2);
     }
     return new SimulationConfig(seed, nodes, newTime, heal, raft, faults, clients, clientThinkTime,
-        clientTimeout, livenessBound, stormElections, persistentStateMachines);
+        clientTimeout, livenessBound, stormElections, persistentStateMachines, snapshotEveryEntries);
   }
 
   /** This configuration with another protocol configuration; the liveness bound follows its timeouts. */
   public SimulationConfig withRaft(RaftConfig newRaft) {
     return new SimulationConfig(seed, nodes, simulatedTime, healPeriod, newRaft, faults, clients,
         clientThinkTime, clientTimeout, newRaft.electionTimeoutMax().multipliedBy(10), stormElections,
-        persistentStateMachines);
+        persistentStateMachines, snapshotEveryEntries);
   }
 
   /** This configuration with another set of fault kinds. */
   public SimulationConfig withFaults(Set<FaultKind> newFaults) {
     return new SimulationConfig(seed, nodes, simulatedTime, healPeriod, raft, newFaults, clients,
-        clientThinkTime, clientTimeout, livenessBound, stormElections, persistentStateMachines);
+        clientThinkTime, clientTimeout, livenessBound, stormElections, persistentStateMachines, snapshotEveryEntries);
   }
 
   /** This configuration with another number of clients and think time. */
   public SimulationConfig withClients(int newClients, Duration newThinkTime) {
     return new SimulationConfig(seed, nodes, simulatedTime, healPeriod, raft, faults, newClients,
-        newThinkTime, clientTimeout, livenessBound, stormElections, persistentStateMachines);
+        newThinkTime, clientTimeout, livenessBound, stormElections, persistentStateMachines, snapshotEveryEntries);
   }
 
   /** This configuration with state machines that keep their state across crashes, or not. */
   public SimulationConfig withPersistentStateMachines(boolean persistent) {
     return new SimulationConfig(seed, nodes, simulatedTime, healPeriod, raft, faults, clients,
-        clientThinkTime, clientTimeout, livenessBound, stormElections, persistent);
+        clientThinkTime, clientTimeout, livenessBound, stormElections, persistent, snapshotEveryEntries);
+  }
+
+  /** This configuration with a snapshot every {@code entries} applied entries (0: none). */
+  public SimulationConfig withSnapshotEveryEntries(long entries) {
+    return new SimulationConfig(seed, nodes, simulatedTime, healPeriod, raft, faults, clients,
+        clientThinkTime, clientTimeout, livenessBound, stormElections, persistentStateMachines, entries);
   }
 
   /** This configuration with another heal period. */
   public SimulationConfig withHealPeriod(Duration newHealPeriod) {
     return new SimulationConfig(seed, nodes, simulatedTime, newHealPeriod, raft, faults, clients,
-        clientThinkTime, clientTimeout, livenessBound, stormElections, persistentStateMachines);
+        clientThinkTime, clientTimeout, livenessBound, stormElections, persistentStateMachines, snapshotEveryEntries);
   }
 
   /** When the heal begins, as simulated time from the start. */

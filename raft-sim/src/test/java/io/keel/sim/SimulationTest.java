@@ -51,6 +51,22 @@ class SimulationTest {
   }
 
   @Test
+  void nodesTakeSnapshotsAndRestartFromThemUnderEveryFault() {
+    int restored = 0;
+    for (long seed = 1; seed <= 10; seed++) {
+      SimulationConfig config = SimulationConfig.defaults(seed).withSnapshotEveryEntries(20);
+      Simulation<Long> simulation = new Simulation<>(config, CounterStateMachine::new, CounterStateMachine.randomAdds());
+      SimulationReport report = simulation.run();
+      assertTrue(report.ok(), report.summary());
+      for (SimulatedNode<Long> node : simulation.nodes()) {
+        assertTrue(node.snapshotsTaken() > 0, "n" + node.number() + " took no snapshot: " + report.summary());
+        restored += node.snapshotsRestored();
+      }
+    }
+    assertTrue(restored > 0, "crashed nodes restarted from their snapshots");
+  }
+
+  @Test
   void eachSeedDrawsItsOwnFaultRates() {
     SimulationConfig config = SimulationConfig.defaults(1);
     FaultSchedule first = Nemesis.scheduleOf(config);

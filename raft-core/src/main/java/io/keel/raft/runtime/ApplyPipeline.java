@@ -29,6 +29,8 @@ final class ApplyPipeline<R> {
   private final Runnable onOutcome;
   private final Consumer<Throwable> onFatal;
   private final Runnable afterBatch;
+  /** Takes snapshots after batches; null if the group takes none. */
+  private final Snapshotter snapshotter;
   /** The thread running a batch now, if any: callbacks on it run inside the batch. */
   private volatile Thread applying;
   private List<Object> batch = new ArrayList<>();
@@ -41,9 +43,11 @@ final class ApplyPipeline<R> {
    * @param onFatal told, on the apply thread, if the state machine throws an {@link Error}; its
    *     state is then unknown, so this replica applies nothing more and must be stopped
    * @param afterBatch run on the apply thread after each batch and its callbacks
+   * @param snapshotter told after each batch what was applied, or null if the group takes no snapshots
    */
   ApplyPipeline(StateMachine<R> stateMachine, Executor applyExecutor, LongConsumer onApplied,
-      Runnable onOutcome, Consumer<Throwable> onFatal, Runnable afterBatch) {
+      Runnable onOutcome, Consumer<Throwable> onFatal, Runnable afterBatch, Snapshotter snapshotter) {
+    this.snapshotter = snapshotter;
     this.stateMachine = stateMachine;
     this.applyExecutor = applyExecutor;
     this.onApplied = onApplied;
@@ -91,6 +95,9 @@ final class ApplyPipeline<R> {
   @SuppressWarnings("unchecked")
   private void runBatch(List<Object> work) {
     long lastApplied = -1;
+    long lastTerm = 0;
+    long entries = 0;
+    long bytes = 0;
     for (Object item : work) {
       if (item instanceof CommittedEntry<?> committed) {
         CommittedEntry<R> entry = (CommittedEntry<R>) committed;
@@ -98,6 +105,9 @@ final class ApplyPipeline<R> {
           try {
             entry.applyTo(stateMachine);
             lastApplied = entry.index();
+            lastTerm = entry.entry().term();
+            entries++;
+            bytes += entry.entry().command().length;
           } catch (Error e) {
             fatal = e;
             onFatal.accept(e);
@@ -115,6 +125,9 @@ final class ApplyPipeline<R> {
     }
     if (lastApplied >= 0) {
       onApplied.accept(lastApplied);
+      if (snapshotter != null) {
+        snapshotter.afterApplied(stateMachine, lastApplied, lastTerm, entries, bytes);
+      }
     }
   }
 

@@ -6,13 +6,17 @@ import io.keel.raft.LogStore;
 import io.keel.raft.NodeId;
 import io.keel.raft.RaftConfig;
 import io.keel.raft.StateMachine;
+import io.keel.raft.snapshot.SnapshotPolicy;
 import io.keel.raft.storage.file.FileLogStore;
 import io.keel.raft.storage.file.FileLogStoreOptions;
+import io.keel.raft.storage.file.FileSnapshotStore;
+import io.keel.raft.storage.file.FileSnapshotStoreOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeSet;
 
@@ -34,6 +38,8 @@ public final class GroupOptions<R> {
   private final OptionalLong randomSeed;
   private final GroupListener listener;
   private final int maxCommandBytes;
+  private final SnapshotStoreFactory snapshotStore;
+  private final SnapshotPolicy snapshotPolicy;
 
   /** The default bound on one command: 8 MiB, half the transport's default frame limit. */
   public static final int DEFAULT_MAX_COMMAND_BYTES = 8 << 20;
@@ -51,6 +57,8 @@ public final class GroupOptions<R> {
     this.randomSeed = builder.randomSeed;
     this.listener = builder.listener;
     this.maxCommandBytes = builder.maxCommandBytes;
+    this.snapshotStore = builder.snapshotStore;
+    this.snapshotPolicy = builder.snapshotPolicy;
   }
 
   private static <T> T require(T value, String field) {
@@ -102,6 +110,16 @@ public final class GroupOptions<R> {
     return maxCommandBytes;
   }
 
+  /** Where the group keeps its state machine's snapshots, if it takes any. */
+  public Optional<SnapshotStoreFactory> snapshotStore() {
+    return Optional.ofNullable(snapshotStore);
+  }
+
+  /** When the group takes a snapshot, if it has a snapshot store. */
+  public SnapshotPolicy snapshotPolicy() {
+    return snapshotPolicy;
+  }
+
   /** Who hears of role, term and leader changes; null if nobody. */
   public GroupListener listener() {
     return listener;
@@ -118,6 +136,8 @@ public final class GroupOptions<R> {
     private OptionalLong randomSeed = OptionalLong.empty();
     private GroupListener listener;
     private int maxCommandBytes = DEFAULT_MAX_COMMAND_BYTES;
+    private SnapshotStoreFactory snapshotStore;
+    private SnapshotPolicy snapshotPolicy = SnapshotPolicy.DEFAULT;
 
     private Builder(GroupId group) {
       this.group = group;
@@ -156,6 +176,25 @@ public final class GroupOptions<R> {
           return FileLogStore.MAX_COMMAND_BYTES;
         }
       });
+    }
+
+    /**
+     * Takes snapshots of the state machine into {@code store} as {@code policy} says, and restores
+     * the newest one when the group starts, so that only the log after it is applied again. The
+     * state machine must implement {@link StateMachine#snapshot()} and {@link StateMachine#restore};
+     * one that does not is never snapshotted. The log is not compacted yet.
+     */
+    public Builder<R> snapshots(SnapshotStoreFactory store, SnapshotPolicy policy) {
+      this.snapshotStore = Objects.requireNonNull(store, "store");
+      this.snapshotPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Snapshots in files in {@code directory} (never the log's), created if missing. */
+    public Builder<R> fileSnapshots(Path directory, FileSnapshotStoreOptions options, SnapshotPolicy policy) {
+      Objects.requireNonNull(directory, "directory");
+      Objects.requireNonNull(options, "options");
+      return snapshots(() -> FileSnapshotStore.open(directory, options), policy);
     }
 
     /** The user's state machine; it is called on the group's apply thread only. */

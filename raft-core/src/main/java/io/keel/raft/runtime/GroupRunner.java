@@ -10,6 +10,7 @@ import io.keel.raft.TooManyPendingProposalsException;
 import io.keel.raft.message.Message;
 import io.keel.raft.protocol.RaftNode;
 import io.keel.raft.runtime.ProposalInbox.Proposal;
+import io.keel.raft.snapshot.SnapshotInfo;
 import io.keel.raft.storage.file.FileLogStore;
 import io.keel.raft.storage.file.LogStoreFailedException;
 import io.keel.raft.storage.file.StorageStats;
@@ -50,7 +51,11 @@ final class GroupRunner<R> implements DurabilityListener {
   private final EventLoop loop;
   private final GroupOptions<R> options;
   private final Executor applyExecutor;
-  private final ApplyPipeline<R> pipeline;
+  /** Set by {@link #start}, before anyone can propose. */
+  private ApplyPipeline<R> pipeline;
+  /** Takes snapshots; null if the group has no snapshot store. Set by {@link #start}. */
+  private Snapshotter snapshotter;
+  private final Executor snapshotExecutor;
   private final ProposalInbox<R> inbox;
   /** Proposals whose proposer still waits: queued, appended, or waiting to apply. */
   private final AtomicInteger outstanding = new AtomicInteger();
@@ -79,7 +84,9 @@ final class GroupRunner<R> implements DurabilityListener {
   boolean touched;
   long scheduledDeadline = Long.MAX_VALUE;
 
-  GroupRunner(NodeId self, GroupOptions<R> options, EventLoop loop, Executor applyExecutor) {
+  GroupRunner(NodeId self, GroupOptions<R> options, EventLoop loop, Executor applyExecutor,
+      Executor snapshotExecutor) {
+    this.snapshotExecutor = snapshotExecutor;
     this.group = options.group();
     this.self = self;
     this.options = options;
@@ -88,18 +95,26 @@ final class GroupRunner<R> implements DurabilityListener {
     this.maxOutstanding = options.config().maxPendingProposals();
     this.inbox = new ProposalInbox<>(loop, this::onProposals);
     this.leaderWaiters = new LeaderWaiters(applyExecutor);
-    this.pipeline = new ApplyPipeline<>(options.stateMachine(), applyExecutor, this::applied,
-        outstanding::decrementAndGet, this::onStateMachineError, inbox::afterApplyBatch);
   }
 
   // ---------------------------------------------------------------- life cycle
 
-  /** Opens the store on the caller's thread, then builds the node on the loop and waits for it. */
+  /**
+   * Opens the stores and restores the newest snapshot on the caller's thread, then builds the node
+   * on the loop and waits for it.
+   */
   void start(long randomSeed) throws IOException {
-    store = options.logStore().open(this);
-    long startApplied = options.stateMachine().appliedIndex();
-    appliedIndex = startApplied;
-    handedOutIndex = startApplied;
+    long restoredOrApplied;
+    try {
+      restoredOrApplied = openStores();
+    } catch (IOException | RuntimeException e) {
+      closeStore();
+      throw e;
+    }
+    pipeline = new ApplyPipeline<>(options.stateMachine(), applyExecutor, this::applied,
+        outstanding::decrementAndGet, this::onStateMachineError, inbox::afterApplyBatch, snapshotter);
+    appliedIndex = restoredOrApplied;
+    handedOutIndex = restoredOrApplied;
     CompletableFuture<Void> started = new CompletableFuture<>();
     loop.execute(() -> {
       try {
@@ -110,7 +125,7 @@ final class GroupRunner<R> implements DurabilityListener {
             .logStore(store)
             .transport((to, message) -> options.network().send(group, to, message))
             .randomSeed(randomSeed)
-            .appliedIndex(startApplied)
+            .appliedIndex(restoredOrApplied)
             .impossibleMessageListener(impossible ->
                 options.network().onImpossibleMessage(group, impossible.from(), impossible.reason()))
             .start(loop.now());
@@ -126,6 +141,18 @@ final class GroupRunner<R> implements DurabilityListener {
       closeStore();
       throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
+  }
+
+  /** Opens the snapshot store, restoring its newest snapshot, then the log; returns the state machine's applied index. */
+  private long openStores() throws IOException {
+    long applied = options.stateMachine().appliedIndex();
+    if (options.snapshotStore().isPresent()) {
+      snapshotter = new Snapshotter(group + " on " + self, options.snapshotStore().get().open(),
+          options.snapshotPolicy(), options.voters(), snapshotExecutor);
+      applied = snapshotter.restore(options.stateMachine(), applied);
+    }
+    store = options.logStore().open(this);
+    return applied;
   }
 
   /** Stops the node; the future completes once the store is closed and every proposal has its outcome. */
@@ -182,6 +209,10 @@ final class GroupRunner<R> implements DurabilityListener {
 
   CompletableFuture<NodeId> awaitLeader(Duration timeout) {
     return leaderWaiters.await(timeout, () -> status, () -> stopReason);
+  }
+
+  Optional<SnapshotInfo> latestSnapshot() {
+    return snapshotter == null ? Optional.empty() : snapshotter.latest();
   }
 
   Optional<StorageStats> storageStats() {
@@ -385,7 +416,7 @@ final class GroupRunner<R> implements DurabilityListener {
     status = current;
     leaderWaiters.onStatus(current, stopReason);
     GroupListener listener = options.listener();
-    if (listener != null && changed(previous, current)) {
+    if (listener != null && current.differsForListeners(previous)) {
       applyExecutor.execute(() -> listener.statusChanged(previous, current));
     }
     if (stopReason == null) {
@@ -442,14 +473,6 @@ final class GroupRunner<R> implements DurabilityListener {
   }
 
 
-  private static boolean changed(GroupStatus previous, GroupStatus current) {
-    return previous == null
-        || previous.role() != current.role()
-        || previous.term() != current.term()
-        || !previous.leader().equals(current.leader())
-        || !previous.failure().equals(current.failure());
-  }
-
   private GroupStatus snapshot() {
     return new GroupStatus(group, self, node.role(), node.currentTerm(), node.leader(),
         node.commitIndex(), appliedIndex, node.lastLogIndex(), node.durableIndex(),
@@ -457,6 +480,13 @@ final class GroupRunner<R> implements DurabilityListener {
   }
 
   private void closeStore() {
+    if (snapshotter != null) {
+      try {
+        snapshotter.close();
+      } catch (IOException e) {
+        LOG.warn("{} on {}: closing the snapshot store failed", group, self, e);
+      }
+    }
     if (store instanceof AutoCloseable closeable) {
       try {
         closeable.close();

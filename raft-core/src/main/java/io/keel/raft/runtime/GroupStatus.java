@@ -58,4 +58,13 @@ public record GroupStatus(
     Long match = matchIndexes.get(peer);
     return match == null ? -1 : lastLogIndex - match;
   }
+
+  /** Whether role, term, leader or failure differ from {@code previous} (null: the first status), as listeners hear. */
+  boolean differsForListeners(GroupStatus previous) {
+    return previous == null
+        || previous.role() != role
+        || previous.term() != term
+        || !previous.leader().equals(leader)
+        || !previous.failure().equals(failure);
+  }
 }

@@ -2,6 +2,7 @@ package io.keel.raft.runtime;
 
 import io.keel.raft.GroupId;
 import io.keel.raft.NodeId;
+import io.keel.raft.snapshot.SnapshotInfo;
 import io.keel.raft.storage.file.StorageStats;
 import java.time.Duration;
 import java.util.Optional;
@@ -64,6 +65,11 @@ public final class RaftGroup<R> {
   /** The node's latest status: role, term, leader, indexes, followers' progress. */
   public GroupStatus status() {
     return runner.status();
+  }
+
+  /** The newest snapshot this replica holds, if the group takes snapshots and one was taken or received. */
+  public Optional<SnapshotInfo> latestSnapshot() {
+    return runner.latestSnapshot();
   }
 
   /**

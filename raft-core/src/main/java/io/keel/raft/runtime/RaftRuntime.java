@@ -52,6 +52,8 @@ public final class RaftRuntime implements MessageReceiver, AutoCloseable {
   private final NodeId node;
   private final EventLoop[] loops;
   private final ExecutorService applyPool;
+  /** Writes snapshots, one at a time per group, while applying goes on. */
+  private final ExecutorService snapshotPool;
   private final Map<GroupId, GroupRunner<?>> groups = new ConcurrentHashMap<>();
   private final LongAdder droppedForUnknownGroup = new LongAdder();
   private final SecureRandom seeds = new SecureRandom();
@@ -70,6 +72,12 @@ public final class RaftRuntime implements MessageReceiver, AutoCloseable {
     AtomicInteger applyThreads = new AtomicInteger();
     this.applyPool = Executors.newFixedThreadPool(builder.applyThreads, task -> {
       Thread thread = new Thread(task, prefix + "-apply-" + applyThreads.getAndIncrement());
+      thread.setDaemon(true);
+      return thread;
+    });
+    AtomicInteger snapshotThreads = new AtomicInteger();
+    this.snapshotPool = Executors.newCachedThreadPool(task -> {
+      Thread thread = new Thread(task, prefix + "-snapshot-" + snapshotThreads.getAndIncrement());
       thread.setDaemon(true);
       return thread;
     });
@@ -108,7 +116,8 @@ public final class RaftRuntime implements MessageReceiver, AutoCloseable {
     }
     options.network().checkGroup(options);
     EventLoop loop = leastLoadedLoop();
-    GroupRunner<R> runner = new GroupRunner<>(node, options, loop, new SerialExecutor(applyPool));
+    GroupRunner<R> runner = new GroupRunner<>(node, options, loop, new SerialExecutor(applyPool),
+        new SerialExecutor(snapshotPool));
     runner.start(options.randomSeed().orElseGet(seeds::nextLong));
     loop.adjustGroups(1);
     groups.put(options.group(), runner);
@@ -188,6 +197,8 @@ public final class RaftRuntime implements MessageReceiver, AutoCloseable {
       applyPool.shutdownNow();
     } catch (java.util.concurrent.ExecutionException e) {
       LOG.warn("{}: a group failed while stopping", node, e.getCause());
+    } finally {
+      snapshotPool.shutdownNow(); // the groups' stores are closed: a snapshot still being written is abandoned
     }
   }
 

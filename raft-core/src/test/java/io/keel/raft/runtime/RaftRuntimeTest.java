@@ -15,13 +15,16 @@ import io.keel.raft.NodeStoppedException;
 import io.keel.raft.NotLeaderException;
 import io.keel.raft.RaftConfig;
 import io.keel.raft.StateMachine;
+import io.keel.raft.StateMachineSnapshot;
 import io.keel.raft.TooManyPendingProposalsException;
 import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
+import io.keel.raft.snapshot.SnapshotPolicy;
 import io.keel.raft.storage.file.FileLogStore;
 import io.keel.raft.storage.file.FileLogStoreOptions;
 import io.keel.raft.storage.file.StorageStats;
 import io.keel.raft.protocol.Role;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -403,6 +407,64 @@ class RaftRuntimeTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> kept.size() == 100);
     assertEquals(machines.get(leader.node()).applied(), kept.applied());
     assertTrue(again.status().failure().isEmpty(), "the node runs: " + again.status());
+  }
+
+  @Test
+  void snapshots_are_taken_as_the_policy_says_and_a_restarted_node_restores_the_newest() throws Exception {
+    cluster = new RuntimeCluster(dir, 3);
+    SnapshotPolicy every25 = new SnapshotPolicy(25, Long.MAX_VALUE);
+    Map<NodeId, RecordingStateMachine> machines = machines(3);
+    Map<NodeId, RaftGroup<String>> group = new HashMap<>();
+    for (NodeId node : cluster.nodes) {
+      group.put(node, cluster.start(node, GROUP, machines.get(node), RuntimeCluster.CONFIG, every25));
+    }
+    RaftGroup<String> leader = awaitLeader(group);
+    for (int i = 0; i < 100; i++) {
+      leader.propose(("a" + i).getBytes(UTF_8)).get(5, TimeUnit.SECONDS);
+    }
+    NodeId restarted = group.keySet().stream().filter(n -> !n.equals(leader.node())).findFirst().orElseThrow();
+    await().atMost(Duration.ofSeconds(5)).until(() -> machines.get(restarted).size() == 100
+        && group.get(restarted).latestSnapshot().map(s -> s.lastIndex() >= 75).orElse(false));
+    assertTrue(machines.get(restarted).snapshotsTaken() >= 3, "one snapshot per 25 entries or so");
+    long snapshotIndex = group.get(restarted).latestSnapshot().orElseThrow().lastIndex();
+    group.get(restarted).stop().get(5, TimeUnit.SECONDS);
+    for (int i = 0; i < 20; i++) {
+      leader.propose(("b" + i).getBytes(UTF_8)).get(5, TimeUnit.SECONDS);
+    }
+    // An empty state machine: the newest snapshot restores it, the log after it catches it up.
+    RecordingStateMachine fresh = new RecordingStateMachine();
+    cluster.start(restarted, GROUP, fresh, RuntimeCluster.CONFIG, every25);
+    assertEquals(1, fresh.restored());
+    await().atMost(Duration.ofSeconds(10)).until(() -> fresh.size() == 120);
+    assertEquals(machines.get(leader.node()).applied(), fresh.applied());
+    assertTrue(snapshotIndex > 0);
+  }
+
+  @Test
+  void a_snapshot_that_fails_to_be_written_is_tried_again_later_and_applying_goes_on() throws Exception {
+    cluster = new RuntimeCluster(dir, 1);
+    AtomicInteger attempts = new AtomicInteger();
+    RecordingStateMachine recording = new RecordingStateMachine();
+    StateMachine<String> failingOnce = new StateMachine<>() {
+      @Override
+      public String apply(long index, byte[] command) {
+        return recording.apply(index, command);
+      }
+
+      @Override
+      public StateMachineSnapshot snapshot() {
+        StateMachineSnapshot view = recording.snapshot();
+        return attempts.incrementAndGet() == 1 ? out -> { throw new IOException("disk full"); } : view;
+      }
+    };
+    RaftGroup<String> only = cluster.start(cluster.nodes.get(0), GROUP, failingOnce, RuntimeCluster.CONFIG,
+        new SnapshotPolicy(10, Long.MAX_VALUE));
+    awaitLeader(Map.of(only.node(), only));
+    for (int i = 0; i < 40; i++) {
+      assertEquals("c" + i, only.propose(("c" + i).getBytes(UTF_8)).get(5, TimeUnit.SECONDS));
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> only.latestSnapshot().isPresent());
+    assertTrue(attempts.get() >= 2, "the failed snapshot was followed by another");
   }
 
   @Test

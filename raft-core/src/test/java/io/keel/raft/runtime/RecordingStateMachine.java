@@ -1,6 +1,11 @@
 package io.keel.raft.runtime;
 
 import io.keel.raft.StateMachine;
+import io.keel.raft.StateMachineSnapshot;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +19,8 @@ final class RecordingStateMachine implements StateMachine<String> {
   private final List<String> applied = new ArrayList<>();
   private final boolean persistent;
   private long lastIndex;
+  private int snapshotsTaken;
+  private int restored;
 
   RecordingStateMachine() {
     this(false);
@@ -37,6 +44,46 @@ final class RecordingStateMachine implements StateMachine<String> {
     String text = new String(command, StandardCharsets.UTF_8);
     applied.add(text);
     return text;
+  }
+
+  /** A copy of what it applied, and the index it got to; written as one line of text per command. */
+  @Override
+  public synchronized StateMachineSnapshot snapshot() {
+    List<String> copy = List.copyOf(applied);
+    long index = lastIndex;
+    snapshotsTaken++;
+    return out -> {
+      DataOutputStream data = new DataOutputStream(out);
+      data.writeLong(index);
+      data.writeInt(copy.size());
+      for (String command : copy) {
+        data.writeUTF(command);
+      }
+      data.flush();
+    };
+  }
+
+  @Override
+  public synchronized void restore(long lastIndex, InputStream in) throws IOException {
+    DataInputStream data = new DataInputStream(in);
+    long index = data.readLong();
+    if (index != lastIndex) {
+      throw new IOException("the snapshot holds index " + index + ", Keel says " + lastIndex);
+    }
+    applied.clear();
+    for (int i = data.readInt(); i > 0; i--) {
+      applied.add(data.readUTF());
+    }
+    this.lastIndex = index;
+    restored++;
+  }
+
+  synchronized int snapshotsTaken() {
+    return snapshotsTaken;
+  }
+
+  synchronized int restored() {
+    return restored;
   }
 
   synchronized List<String> applied() {

@@ -6,7 +6,9 @@ import io.keel.raft.GroupId;
 import io.keel.raft.NodeId;
 import io.keel.raft.RaftConfig;
 import io.keel.raft.StateMachine;
+import io.keel.raft.snapshot.SnapshotPolicy;
 import io.keel.raft.storage.file.FileLogStoreOptions;
+import io.keel.raft.storage.file.FileSnapshotStoreOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -53,14 +55,24 @@ final class RuntimeCluster implements AutoCloseable {
   }
 
   <R> RaftGroup<R> start(NodeId node, GroupId group, StateMachine<R> stateMachine, RaftConfig config) {
+    return start(node, group, stateMachine, config, null);
+  }
+
+  /** As above, taking snapshots into a directory of the node's as {@code snapshots} says (null: none). */
+  <R> RaftGroup<R> start(NodeId node, GroupId group, StateMachine<R> stateMachine, RaftConfig config,
+      SnapshotPolicy snapshots) {
+    GroupOptions.Builder<R> options = GroupOptions.<R>builder(group)
+        .voters(nodes)
+        .config(config)
+        .fileLog(dir.resolve(group.value()).resolve(node.value()), FileLogStoreOptions.defaults())
+        .stateMachine(stateMachine)
+        .network(network.endpoint(node));
+    if (snapshots != null) {
+      options.fileSnapshots(dir.resolve(group.value()).resolve(node.value() + "-snapshots"),
+          FileSnapshotStoreOptions.defaults(), snapshots);
+    }
     try {
-      return runtimes.get(node).startGroup(GroupOptions.<R>builder(group)
-          .voters(nodes)
-          .config(config)
-          .fileLog(dir.resolve(group.value()).resolve(node.value()), FileLogStoreOptions.defaults())
-          .stateMachine(stateMachine)
-          .network(network.endpoint(node))
-          .build());
+      return runtimes.get(node).startGroup(options.build());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

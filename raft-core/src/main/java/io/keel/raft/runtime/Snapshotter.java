@@ -1,0 +1,147 @@
+package io.keel.raft.runtime;
+
+import io.keel.raft.NodeId;
+import io.keel.raft.StateMachine;
+import io.keel.raft.StateMachineSnapshot;
+import io.keel.raft.snapshot.SnapshotInfo;
+import io.keel.raft.snapshot.SnapshotMeta;
+import io.keel.raft.snapshot.SnapshotPolicy;
+import io.keel.raft.snapshot.SnapshotSink;
+import io.keel.raft.snapshot.SnapshotSource;
+import io.keel.raft.snapshot.SnapshotStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes a group's snapshots. On the apply thread, after each batch, it counts what was applied
+ * and, when the policy calls for it, takes the state machine's point-in-time view; a snapshot
+ * thread writes the view into the store while applying goes on. One snapshot at a time: while one
+ * is being written, the policy waits. A failed snapshot is logged and counted, and the next one
+ * is tried when the policy next calls for it; applying never waits on a snapshot.
+ */
+final class Snapshotter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Snapshotter.class);
+
+  private final String name;
+  private final SnapshotStore store;
+  private final SnapshotPolicy policy;
+  private final List<NodeId> voters;
+  private final Executor writer;
+  private final AtomicBoolean writing = new AtomicBoolean();
+  private final LongAdder taken = new LongAdder();
+  private final LongAdder failed = new LongAdder();
+  /** Apply thread only. */
+  private long entriesSince;
+  private long bytesSince;
+  private boolean unsupported;
+
+  Snapshotter(String name, SnapshotStore store, SnapshotPolicy policy, List<NodeId> voters, Executor writer) {
+    this.name = name;
+    this.store = store;
+    this.policy = policy;
+    this.voters = voters;
+    this.writer = writer;
+  }
+
+  /**
+   * On the starting thread, before any apply: restores {@code stateMachine} from the newest
+   * snapshot if it is beyond what the state machine holds.
+   *
+   * @return the index the state machine holds afterwards
+   */
+  long restore(StateMachine<?> stateMachine, long appliedIndex) throws IOException {
+    Optional<SnapshotInfo> latest = store.latest();
+    if (latest.isEmpty() || latest.get().lastIndex() <= appliedIndex) {
+      return appliedIndex;
+    }
+    SnapshotInfo snapshot = latest.get();
+    try (SnapshotSource source = store.open(snapshot); InputStream in = source.stream()) {
+      stateMachine.restore(snapshot.lastIndex(), in);
+    }
+    LOG.info("{}: restored the state machine from snapshot {} ({} bytes)", name, snapshot.meta(), snapshot.sizeBytes());
+    return snapshot.lastIndex();
+  }
+
+  /** On the apply thread: {@code entries} entries of {@code bytes} command bytes were applied, up to {@code index}@{@code term}. */
+  void afterApplied(StateMachine<?> stateMachine, long index, long term, long entries, long bytes) {
+    entriesSince += entries;
+    bytesSince += bytes;
+    if (unsupported || !policy.due(entriesSince, bytesSince) || writing.get()) {
+      return;
+    }
+    if (store.latest().map(latest -> latest.lastIndex() >= index).orElse(false)) {
+      return; // the snapshot restored at start already stands for this index
+    }
+    StateMachineSnapshot view;
+    try {
+      view = stateMachine.snapshot();
+    } catch (RuntimeException e) {
+      failed.increment();
+      LOG.warn("{}: the state machine failed to take a snapshot at {}; applying goes on", name, index, e);
+      return;
+    }
+    if (view == null) {
+      unsupported = true;
+      LOG.info("{}: the state machine takes no snapshots; the whole log is kept", name);
+      return;
+    }
+    entriesSince = 0;
+    bytesSince = 0;
+    writing.set(true);
+    SnapshotMeta meta = new SnapshotMeta(index, term, voters);
+    writer.execute(() -> write(meta, view));
+  }
+
+  private void write(SnapshotMeta meta, StateMachineSnapshot view) {
+    SnapshotSink sink = null;
+    try (view) {
+      sink = store.create(meta);
+      view.writeTo(sink.stream());
+      SnapshotInfo info = sink.finish();
+      taken.increment();
+      LOG.debug("{}: snapshot {} written, {} bytes", name, info.meta(), info.sizeBytes());
+    } catch (IOException | RuntimeException e) {
+      failed.increment();
+      LOG.warn("{}: writing snapshot {} failed; the log is kept and the next one is tried later", name, meta, e);
+      abort(sink, e);
+    } finally {
+      writing.set(false);
+    }
+  }
+
+  private static void abort(SnapshotSink sink, Exception cause) {
+    if (sink != null) {
+      try {
+        sink.abort();
+      } catch (IOException e) {
+        cause.addSuppressed(e);
+      }
+    }
+  }
+
+  /** The newest snapshot in the store, if any. */
+  Optional<SnapshotInfo> latest() {
+    return store.latest();
+  }
+
+  /** Snapshots written, and snapshots that failed, since the group started. */
+  long taken() {
+    return taken.sum();
+  }
+
+  long failed() {
+    return failed.sum();
+  }
+
+  void close() throws IOException {
+    store.close();
+  }
+}

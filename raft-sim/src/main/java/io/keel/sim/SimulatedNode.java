@@ -15,6 +15,7 @@ import io.keel.raft.snapshot.SnapshotInfo;
 import io.keel.raft.snapshot.SnapshotMeta;
 import io.keel.raft.snapshot.SnapshotSink;
 import io.keel.raft.snapshot.SnapshotSource;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -67,7 +68,10 @@ public final class SimulatedNode<R> {
   private final long snapshotEvery;
   private long appliedSinceSnapshot;
   private int snapshotsTaken;
+  /** The snapshot being written, if any; a crash loses it. */
+  private PendingSnapshot pendingSnapshot;
   private int snapshotsRestored;
+  private int snapshotsInterrupted;
   private boolean crashed;
   private long pausedUntilNanos;
   private int incarnation;
@@ -211,20 +215,69 @@ public final class SimulatedNode<R> {
     }
   }
 
-  /** Writes the state machine's state at {@code index}@{@code term} into the node's snapshot store. */
+  /**
+   * Takes the state machine's view at {@code index}@{@code term}; writing it into the store takes
+   * two later events ({@link #writeSnapshot}), as a snapshot thread would, and a crash in between
+   * loses it, leaving the previous snapshot.
+   */
   private void takeSnapshot(long index, long term) {
+    if (pendingSnapshot != null
+        || snapshots.latest().map(latest -> latest.lastIndex() >= index).orElse(false)) {
+      return;
+    }
     StateMachineSnapshot view = stateMachine.snapshot();
-    if (view == null || snapshots.latest().map(latest -> latest.lastIndex() >= index).orElse(false)) {
+    if (view == null) {
       return;
     }
     appliedSinceSnapshot = 0;
+    ByteArrayOutputStream payload = new ByteArrayOutputStream();
     try (view) {
-      SnapshotSink sink = snapshots.create(new SnapshotMeta(index, term, voters));
-      view.writeTo(sink.stream());
-      sink.finish();
+      view.writeTo(payload); // the point-in-time view, taken now; the store sees it later
+    } catch (IOException e) {
+      throw new UncheckedIOException("the simulated state machine failed to write its snapshot", e);
+    }
+    pendingSnapshot = new PendingSnapshot(new SnapshotMeta(index, term, voters), payload.toByteArray());
+  }
+
+  /** Whether a snapshot is being written and waits for its next write event. */
+  boolean snapshotWriting() {
+    return pendingSnapshot != null;
+  }
+
+  /**
+   * The snapshot thread's next step: the first call starts the file and writes the first half of
+   * the payload, the second writes the rest and finishes it.
+   */
+  void writeSnapshot() {
+    PendingSnapshot pending = pendingSnapshot;
+    if (pending == null) {
+      return;
+    }
+    int half = pending.payload.length / 2;
+    try {
+      if (pending.sink == null) {
+        pending.sink = snapshots.create(pending.meta);
+        pending.sink.stream().write(pending.payload, 0, half);
+        return;
+      }
+      pending.sink.stream().write(pending.payload, half, pending.payload.length - half);
+      pending.sink.finish();
       snapshotsTaken++;
+      pendingSnapshot = null;
     } catch (IOException e) {
       throw new UncheckedIOException("the simulated snapshot store failed", e);
+    }
+  }
+
+  /** A snapshot on its way into the store. */
+  private static final class PendingSnapshot {
+    final SnapshotMeta meta;
+    final byte[] payload;
+    SnapshotSink sink;
+
+    PendingSnapshot(SnapshotMeta meta, byte[] payload) {
+      this.meta = meta;
+      this.payload = payload;
     }
   }
 
@@ -253,12 +306,21 @@ public final class SimulatedNode<R> {
     return snapshotsRestored;
   }
 
+  /** How many snapshots a crash interrupted while they were being written. */
+  public int snapshotsInterrupted() {
+    return snapshotsInterrupted;
+  }
+
   void crash(boolean tearWrites) {
     crashed = true;
     pausedUntilNanos = 0;
     toApply.clear(); // the process died with its apply queue
     applyScheduled = false;
     snapshots = snapshots.crash(); // what a restarted node finds: every finished snapshot
+    if (pendingSnapshot != null) {
+      snapshotsInterrupted++;
+      pendingSnapshot = null; // a restarted node finds the previous snapshot, not this one
+    }
     disk.crash(tearWrites);
   }
 

@@ -52,6 +52,8 @@ public final class Simulation<R> {
   private final SimRandom timerRandom;
   /** Draws how late the state machine applies each batch. */
   private final SimRandom applyRandom;
+  /** Whether a snapshot-writing event is scheduled for a node (by number). */
+  private final boolean[] snapshotScheduled;
   private long nowNanos;
   private long events;
   private long maxTerm;
@@ -122,6 +124,7 @@ public final class Simulation<R> {
     this.clients = new Clients(config, workload, clientRandom, queue, () -> nowNanos, checkers, liveness, numbers);
     this.timerAt = new long[config.nodes() + 1];
     this.diskAt = new long[config.nodes() + 1];
+    this.snapshotScheduled = new boolean[config.nodes() + 1];
     this.latenessDeadline = new long[config.nodes() + 1];
     this.latenessNanos = new long[config.nodes() + 1];
   }
@@ -260,6 +263,12 @@ public final class Simulation<R> {
           onNode(event, SimulatedNode::applyQueued);
         }
       }
+      case SNAPSHOT -> {
+        snapshotScheduled[event.node] = false; // the next write step, if any, is scheduled after this event
+        if (event.argument == nodes.get(event.node - 1).incarnations()) {
+          onNode(event, SimulatedNode::writeSnapshot);
+        }
+      }
       case RESUME -> onNode(event, node -> node.disk().completeSync(nowNanos));
       case CLIENT_SEND -> clients.send(event.node);
       case CLIENT_REPLY -> clients.onReply(event.node, event.payload);
@@ -286,7 +295,8 @@ public final class Simulation<R> {
       return;
     }
     if (nowNanos < node.pausedUntilNanos()) {
-      if (event.kind == Kind.DELIVER || event.kind == Kind.PROPOSE || event.kind == Kind.APPLY) {
+      if (event.kind == Kind.DELIVER || event.kind == Kind.PROPOSE || event.kind == Kind.APPLY
+          || event.kind == Kind.SNAPSHOT) {
         queue.schedule(node.pausedUntilNanos(), event.kind, event.node, event.payload, event.argument);
       }
       return;
@@ -311,6 +321,12 @@ public final class Simulation<R> {
     reschedule(node);
     if (node.collectCommitted()) {
       queue.schedule(nowNanos + applyLagNanos(), Kind.APPLY, node.number(), null, node.incarnations());
+    }
+    if (node.snapshotWriting() && !snapshotScheduled[node.number()]) {
+      // Each half of a snapshot takes up to 50 ms to write: a crash may come in between.
+      snapshotScheduled[node.number()] = true;
+      queue.schedule(nowNanos + applyRandom.between(0L, 50_000_000L), Kind.SNAPSHOT, node.number(), null,
+          node.incarnations());
     }
     injector.afterEvent(node);
   }

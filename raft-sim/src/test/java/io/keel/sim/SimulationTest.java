@@ -53,7 +53,8 @@ class SimulationTest {
   @Test
   void nodesTakeSnapshotsAndRestartFromThemUnderEveryFault() {
     int restored = 0;
-    for (long seed = 1; seed <= 10; seed++) {
+    int interrupted = 0;
+    for (long seed = 1; seed <= 20; seed++) {
       SimulationConfig config = SimulationConfig.defaults(seed).withSnapshotEveryEntries(20);
       Simulation<Long> simulation = new Simulation<>(config, CounterStateMachine::new, CounterStateMachine.randomAdds());
       SimulationReport report = simulation.run();
@@ -61,9 +62,11 @@ class SimulationTest {
       for (SimulatedNode<Long> node : simulation.nodes()) {
         assertTrue(node.snapshotsTaken() > 0, "n" + node.number() + " took no snapshot: " + report.summary());
         restored += node.snapshotsRestored();
+        interrupted += node.snapshotsInterrupted();
       }
     }
     assertTrue(restored > 0, "crashed nodes restarted from their snapshots");
+    assertTrue(interrupted > 0, "a crash interrupted a snapshot being written, and the node went on from the one before");
   }
 
   @Test

@@ -70,7 +70,18 @@ class IdleConnectionTest {
       second.addPeer(a, first.localAddress());
       first.addPeer(b, second.localAddress());
       await().atMost(Duration.ofSeconds(5)).until(() -> first.isConnected(b) && second.isConnected(a));
-      await().pollDelay(Duration.ofMillis(2_500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+      // Nothing but PINGs flows now. Wait until each side has received twice as many as fit in one
+      // idle timeout (500 ms / 100 ms): the connection has outlived the timeout on pings alone.
+      ByteBuf ping = Unpooled.buffer();
+      WireCodec.encode(Frame.Ping.INSTANCE, ping);
+      long pingBytes = ping.readableBytes();
+      ping.release();
+      long pings = 2 * FAST.idleTimeout().toMillis() / FAST.pingInterval().toMillis();
+      long firstBase = first.stats().peer(b).orElseThrow().bytesIn();
+      long secondBase = second.stats().peer(a).orElseThrow().bytesIn();
+      await().atMost(Duration.ofSeconds(10)).until(() ->
+          first.stats().peer(b).orElseThrow().bytesIn() >= firstBase + pings * pingBytes
+              && second.stats().peer(a).orElseThrow().bytesIn() >= secondBase + pings * pingBytes);
       assertTrue(first.isConnected(b) && second.isConnected(a));
       assertEquals(1, first.stats().peer(b).orElseThrow().connections(), "no connection was dropped and redialed");
       assertEquals(1, second.stats().peer(a).orElseThrow().connections());

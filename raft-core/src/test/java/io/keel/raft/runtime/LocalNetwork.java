@@ -2,6 +2,7 @@ package io.keel.raft.runtime;
 
 import io.keel.raft.GroupId;
 import io.keel.raft.NodeId;
+import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.Message;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,8 @@ final class LocalNetwork {
   private final Map<NodeId, MessageReceiver> receivers = new ConcurrentHashMap<>();
   private final Set<NodeId> cut = ConcurrentHashMap.newKeySet();
   final LongAdder dropped = new LongAdder();
+  /** AppendEntries delivered (heartbeats included): how long a leader has been leading, in its own beats. */
+  final LongAdder appendsDelivered = new LongAdder();
   /** Every impossible message a node reported, as "receiver: group, peer: reason". */
   final List<String> impossibleReports = new CopyOnWriteArrayList<>();
 
@@ -55,6 +58,9 @@ final class LocalNetwork {
     if (receiver == null || cut.contains(from) || cut.contains(to)) {
       dropped.increment();
       return;
+    }
+    if (message instanceof AppendEntries) {
+      appendsDelivered.increment();
     }
     receiver.receive(group, message);
   }

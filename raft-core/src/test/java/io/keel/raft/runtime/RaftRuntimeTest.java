@@ -233,9 +233,14 @@ class RaftRuntimeTest {
     for (int i = 0; i < 50; i++) {
       later.add(leader.propose(new byte[] {2}));
     }
-    // Three or more election timeouts pass; the commands commit but none applies, and nobody campaigns.
-    await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
-        .until(() -> leader.status().commitIndex() >= commitBefore + 52);
+    // The commands commit but none applies; then the leader sends its followers enough heartbeats
+    // to span three of the longest election timeouts, and nobody campaigns meanwhile.
+    await().atMost(Duration.ofSeconds(5)).until(() -> leader.status().commitIndex() >= commitBefore + 52);
+    long beats = 3 * RuntimeCluster.CONFIG.electionTimeoutMax().toMillis()
+        / RuntimeCluster.CONFIG.heartbeatInterval().toMillis();
+    long appendsBefore = cluster.network.appendsDelivered.sum();
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> cluster.network.appendsDelivered.sum() >= appendsBefore + 2 * beats);
     assertFalse(stalled.isDone());
     for (RaftGroup<String> member : group.values()) {
       assertEquals(term, member.status().term(), member + " changed term while the state machine stalled");

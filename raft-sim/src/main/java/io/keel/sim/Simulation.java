@@ -43,17 +43,9 @@ public final class Simulation<R> {
   private final SimNetwork network;
   private final Clients clients;
   private final SimRandom diskRandom;
-  private final long[] timerAt;
-  private final long[] diskAt;
-  private final long[] latenessDeadline;
-  private final long[] latenessNanos;
   private final Trace trace = new Trace();
   private final FaultInjector<R> injector;
-  private final SimRandom timerRandom;
-  /** Draws how late the state machine applies each batch. */
-  private final SimRandom applyRandom;
-  /** Whether a snapshot-writing event is scheduled for a node (by number). */
-  private final boolean[] snapshotScheduled;
+  private final NodeEvents nodeEvents;
   private long nowNanos;
   private long events;
   private long maxTerm;
@@ -119,14 +111,11 @@ public final class Simulation<R> {
     // The last draws, so that they shift no other stream.
     Rogue rogue = new Rogue(seedRandom.fork());
     this.injector = new FaultInjector<>(host(), network, queue, this.schedule, rogue, seedRandom.fork());
-    this.timerRandom = seedRandom.fork();
-    this.applyRandom = seedRandom.fork();
+    SimRandom timerRandom = seedRandom.fork();
+    SimRandom applyRandom = seedRandom.fork();
+    this.nodeEvents = new NodeEvents(queue, this.schedule.buggify(), timerRandom, applyRandom, config.nodes(),
+        () -> nowNanos);
     this.clients = new Clients(config, workload, clientRandom, queue, () -> nowNanos, checkers, liveness, numbers);
-    this.timerAt = new long[config.nodes() + 1];
-    this.diskAt = new long[config.nodes() + 1];
-    this.snapshotScheduled = new boolean[config.nodes() + 1];
-    this.latenessDeadline = new long[config.nodes() + 1];
-    this.latenessNanos = new long[config.nodes() + 1];
   }
 
   private String buggifyText() {
@@ -241,19 +230,12 @@ public final class Simulation<R> {
         });
       }
       case TIMER -> {
-        if (timerAt[event.node] == event.timeNanos) {
-          timerAt[event.node] = -1;
-          SimulatedNode<R> node = nodes.get(event.node - 1);
-          if (!node.isCrashed() && timerDueAt(node) > nowNanos) {
-            reschedule(node); // the deadline moved later since this event was set: wait for it
-          } else {
-            onNode(event, ignored -> { });
-          }
+        if (nodeEvents.timerFires(event, nodes.get(event.node - 1))) {
+          onNode(event, ignored -> { });
         }
       }
       case DISK -> {
-        if (diskAt[event.node] == event.timeNanos) {
-          diskAt[event.node] = -1;
+        if (nodeEvents.syncDue(event)) {
           onNode(event, node -> node.disk().completeSync(nowNanos));
         }
       }
@@ -264,7 +246,7 @@ public final class Simulation<R> {
         }
       }
       case SNAPSHOT -> {
-        snapshotScheduled[event.node] = false; // the next write step, if any, is scheduled after this event
+        nodeEvents.snapshotStepTaken(event.node);
         if (event.argument == nodes.get(event.node - 1).incarnations()) {
           onNode(event, SimulatedNode::writeSnapshot);
         }
@@ -318,80 +300,14 @@ public final class Simulation<R> {
     if (firstLeaderNanos < 0 && raft.role() == Role.LEADER) {
       firstLeaderNanos = nowNanos;
     }
-    reschedule(node);
-    if (node.collectCommitted()) {
-      queue.schedule(nowNanos + applyLagNanos(), Kind.APPLY, node.number(), null, node.incarnations());
-    }
-    if (node.snapshotWriting() && !snapshotScheduled[node.number()]) {
-      // Each half of a snapshot takes up to 50 ms to write: a crash may come in between.
-      snapshotScheduled[node.number()] = true;
-      queue.schedule(nowNanos + applyRandom.between(0L, 50_000_000L), Kind.SNAPSHOT, node.number(), null,
-          node.incarnations());
-    }
+    nodeEvents.afterNodeEvent(node);
     injector.afterEvent(node);
-  }
-
-  /** How long the state machine takes to get to a batch of committed entries (buggify). */
-  private long applyLagNanos() {
-    FaultSchedule.Buggify buggify = schedule.buggify();
-    if (buggify.slowApplies() > 0 && applyRandom.chance(buggify.slowApplies())) {
-      return applyRandom.between(0L, FaultSchedule.Buggify.SLOW_APPLY_MAX_NANOS);
-    }
-    return buggify.applyLagMicros() == 0 ? 0 : applyRandom.between(0L, buggify.applyLagMicros() * 1_000);
-  }
-
-  /**
-   * Keeps one timer event per node, at or before its deadline. A follower's deadline moves later
-   * with every AppendEntries; rather than an event per move, the pending event stays, and when it
-   * comes before the deadline it is set again for the deadline ({@link #process}). A deadline that
-   * moves earlier gets an event of its own.
-   */
-  private void reschedule(SimulatedNode<R> node) {
-    int number = node.number();
-    long at = timerDueAt(node);
-    if (at != Long.MAX_VALUE && (timerAt[number] < 0 || at < timerAt[number])) {
-      timerAt[number] = at;
-      queue.schedule(at, Kind.TIMER, number, null, 0);
-    }
-    long sync = node.disk().syncDoneNanos();
-    if (sync != Long.MAX_VALUE && diskAt[number] != Math.max(nowNanos, sync)) {
-      diskAt[number] = Math.max(nowNanos, sync);
-      queue.schedule(diskAt[number], Kind.DISK, number, null, 0);
-    }
-  }
-
-  /** When, in simulated time, the node's timer is due (late, if buggify says so); MAX_VALUE if never. */
-  private long timerDueAt(SimulatedNode<R> node) {
-    long deadline = node.raft().nextDeadlineNanos();
-    if (deadline == Long.MAX_VALUE) {
-      return Long.MAX_VALUE;
-    }
-    // Lateness counts from the deadline itself, never from now: a deadline already past fires now.
-    return Math.max(nowNanos, node.clock().globalNanosAt(deadline, 0) + lateness(node.number(), deadline));
-  }
-
-  /**
-   * Buggify: how late the timer for {@code deadline} fires, as on a loaded event loop; drawn once
-   * per deadline, so that rescheduling does not draw again.
-   */
-  private long lateness(int number, long deadline) {
-    double late = schedule.buggify().lateTimers();
-    if (late == 0) {
-      return 0;
-    }
-    if (latenessDeadline[number] != deadline) {
-      latenessDeadline[number] = deadline;
-      latenessNanos[number] = timerRandom.chance(late)
-          ? timerRandom.nextLong(FaultSchedule.Buggify.LATE_TIMER_MAX_NANOS) : 0;
-    }
-    return latenessNanos[number];
   }
 
   private void startNode(SimulatedNode<R> node) {
     node.start(nowNanos);
     checkers.onStart(node.number(), nodes.size());
-    timerAt[node.number()] = -1;
-    diskAt[node.number()] = -1;
+    nodeEvents.reset(node.number());
     afterNodeEvent(node, null);
   }
 
@@ -454,8 +370,7 @@ public final class Simulation<R> {
     }
     crashes++;
     node.crash(schedule.tornWrites());
-    timerAt[node.number()] = -1;
-    diskAt[node.number()] = -1;
+    nodeEvents.reset(node.number());
   }
 
   private void restart(SimulatedNode<R> node) {

@@ -15,16 +15,12 @@ import io.keel.raft.NodeStoppedException;
 import io.keel.raft.NotLeaderException;
 import io.keel.raft.RaftConfig;
 import io.keel.raft.StateMachine;
-import io.keel.raft.StateMachineSnapshot;
 import io.keel.raft.TooManyPendingProposalsException;
 import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
-import io.keel.raft.snapshot.SnapshotPolicy;
 import io.keel.raft.storage.file.FileLogStore;
 import io.keel.raft.storage.file.FileLogStoreOptions;
-import io.keel.raft.storage.file.StorageStats;
 import io.keel.raft.protocol.Role;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +32,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -319,28 +314,6 @@ class RaftRuntimeTest {
   }
 
   @Test
-  void a_small_bound_on_unapplied_bytes_holds_entries_back_but_everything_is_applied() throws Exception {
-    cluster = new RuntimeCluster(dir, 3);
-    // Two 16-byte commands fit under the bound: the core waits for the apply thread's reports.
-    RaftConfig config = RaftConfig.builder().maxUnappliedBytes(32).build();
-    Map<NodeId, RecordingStateMachine> machines = new HashMap<>();
-    Map<NodeId, RaftGroup<String>> group = new HashMap<>();
-    for (NodeId node : cluster.nodes) {
-      machines.put(node, new RecordingStateMachine());
-      group.put(node, cluster.start(node, GROUP, machines.get(node), config));
-    }
-    RaftGroup<String> leader = awaitLeader(group);
-    List<CompletableFuture<String>> results = new ArrayList<>();
-    for (int i = 0; i < 300; i++) {
-      results.add(leader.propose(new byte[16]));
-    }
-    for (CompletableFuture<String> result : results) {
-      result.get(10, TimeUnit.SECONDS);
-    }
-    await().atMost(Duration.ofSeconds(10)).until(() -> machines.values().stream().allMatch(m -> m.applied().size() == 300));
-  }
-
-  @Test
   void a_command_above_max_command_bytes_is_refused_at_once_and_a_bad_bound_is_named() throws Exception {
     cluster = new RuntimeCluster(dir, 3);
     RaftGroup<String> leader = awaitLeader(cluster.startEverywhere(GROUP, node -> new RecordingStateMachine()));
@@ -360,116 +333,6 @@ class RaftRuntimeTest {
             .maxCommandBytes(FileLogStore.MAX_COMMAND_BYTES + 1).build());
     assertEquals("maxCommandBytes (67108865) of group g exceeds the largest command its log store holds (67108864 "
         + "bytes); lower maxCommandBytes to at most that", beyondLog.getMessage());
-  }
-
-  @Test
-  void a_stopped_node_fails_its_proposals_and_restarts_from_its_directory_to_catch_up() throws Exception {
-    cluster = new RuntimeCluster(dir, 3);
-    Map<NodeId, RecordingStateMachine> machines = machines(3);
-    Map<NodeId, RaftGroup<String>> group = cluster.startEverywhere(GROUP, machines::get);
-    RaftGroup<String> leader = awaitLeader(group);
-    for (int i = 0; i < 100; i++) {
-      leader.propose(("a" + i).getBytes(UTF_8)).get(5, TimeUnit.SECONDS);
-    }
-    NodeId stoppedNode = group.keySet().stream().filter(n -> !n.equals(leader.node())).findFirst().orElseThrow();
-    group.get(stoppedNode).stop().get(5, TimeUnit.SECONDS);
-    ExecutionException afterStop = assertThrows(ExecutionException.class,
-        () -> group.get(stoppedNode).propose(new byte[] {1}).get(1, TimeUnit.SECONDS));
-    assertInstanceOf(NodeStoppedException.class, afterStop.getCause());
-
-    for (int i = 0; i < 100; i++) {
-      leader.propose(("b" + i).getBytes(UTF_8)).get(5, TimeUnit.SECONDS);
-    }
-    RecordingStateMachine fresh = new RecordingStateMachine();
-    cluster.start(stoppedNode, GROUP, fresh, RuntimeCluster.CONFIG);
-    await().atMost(Duration.ofSeconds(10)).until(() -> fresh.size() == 200);
-    assertEquals(machines.get(leader.node()).applied(), fresh.applied());
-    StorageStats written = leader.storageStats().orElseThrow(); // the file log's counters, through the group
-    assertTrue(written.entriesWritten() >= 200 && written.syncs() > 0, written.toString());
-  }
-
-  @Test
-  void a_restarted_node_whose_state_machine_kept_its_state_is_handed_only_what_follows() throws Exception {
-    cluster = new RuntimeCluster(dir, 3);
-    Map<NodeId, RecordingStateMachine> machines = new HashMap<>();
-    for (NodeId node : cluster.nodes) {
-      machines.put(node, new RecordingStateMachine(true));
-    }
-    Map<NodeId, RaftGroup<String>> group = cluster.startEverywhere(GROUP, machines::get);
-    RaftGroup<String> leader = awaitLeader(group);
-    for (int i = 0; i < 50; i++) {
-      leader.propose(("a" + i).getBytes(UTF_8)).get(5, TimeUnit.SECONDS);
-    }
-    NodeId restarted = group.keySet().stream().filter(n -> !n.equals(leader.node())).findFirst().orElseThrow();
-    RecordingStateMachine kept = machines.get(restarted);
-    await().atMost(Duration.ofSeconds(5)).until(() -> kept.size() == 50);
-    group.get(restarted).stop().get(5, TimeUnit.SECONDS);
-    for (int i = 0; i < 50; i++) {
-      leader.propose(("b" + i).getBytes(UTF_8)).get(5, TimeUnit.SECONDS);
-    }
-    // The same state machine, reopened: it would throw on any index it already applied.
-    RaftGroup<String> again = cluster.start(restarted, GROUP, kept, RuntimeCluster.CONFIG);
-    await().atMost(Duration.ofSeconds(10)).until(() -> kept.size() == 100);
-    assertEquals(machines.get(leader.node()).applied(), kept.applied());
-    assertTrue(again.status().failure().isEmpty(), "the node runs: " + again.status());
-  }
-
-  @Test
-  void snapshots_are_taken_as_the_policy_says_and_a_restarted_node_restores_the_newest() throws Exception {
-    cluster = new RuntimeCluster(dir, 3);
-    SnapshotPolicy every25 = new SnapshotPolicy(25, Long.MAX_VALUE);
-    Map<NodeId, RecordingStateMachine> machines = machines(3);
-    Map<NodeId, RaftGroup<String>> group = new HashMap<>();
-    for (NodeId node : cluster.nodes) {
-      group.put(node, cluster.start(node, GROUP, machines.get(node), RuntimeCluster.CONFIG, every25));
-    }
-    RaftGroup<String> leader = awaitLeader(group);
-    for (int i = 0; i < 100; i++) {
-      leader.propose(("a" + i).getBytes(UTF_8)).get(5, TimeUnit.SECONDS);
-    }
-    NodeId restarted = group.keySet().stream().filter(n -> !n.equals(leader.node())).findFirst().orElseThrow();
-    await().atMost(Duration.ofSeconds(5)).until(() -> machines.get(restarted).size() == 100
-        && group.get(restarted).latestSnapshot().map(s -> s.lastIndex() >= 75).orElse(false));
-    assertTrue(machines.get(restarted).snapshotsTaken() >= 3, "one snapshot per 25 entries or so");
-    long snapshotIndex = group.get(restarted).latestSnapshot().orElseThrow().lastIndex();
-    group.get(restarted).stop().get(5, TimeUnit.SECONDS);
-    for (int i = 0; i < 20; i++) {
-      leader.propose(("b" + i).getBytes(UTF_8)).get(5, TimeUnit.SECONDS);
-    }
-    // An empty state machine: the newest snapshot restores it, the log after it catches it up.
-    RecordingStateMachine fresh = new RecordingStateMachine();
-    cluster.start(restarted, GROUP, fresh, RuntimeCluster.CONFIG, every25);
-    assertEquals(1, fresh.restored());
-    await().atMost(Duration.ofSeconds(10)).until(() -> fresh.size() == 120);
-    assertEquals(machines.get(leader.node()).applied(), fresh.applied());
-    assertTrue(snapshotIndex > 0);
-  }
-
-  @Test
-  void a_snapshot_that_fails_to_be_written_is_tried_again_later_and_applying_goes_on() throws Exception {
-    cluster = new RuntimeCluster(dir, 1);
-    AtomicInteger attempts = new AtomicInteger();
-    RecordingStateMachine recording = new RecordingStateMachine();
-    StateMachine<String> failingOnce = new StateMachine<>() {
-      @Override
-      public String apply(long index, byte[] command) {
-        return recording.apply(index, command);
-      }
-
-      @Override
-      public StateMachineSnapshot snapshot() {
-        StateMachineSnapshot view = recording.snapshot();
-        return attempts.incrementAndGet() == 1 ? out -> { throw new IOException("disk full"); } : view;
-      }
-    };
-    RaftGroup<String> only = cluster.start(cluster.nodes.get(0), GROUP, failingOnce, RuntimeCluster.CONFIG,
-        new SnapshotPolicy(10, Long.MAX_VALUE));
-    awaitLeader(Map.of(only.node(), only));
-    for (int i = 0; i < 40; i++) {
-      assertEquals("c" + i, only.propose(("c" + i).getBytes(UTF_8)).get(5, TimeUnit.SECONDS));
-    }
-    await().atMost(Duration.ofSeconds(5)).until(() -> only.latestSnapshot().isPresent());
-    assertTrue(attempts.get() >= 2, "the failed snapshot was followed by another");
   }
 
   @Test

@@ -14,10 +14,8 @@ import io.keel.raft.snapshot.InMemorySnapshotStore;
 import io.keel.raft.snapshot.SnapshotInfo;
 import io.keel.raft.snapshot.SnapshotMeta;
 import io.keel.raft.snapshot.SnapshotSink;
-import io.keel.raft.snapshot.SnapshotSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -283,18 +281,17 @@ public final class SimulatedNode<R> {
 
   /** On start: a state machine behind the newest snapshot is restored from it. */
   private void restoreNewestSnapshot() {
-    Optional<SnapshotInfo> latest = snapshots.latest();
-    if (latest.isEmpty() || latest.get().lastIndex() <= stateMachineApplied) {
-      return;
-    }
-    try (SnapshotSource source = snapshots.open(latest.get()); InputStream in = source.stream()) {
-      stateMachine.restore(latest.get().lastIndex(), in);
+    Optional<SnapshotInfo> restored;
+    try {
+      restored = snapshots.restoreNewest(stateMachine, stateMachineApplied);
     } catch (IOException e) {
       throw new UncheckedIOException("the simulated snapshot store failed", e);
     }
-    stateMachineApplied = latest.get().lastIndex();
-    appliedSinceSnapshot = 0;
-    snapshotsRestored++;
+    if (restored.isPresent()) {
+      stateMachineApplied = restored.get().lastIndex();
+      appliedSinceSnapshot = 0;
+      snapshotsRestored++;
+    }
   }
 
   /** How many snapshots the node has taken, and restored on a restart, over all its incarnations. */

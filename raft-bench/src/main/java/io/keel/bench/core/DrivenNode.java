@@ -101,12 +101,7 @@ final class DrivenNode {
    * store stays small however long the run.
    */
   void compactIfAbove(long threshold) {
-    for (List<CommittedEntry<Object>> batch = node.takeCommitted(); !batch.isEmpty(); batch = node.takeCommitted()) {
-      for (CommittedEntry<Object> entry : batch) {
-        entry.applyTo(STATE_MACHINE);
-      }
-      node.onApplied(batch.get(batch.size() - 1).index());
-    }
+    CommittedEntry.applyAllNow(node, STATE_MACHINE);
     long applied = node.lastApplied();
     if (applied - store.firstIndex() >= threshold) {
       store.compactPrefix(applied, store.term(applied));

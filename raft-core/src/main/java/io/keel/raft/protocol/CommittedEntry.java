@@ -3,6 +3,7 @@ package io.keel.raft.protocol;
 import io.keel.raft.EntryType;
 import io.keel.raft.LogEntry;
 import io.keel.raft.StateMachine;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -67,6 +68,20 @@ public final class CommittedEntry<R> {
       proposal.complete(result);
     }
     return result;
+  }
+
+  /**
+   * The simplest driver of applying: takes everything {@code node} has committed, applies it to
+   * {@code stateMachine} on the caller's (the node's) thread, and reports it applied. For tests,
+   * benchmarks and single-threaded embeddings; the runtime applies on a thread of its own instead.
+   */
+  public static <R> void applyAllNow(RaftNode<R> node, StateMachine<R> stateMachine) {
+    for (List<CommittedEntry<R>> batch = node.takeCommitted(); !batch.isEmpty(); batch = node.takeCommitted()) {
+      for (CommittedEntry<R> entry : batch) {
+        entry.applyTo(stateMachine);
+      }
+      node.onApplied(batch.get(batch.size() - 1).index());
+    }
   }
 
   /** The entry will never be applied here (the node or its state machine stopped): fails its proposer. */

@@ -7,10 +7,8 @@ import io.keel.raft.snapshot.SnapshotInfo;
 import io.keel.raft.snapshot.SnapshotMeta;
 import io.keel.raft.snapshot.SnapshotPolicy;
 import io.keel.raft.snapshot.SnapshotSink;
-import io.keel.raft.snapshot.SnapshotSource;
 import io.keel.raft.snapshot.SnapshotStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -58,17 +56,15 @@ final class Snapshotter {
    * @return the index the state machine holds afterwards
    */
   long restore(StateMachine<?> stateMachine, long appliedIndex) throws IOException {
-    Optional<SnapshotInfo> latest = store.latest();
-    if (latest.isEmpty() || latest.get().lastIndex() <= appliedIndex) {
+    Optional<SnapshotInfo> restored = store.restoreNewest(stateMachine, appliedIndex);
+    if (restored.isEmpty()) {
       return appliedIndex;
     }
-    SnapshotInfo snapshot = latest.get();
-    try (SnapshotSource source = store.open(snapshot); InputStream in = source.stream()) {
-      stateMachine.restore(snapshot.lastIndex(), in);
-    }
-    LOG.info("{}: restored the state machine from snapshot {} ({} bytes)", name, snapshot.meta(), snapshot.sizeBytes());
-    return snapshot.lastIndex();
+    LOG.info("{}: restored the state machine from snapshot {} ({} bytes)", name, restored.get().meta(),
+        restored.get().sizeBytes());
+    return restored.get().lastIndex();
   }
+
 
   /** On the apply thread: {@code entries} entries of {@code bytes} command bytes were applied, up to {@code index}@{@code term}. */
   void afterApplied(StateMachine<?> stateMachine, long index, long term, long entries, long bytes) {

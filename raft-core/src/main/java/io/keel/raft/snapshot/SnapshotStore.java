@@ -1,7 +1,9 @@
 package io.keel.raft.snapshot;
 
+import io.keel.raft.StateMachine;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Optional;
 
 /**
@@ -69,4 +71,22 @@ public interface SnapshotStore extends Closeable {
    * @throws IOException if it cannot be opened
    */
   SnapshotSource open(SnapshotInfo info) throws IOException;
+
+  /**
+   * Restores {@code stateMachine} from the newest snapshot if it stands for more than the
+   * {@code appliedIndex} the state machine already holds (what a node does when it starts).
+   *
+   * @return the snapshot restored, or empty if there was none beyond {@code appliedIndex}
+   * @throws IOException if the snapshot cannot be read or the state machine cannot restore it
+   */
+  default Optional<SnapshotInfo> restoreNewest(StateMachine<?> stateMachine, long appliedIndex) throws IOException {
+    Optional<SnapshotInfo> latest = latest();
+    if (latest.isEmpty() || latest.get().lastIndex() <= appliedIndex) {
+      return Optional.empty();
+    }
+    try (SnapshotSource source = open(latest.get()); InputStream in = source.stream()) {
+      stateMachine.restore(latest.get().lastIndex(), in);
+    }
+    return latest;
+  }
 }

@@ -108,7 +108,7 @@ final class NodeFixture {
   /** What the driver does after every event: applies what is committed, then checks invariants. */
   void afterEvent() {
     if (autoApply) {
-      ApplyNow.applyAll(node, stateMachine);
+      CommittedEntry.applyAllNow(node, stateMachine);
     }
     node.checkInvariants();
   }

@@ -236,7 +236,7 @@ class ReplicationTest {
       store.reportAllDurable();
       reports.forEach(Runnable::run);
       reports.clear();
-      ApplyNow.applyAll(node, stateMachine);
+      CommittedEntry.applyAllNow(node, stateMachine);
     };
     node.tick(node.nextDeadlineNanos());
     sync.run();

@@ -366,7 +366,7 @@ final class TestCluster {
         continue;
       }
       RaftNode<Long> node = member.node;
-      ApplyNow.applyAll(node, member.stateMachine);
+      CommittedEntry.applyAllNow(node, member.stateMachine);
       node.checkInvariants();
       if (node.role() == Role.FAILED) {
         throw new AssertionError(node.id() + " halted: " + node.failure().orElse(null));

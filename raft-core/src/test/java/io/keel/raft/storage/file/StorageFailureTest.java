@@ -158,10 +158,7 @@ class StorageFailureTest {
         now[0] += TimeUnit.MILLISECONDS.toNanos(50);
         node.tick(now[0]);
       }
-      for (List<CommittedEntry<Integer>> batch = node.takeCommitted(); !batch.isEmpty(); batch = node.takeCommitted()) {
-        batch.forEach(entry -> entry.applyTo(stateMachine));
-        node.onApplied(batch.get(batch.size() - 1).index());
-      }
+      CommittedEntry.applyAllNow(node, stateMachine);
     }
   }
 }

@@ -8,7 +8,7 @@ import io.keel.raft.NodeId;
  */
 public sealed interface Message
     permits PreVote, PreVoteResponse, RequestVote, RequestVoteResponse, AppendEntries,
-        AppendEntriesResponse {
+        AppendEntriesResponse, InstallSnapshot, InstallSnapshotResponse {
 
   /** The sender's term (for a {@link PreVote}, the term the sender would campaign in). */
   long term();

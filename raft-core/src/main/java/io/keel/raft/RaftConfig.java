@@ -23,6 +23,12 @@ public final class RaftConfig {
   public static final int MAX_PENDING_PROPOSALS_LIMIT = 10_000_000;
   /** The largest bound on committed command bytes handed out to be applied and not yet applied. */
   public static final long MAX_UNAPPLIED_BYTES_LIMIT = 1L << 40;
+  /** The largest snapshot chunk: it must fit in one message. */
+  public static final int MAX_SNAPSHOT_CHUNK_BYTES_LIMIT = 64 * 1024 * 1024;
+  /** The most snapshot chunks in flight to one follower. */
+  public static final int MAX_INFLIGHT_SNAPSHOT_CHUNKS_LIMIT = 1024;
+  /** The most log entries kept behind a snapshot. */
+  public static final long MAX_SNAPSHOT_TRAILING_ENTRIES_LIMIT = 1L << 40;
 
   private final Duration electionTimeoutMin;
   private final Duration electionTimeoutMax;
@@ -32,6 +38,9 @@ public final class RaftConfig {
   private final int maxInflightAppends;
   private final int maxPendingProposals;
   private final long maxUnappliedBytes;
+  private final int snapshotChunkBytes;
+  private final int maxInflightSnapshotChunks;
+  private final long snapshotTrailingEntries;
   private final boolean preVote;
   private final boolean checkQuorum;
 
@@ -44,6 +53,9 @@ public final class RaftConfig {
     this.maxInflightAppends = builder.maxInflightAppends;
     this.maxPendingProposals = builder.maxPendingProposals;
     this.maxUnappliedBytes = builder.maxUnappliedBytes;
+    this.snapshotChunkBytes = builder.snapshotChunkBytes;
+    this.maxInflightSnapshotChunks = builder.maxInflightSnapshotChunks;
+    this.snapshotTrailingEntries = builder.snapshotTrailingEntries;
     this.preVote = builder.preVote;
     this.checkQuorum = builder.checkQuorum;
   }
@@ -68,6 +80,9 @@ public final class RaftConfig {
         .maxInflightAppends(maxInflightAppends)
         .maxPendingProposals(maxPendingProposals)
         .maxUnappliedBytes(maxUnappliedBytes)
+        .snapshotChunkBytes(snapshotChunkBytes)
+        .maxInflightSnapshotChunks(maxInflightSnapshotChunks)
+        .snapshotTrailingEntries(snapshotTrailingEntries)
         .preVote(preVote)
         .checkQuorum(checkQuorum);
   }
@@ -116,6 +131,27 @@ public final class RaftConfig {
     return maxUnappliedBytes;
   }
 
+  /** How many payload bytes one InstallSnapshot chunk carries (the last chunk of a snapshot may carry fewer). */
+  public int snapshotChunkBytes() {
+    return snapshotChunkBytes;
+  }
+
+  /**
+   * How many snapshot chunks a leader keeps unanswered per follower: with
+   * {@link #snapshotChunkBytes()}, what bounds the memory a transfer takes on either side.
+   */
+  public int maxInflightSnapshotChunks() {
+    return maxInflightSnapshotChunks;
+  }
+
+  /**
+   * How many log entries a node keeps behind its newest snapshot when it compacts its log, so
+   * that a follower a little behind catches up by log rather than by a whole snapshot.
+   */
+  public long snapshotTrailingEntries() {
+    return snapshotTrailingEntries;
+  }
+
   /** Whether a node runs a PreVote round before it starts an election (thesis §9.6). */
   public boolean preVote() {
     return preVote;
@@ -136,6 +172,8 @@ public final class RaftConfig {
         + "ms, maxEntriesPerAppend=" + maxEntriesPerAppend + ", maxBytesPerAppend="
         + maxBytesPerAppend + ", maxInflightAppends=" + maxInflightAppends
         + ", maxPendingProposals=" + maxPendingProposals + ", maxUnappliedBytes=" + maxUnappliedBytes
+        + ", snapshotChunkBytes=" + snapshotChunkBytes + ", maxInflightSnapshotChunks=" + maxInflightSnapshotChunks
+        + ", snapshotTrailingEntries=" + snapshotTrailingEntries
         + ", preVote=" + preVote
         + ", checkQuorum=" + checkQuorum + "}";
   }
@@ -150,6 +188,9 @@ public final class RaftConfig {
     private int maxInflightAppends = 64;
     private int maxPendingProposals = 100_000;
     private long maxUnappliedBytes = 64L * 1024 * 1024;
+    private int snapshotChunkBytes = 1024 * 1024;
+    private int maxInflightSnapshotChunks = 4;
+    private long snapshotTrailingEntries = 10_000;
     private boolean preVote = true;
     private boolean checkQuorum = true;
 
@@ -198,6 +239,24 @@ public final class RaftConfig {
       return this;
     }
 
+    /** The payload bytes per InstallSnapshot chunk. */
+    public Builder snapshotChunkBytes(int bytes) {
+      this.snapshotChunkBytes = bytes;
+      return this;
+    }
+
+    /** The snapshot chunks in flight per follower. */
+    public Builder maxInflightSnapshotChunks(int chunks) {
+      this.maxInflightSnapshotChunks = chunks;
+      return this;
+    }
+
+    /** The log entries kept behind the newest snapshot when the log is compacted. */
+    public Builder snapshotTrailingEntries(long entries) {
+      this.snapshotTrailingEntries = entries;
+      return this;
+    }
+
     /** Turns PreVote on or off. */
     public Builder preVote(boolean enabled) {
       this.preVote = enabled;
@@ -233,6 +292,9 @@ public final class RaftConfig {
       requireRange("maxInflightAppends", maxInflightAppends, 1, MAX_INFLIGHT_APPENDS_LIMIT);
       requireRange("maxPendingProposals", maxPendingProposals, 1, MAX_PENDING_PROPOSALS_LIMIT);
       requireRange("maxUnappliedBytes", maxUnappliedBytes, 1, MAX_UNAPPLIED_BYTES_LIMIT);
+      requireRange("snapshotChunkBytes", snapshotChunkBytes, 1, MAX_SNAPSHOT_CHUNK_BYTES_LIMIT);
+      requireRange("maxInflightSnapshotChunks", maxInflightSnapshotChunks, 1, MAX_INFLIGHT_SNAPSHOT_CHUNKS_LIMIT);
+      requireRange("snapshotTrailingEntries", snapshotTrailingEntries, 0, MAX_SNAPSHOT_TRAILING_ENTRIES_LIMIT);
       return new RaftConfig(this);
     }
 

@@ -72,10 +72,11 @@ final class LogImage {
 
   /**
    * Discards the entries up to {@code index}; if the image does not hold {@code index} with
-   * {@code term}, discards them all and starts again after ({@code index}, {@code term}), with a
-   * prefix hash derived from that pair alone.
+   * {@code term}, discards them all and starts again after ({@code index}, {@code term}), with
+   * {@code startHash} as the hash of the log up to there (the committed log's, which the snapshot
+   * stands for).
    */
-  void compact(long index, long term) {
+  void compact(long index, long term, long startHash) {
     if (index <= startIndex) {
       return;
     }
@@ -87,7 +88,7 @@ final class LogImage {
     } else {
       entries.clear();
       hashes = new long[64];
-      hashes[0] = mix(index * 0x9E3779B97F4A7C15L ^ term);
+      hashes[0] = startHash;
     }
     startIndex = index;
     startTerm = term;
@@ -99,6 +100,11 @@ final class LogImage {
     startIndex = other.startIndex;
     startTerm = other.startTerm;
     hashes = Arrays.copyOf(other.hashes, other.hashes.length);
+  }
+
+  /** A hash for the log up to {@code index}@{@code term} when nothing else is known of it. */
+  static long startHash(long index, long term) {
+    return mix(index * 0x9E3779B97F4A7C15L ^ term);
   }
 
   /** The hash the checkers compare, of the log up to {@code previous} followed by {@code entry}. */

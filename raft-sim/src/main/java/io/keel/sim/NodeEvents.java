@@ -83,7 +83,7 @@ final class NodeEvents {
     if (node.collectCommitted()) {
       queue.schedule(nowNanos + applyLagNanos(), Kind.APPLY, node.number(), null, node.incarnations());
     }
-    if (node.snapshotWriting() && !snapshotScheduled[node.number()]) {
+    if (node.snapshotWorkWaiting() && !snapshotScheduled[node.number()]) {
       // Each half of a snapshot takes a while to write: a crash may come in between.
       snapshotScheduled[node.number()] = true;
       queue.schedule(nowNanos + applyRandom.between(0L, SNAPSHOT_STEP_MAX_NANOS), Kind.SNAPSHOT, node.number(),

@@ -53,6 +53,14 @@ public final class ProtocolSwarm {
     }
     boolean persistent = random.chance(0.5);
     long snapshotEvery = random.chance(0.5) ? 1 + random.nextLong(500) : 0;
+    if (snapshotEvery > 0) {
+      // Small chunks and few kept entries, so that followers often catch up by snapshot, in many chunks.
+      raft = raft.toBuilder()
+          .snapshotChunkBytes(1 + (int) random.nextLong(8))
+          .maxInflightSnapshotChunks(1 + (int) random.nextLong(4))
+          .snapshotTrailingEntries(random.nextLong(snapshotEvery + 1))
+          .build();
+    }
     return base.withRaft(raft).withClients(load.clients(), load.think())
         .withPersistentStateMachines(persistent).withSnapshotEveryEntries(snapshotEvery);
   }
@@ -78,12 +86,13 @@ public final class ProtocolSwarm {
     RaftConfig raft = config.raft();
     return String.format(Locale.ROOT,
         "preVote=%s checkQuorum=%s entries/append=%d window=%d bytes/append=%d election=%d..%dms heartbeat=%dms "
-            + "clients=%d think=%s unapplied-bytes=%d state-machines=%s snapshot-every=%d",
+            + "clients=%d think=%s unapplied-bytes=%d state-machines=%s snapshot-every=%d chunk=%d chunks=%d trailing=%d",
         raft.preVote() ? "on" : "off", raft.checkQuorum() ? "on" : "off", raft.maxEntriesPerAppend(),
         raft.maxInflightAppends(), raft.maxBytesPerAppend(), raft.electionTimeoutMin().toMillis(),
         raft.electionTimeoutMax().toMillis(), raft.heartbeatInterval().toMillis(), config.clients(),
         Durations.format(config.clientThinkTime()), raft.maxUnappliedBytes(),
-        config.persistentStateMachines() ? "persistent" : "in-memory", config.snapshotEveryEntries());
+        config.persistentStateMachines() ? "persistent" : "in-memory", config.snapshotEveryEntries(),
+        raft.snapshotChunkBytes(), raft.maxInflightSnapshotChunks(), raft.snapshotTrailingEntries());
   }
 
   private static int pick(SimRandom random, int[] values) {

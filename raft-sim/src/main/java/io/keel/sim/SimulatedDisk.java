@@ -3,6 +3,7 @@ package io.keel.sim;
 import io.keel.raft.DurabilityListener;
 import io.keel.raft.HardState;
 import io.keel.raft.LogEntry;
+import io.keel.sim.check.Violation;
 import io.keel.raft.LogStore;
 import io.keel.raft.storage.LogStoreChecks;
 import java.io.IOException;
@@ -32,7 +33,7 @@ public final class SimulatedDisk implements LogStore {
 
   private record Truncate(long fromIndex) implements Write {}
 
-  private record Compact(long index, long term) implements Write {}
+  private record Compact(long index, long term, long startHash) implements Write {}
 
   private record SaveHardState(HardState state) implements Write {}
 
@@ -42,6 +43,8 @@ public final class SimulatedDisk implements LogStore {
 
   private final LogImage visible = new LogImage();
   private final LogImage durable = new LogImage();
+  private CommittedPrefix committedPrefix = CommittedPrefix.UNKNOWN;
+  private String owner = "a node";
   private final ArrayDeque<Write> pending = new ArrayDeque<>();
   /** Per pending write, in order: the sequence number of the last log write up to it. */
   private final ArrayDeque<Long> pendingSequences = new ArrayDeque<>();
@@ -144,8 +147,14 @@ public final class SimulatedDisk implements LogStore {
   public long compactPrefix(long index, long term) {
     checkWritable();
     if (LogStoreChecks.checkCompaction(firstIndex(), visible.termAt(visible.startIndex()), index, term)) {
-      visible.compact(index, term);
-      return writeLog(new Compact(index, term));
+      long startHash = committedPrefix.hashAt(index, term, owner);
+      if (committedPrefix != CommittedPrefix.UNKNOWN && index <= visible.lastIndex() && visible.termAt(index) == term
+          && visible.prefixHash(index) != startHash) {
+        throw Violation.safety("State Machine Safety", owner + " compacts its log up to " + index + "@" + term
+            + ", which differs from the committed log there");
+      }
+      visible.compact(index, term, startHash);
+      return writeLog(new Compact(index, term, startHash));
     }
     return sequence;
   }
@@ -201,7 +210,7 @@ public final class SimulatedDisk implements LogStore {
       } else if (write instanceof Truncate truncate) {
         durable.truncate(truncate.fromIndex());
       } else if (write instanceof Compact compact) {
-        durable.compact(compact.index(), compact.term());
+        durable.compact(compact.index(), compact.term(), compact.startHash());
       } else if (write instanceof SaveHardState save) {
         durableHardState = save.state();
         savedState = save.state();
@@ -270,7 +279,7 @@ public final class SimulatedDisk implements LogStore {
       } else if (write instanceof Truncate truncate) {
         durable.truncate(truncate.fromIndex());
       } else if (write instanceof Compact compact) {
-        durable.compact(compact.index(), compact.term());
+        durable.compact(compact.index(), compact.term(), compact.startHash());
       }
     }
     int state = (int) random.nextLong(states.size() + 1);
@@ -323,9 +332,18 @@ public final class SimulatedDisk implements LogStore {
     return lowest;
   }
 
-  /** The hash of the visible log's entries 1 to {@code index}; 0 for index 0. */
+  /**
+   * The hash of the visible log's entries 1 to {@code index}; 0 for index 0. Below the log's start
+   * (compacted, so committed), the committed log's.
+   */
   public long prefixHash(long index) {
-    return visible.prefixHash(index);
+    return index < visible.startIndex() ? committedPrefix.hashAt(index) : visible.prefixHash(index);
+  }
+
+  /** Tells the disk what the checkers know of the committed log, and whose disk it is. */
+  void committedPrefix(CommittedPrefix prefix, String node) {
+    this.committedPrefix = prefix;
+    this.owner = node;
   }
 
   /** The index of the last durable entry. */
@@ -333,9 +351,9 @@ public final class SimulatedDisk implements LogStore {
     return durable.lastIndex();
   }
 
-  /** The hash of the durable log's entries 1 to {@code index}; 0 for index 0. */
+  /** The hash of the durable log's entries 1 to {@code index}; 0 for index 0; below its start, the committed log's. */
   public long durablePrefixHash(long index) {
-    return durable.prefixHash(index);
+    return index < durable.startIndex() ? committedPrefix.hashAt(index) : durable.prefixHash(index);
   }
 
   /** The hard state that would survive a crash now. */

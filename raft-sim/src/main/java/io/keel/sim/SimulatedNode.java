@@ -10,16 +10,17 @@ import io.keel.raft.Transport;
 import io.keel.raft.protocol.CommittedEntry;
 import io.keel.raft.protocol.ImpossibleMessage;
 import io.keel.raft.protocol.RaftNode;
-import io.keel.raft.snapshot.InMemorySnapshotStore;
+import io.keel.raft.message.InstallSnapshot;
 import io.keel.raft.snapshot.SnapshotInfo;
 import io.keel.raft.snapshot.SnapshotMeta;
-import io.keel.raft.snapshot.SnapshotSink;
+import io.keel.raft.snapshot.SnapshotSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -37,6 +38,13 @@ public final class SimulatedNode<R> {
     void applied(int node, long index, long attemptId, Object result);
 
     void refused(int node, ImpossibleMessage impossible);
+
+    /**
+     * The node's state machine holds the state at {@code index}, whose contents digest to
+     * {@code contentHash}: restored from a snapshot if {@code applies} (it applies only later
+     * entries), or written into a snapshot it took.
+     */
+    void restored(int node, long index, long contentHash, boolean applies);
   }
 
   private final int number;
@@ -61,15 +69,8 @@ public final class SimulatedNode<R> {
   private final boolean persistentStateMachine;
   /** The last index the state machine applied, which a persistent one reports on restart. */
   private long stateMachineApplied;
-  /** The node's snapshots, which survive its crashes; taken every {@link #snapshotEvery} entries, 0 for never. */
-  private InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
-  private final long snapshotEvery;
-  private long appliedSinceSnapshot;
-  private int snapshotsTaken;
-  /** The snapshot being written, if any; a crash loses it. */
-  private PendingSnapshot pendingSnapshot;
-  private int snapshotsRestored;
-  private int snapshotsInterrupted;
+  /** The node's snapshots and its snapshot thread; the store survives its crashes. */
+  private final NodeSnapshots snapshots;
   private boolean crashed;
   private long pausedUntilNanos;
   private int incarnation;
@@ -78,7 +79,7 @@ public final class SimulatedNode<R> {
       boolean persistentStateMachine, long snapshotEvery, Transport transport, SimulatedDisk disk, NodeClock clock,
       long seed, Observer observer) {
     this.persistentStateMachine = persistentStateMachine;
-    this.snapshotEvery = snapshotEvery;
+    this.snapshots = new NodeSnapshots(snapshotEvery, new SimRandom(seed ^ 0x5EED5EED5EEDL));
     this.number = number;
     this.id = voters.get(number - 1);
     this.voters = voters;
@@ -107,7 +108,10 @@ public final class SimulatedNode<R> {
     }
     toApply.clear();
     applyScheduled = false;
-    restoreNewestSnapshot();
+    snapshots.restoreNewest(stateMachine, stateMachineApplied).ifPresent(restored -> {
+      stateMachineApplied = restored.lastIndex();
+      observer.restored(number, restored.lastIndex(), contentHash(), true);
+    });
     node = RaftNode.<R>builder()
         .id(id)
         .voters(voters)
@@ -116,6 +120,7 @@ public final class SimulatedNode<R> {
         .transport(transport)
         .randomSeed(seed * 0x9E3779B97F4A7C15L + 31L * incarnation++)
         .appliedIndex(stateMachineApplied)
+        .snapshots(snapshots.store(), snapshots.receiver())
         .impossibleMessageListener(impossible -> observer.refused(number, impossible))
         .start(clock.localNanos(nowNanos));
     crashed = false;
@@ -197,115 +202,103 @@ public final class SimulatedNode<R> {
     applyScheduled = false;
     long last = -1;
     long lastTerm = 0;
+    int count = 0;
     while (!toApply.isEmpty()) {
       CommittedEntry<R> entry = toApply.pollFirst();
       entry.applyTo(observedStateMachine);
       last = entry.index();
       lastTerm = entry.entry().term();
       stateMachineApplied = last;
-      appliedSinceSnapshot++;
+      count++;
     }
     if (last >= 0) {
       node.onApplied(last);
-      if (snapshotEvery > 0 && appliedSinceSnapshot >= snapshotEvery) {
-        takeSnapshot(last, lastTerm);
-      }
+      snapshots.onApplied(count, last, lastTerm, stateMachine, voters);
     }
   }
 
+  /** The last index of the newest snapshot the node's store holds durably; 0 if none. */
+  public long durableSnapshotIndex() {
+    return snapshots.store().latest().map(SnapshotInfo::lastIndex).orElse(0L);
+  }
+
+  /** Whether the node's snapshot thread has work waiting for its next SNAPSHOT event. */
+  boolean snapshotWorkWaiting() {
+    return snapshots.hasWork();
+  }
+
   /**
-   * Takes the state machine's view at {@code index}@{@code term}; writing it into the store takes
-   * two later events ({@link #writeSnapshot}), as a snapshot thread would, and a crash in between
-   * loses it, leaving the previous snapshot.
+   * The snapshot thread's next step: a chunk of a snapshot from the leader to write, a received
+   * snapshot to install (after the entries handed out before it), or a step of writing the
+   * node's own snapshot. Each reports its outcome to the Raft node.
    */
-  private void takeSnapshot(long index, long term) {
-    if (pendingSnapshot != null
-        || snapshots.latest().map(latest -> latest.lastIndex() >= index).orElse(false)) {
-      return;
+  void snapshotStep() {
+    InstallSnapshot chunk = snapshots.nextChunk();
+    SnapshotMeta install = snapshots.nextInstall();
+    try {
+      if (chunk != null) {
+        node.snapshots().onChunkStored(chunk.meta(), snapshots.writeNextChunk());
+      } else if (install != null) {
+        applyQueued(); // the state machine applies what it was handed before the snapshot
+        SnapshotInfo info = snapshots.installNext(stateMachine);
+        stateMachineApplied = info.lastIndex();
+        observer.restored(number, info.lastIndex(), contentHash(), true);
+        node.snapshots().onInstalled(info);
+      } else {
+        snapshots.writeOwnSnapshot().ifPresent(info -> {
+          observer.restored(number, info.lastIndex(), contentHash(info), false);
+          node.snapshots().onTaken(info);
+        });
+      }
+    } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+      if (chunk == null && install == null) {
+        throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+      }
+      snapshots.dropNext();
+      node.snapshots().onInstallFailed(chunk != null ? chunk.meta() : install, e);
     }
+  }
+
+  /** A digest of the state machine's contents now, from its snapshot; 0 if it takes none. */
+  private long contentHash() {
     StateMachineSnapshot view = stateMachine.snapshot();
     if (view == null) {
-      return;
+      return 0;
     }
-    appliedSinceSnapshot = 0;
-    ByteArrayOutputStream payload = new ByteArrayOutputStream();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (view) {
-      view.writeTo(payload); // the point-in-time view, taken now; the store sees it later
+      view.writeTo(bytes);
     } catch (IOException e) {
       throw new UncheckedIOException("the simulated state machine failed to write its snapshot", e);
     }
-    pendingSnapshot = new PendingSnapshot(new SnapshotMeta(index, term, voters), payload.toByteArray());
+    return Arrays.hashCode(bytes.toByteArray());
   }
 
-  /** Whether a snapshot is being written and waits for its next write event. */
-  boolean snapshotWriting() {
-    return pendingSnapshot != null;
-  }
-
-  /**
-   * The snapshot thread's next step: the first call starts the file and writes the first half of
-   * the payload, the second writes the rest and finishes it.
-   */
-  void writeSnapshot() {
-    PendingSnapshot pending = pendingSnapshot;
-    if (pending == null) {
-      return;
-    }
-    int half = pending.payload.length / 2;
-    try {
-      if (pending.sink == null) {
-        pending.sink = snapshots.create(pending.meta);
-        pending.sink.stream().write(pending.payload, 0, half);
-        return;
-      }
-      pending.sink.stream().write(pending.payload, half, pending.payload.length - half);
-      pending.sink.finish();
-      snapshotsTaken++;
-      pendingSnapshot = null;
+  /** A digest of the contents the stored snapshot {@code info} holds. */
+  private long contentHash(SnapshotInfo info) {
+    try (SnapshotSource source = snapshots.store().open(info); InputStream in = source.stream()) {
+      return Arrays.hashCode(in.readAllBytes());
     } catch (IOException e) {
       throw new UncheckedIOException("the simulated snapshot store failed", e);
     }
   }
 
-  /** A snapshot on its way into the store. */
-  private static final class PendingSnapshot {
-    final SnapshotMeta meta;
-    final byte[] payload;
-    SnapshotSink sink;
-
-    PendingSnapshot(SnapshotMeta meta, byte[] payload) {
-      this.meta = meta;
-      this.payload = payload;
-    }
-  }
-
-  /** On start: a state machine behind the newest snapshot is restored from it. */
-  private void restoreNewestSnapshot() {
-    Optional<SnapshotInfo> restored;
-    try {
-      restored = snapshots.restoreNewest(stateMachine, stateMachineApplied);
-    } catch (IOException e) {
-      throw new UncheckedIOException("the simulated snapshot store failed", e);
-    }
-    if (restored.isPresent()) {
-      stateMachineApplied = restored.get().lastIndex();
-      appliedSinceSnapshot = 0;
-      snapshotsRestored++;
-    }
-  }
-
-  /** How many snapshots the node has taken, and restored on a restart, over all its incarnations. */
+  /** How many snapshots the node has taken, restored on a restart, and installed from a leader, over all its incarnations. */
   public int snapshotsTaken() {
-    return snapshotsTaken;
+    return snapshots.taken();
   }
 
   public int snapshotsRestored() {
-    return snapshotsRestored;
+    return snapshots.restored();
+  }
+
+  public int snapshotsInstalled() {
+    return snapshots.installed();
   }
 
   /** How many snapshots a crash interrupted while they were being written. */
   public int snapshotsInterrupted() {
-    return snapshotsInterrupted;
+    return snapshots.interrupted();
   }
 
   void crash(boolean tearWrites) {
@@ -313,11 +306,7 @@ public final class SimulatedNode<R> {
     pausedUntilNanos = 0;
     toApply.clear(); // the process died with its apply queue
     applyScheduled = false;
-    snapshots = snapshots.crash(); // what a restarted node finds: every finished snapshot
-    if (pendingSnapshot != null) {
-      snapshotsInterrupted++;
-      pendingSnapshot = null; // a restarted node finds the previous snapshot, not this one
-    }
+    snapshots.crash(); // a restarted node finds every finished snapshot, and what was synced of a received one
     disk.crash(tearWrites);
   }
 

@@ -104,6 +104,7 @@ public final class Simulation<R> {
       int from = number;
       SimulatedDisk disk = new SimulatedDisk(() -> nowNanos, diskRandom.fork(), this.schedule.fsyncLatency().toNanos());
       disk.buggify(this.schedule.buggify());
+      disk.committedPrefix(checkers.committedPrefix(), "n" + number);
       nodes.add(new SimulatedNode<>(number, voters, config.raft(), stateMachines, config.persistentStateMachines(),
           config.snapshotEveryEntries(), (to, message) -> send(from, numbers.get(to), message), disk,
           new NodeClock(this.schedule.driftPpm().get(number - 1)), seedRandom.nextLong(), observer()));
@@ -206,7 +207,8 @@ public final class Simulation<R> {
         clients.attempts, clients.acknowledged, clients.refused, clients.unknownOutcome, checkers.committed(),
         crashes, restarts, injector.partitions, injector.pauses, network.sent, network.dropped, network.duplicated,
         injector.messagesForged(),
-        checkers.impossibleMessages(), trace.hash(),
+        checkers.impossibleMessages(), nodes.stream().mapToLong(SimulatedNode::snapshotsTaken).sum(),
+        nodes.stream().mapToLong(SimulatedNode::snapshotsInstalled).sum(), trace.hash(),
         violation == null ? null : violation.getMessage(), violation != null && violation.isLivelock());
   }
 
@@ -248,7 +250,7 @@ public final class Simulation<R> {
       case SNAPSHOT -> {
         nodeEvents.snapshotStepTaken(event.node);
         if (event.argument == nodes.get(event.node - 1).incarnations()) {
-          onNode(event, SimulatedNode::writeSnapshot);
+          onNode(event, SimulatedNode::snapshotStep);
         }
       }
       case RESUME -> onNode(event, node -> node.disk().completeSync(nowNanos));
@@ -305,8 +307,8 @@ public final class Simulation<R> {
   }
 
   private void startNode(SimulatedNode<R> node) {
+    checkers.onStart(node.number(), nodes.size()); // before the start, which may restore a snapshot
     node.start(nowNanos);
-    checkers.onStart(node.number(), nodes.size());
     nodeEvents.reset(node.number());
     afterNodeEvent(node, null);
   }
@@ -321,6 +323,11 @@ public final class Simulation<R> {
       @Override
       public void refused(int node, ImpossibleMessage impossible) {
         checkers.onImpossible(node, impossible);
+      }
+
+      @Override
+      public void restored(int node, long index, long contentHash, boolean applies) {
+        checkers.onRestored(node, index, contentHash, applies);
       }
     };
   }

@@ -27,6 +27,8 @@ import java.util.Locale;
  * @param messagesDuplicated messages delivered twice
  * @param messagesForged messages a lying member forged ({@link FaultKind#ROGUE})
  * @param impossibleMessages messages nodes refused because no correct peer could have sent them
+ * @param snapshotsTaken snapshots the nodes took of their state machines and stored
+ * @param snapshotsInstalled snapshots followers installed from a leader
  * @param traceHash a hash of every event and the state it left: equal for two runs of one seed
  * @param violation the broken property and how, or null
  * @param livelock whether the violation is a liveness failure
@@ -54,6 +56,8 @@ public record SimulationReport(
     long messagesDuplicated,
     long messagesForged,
     long impossibleMessages,
+    long snapshotsTaken,
+    long snapshotsInstalled,
     long traceHash,
     String violation,
     boolean livelock) {
@@ -77,6 +81,7 @@ public record SimulationReport(
             + "  leaders: %d terms elected a leader; the first after %s%n"
             + "  clients: %,d attempts, %,d acknowledged, %,d refused, %,d outcome unknown; %,d entries committed%n"
             + "%s"
+            + "%s"
             + "  checks: %s",
         seed, nodes, simulatedNanos / 1e9, events, wallNanos / 1_000_000, faultRates, crashes, restarts,
         partitions, pauses, messagesDropped, messagesSent, messagesDuplicated, termsWithLeader,
@@ -84,6 +89,9 @@ public record SimulationReport(
         unknownOutcome, committed,
         messagesForged == 0 ? "" : String.format(Locale.ROOT, "  rogue: %,d messages forged, %,d refused as impossible%n",
             messagesForged, impossibleMessages),
+        snapshotsTaken == 0 && snapshotsInstalled == 0 ? ""
+            : String.format(Locale.ROOT, "  snapshots: %,d taken, %,d installed from a leader%n", snapshotsTaken,
+                snapshotsInstalled),
         ok() ? "every property held after every event" : (livelock ? "LIVELOCK: " : "VIOLATED: ") + violation);
   }
 }

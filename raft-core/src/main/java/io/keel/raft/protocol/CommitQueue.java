@@ -37,11 +37,14 @@ final class CommitQueue<R> {
   /** Batches handed out and not yet wholly applied: their last index and command bytes. */
   private final ArrayDeque<long[]> unappliedBatches = new ArrayDeque<>();
   private long unappliedBytes;
+  /** Whether a snapshot is being installed: nothing is handed out meanwhile. */
+  private boolean paused;
 
   /**
    * A queue whose state machine already holds every entry up to {@code startApplied}: those count
-   * as handed out and applied, and are never handed out again. The commit index still starts at 0
-   * and is learnt again: a follower may apply entries its own log has not yet made durable, so
+   * as handed out and applied, and are never handed out again. The commit index starts at the
+   * log's start (what was compacted away is in a snapshot, so committed) and is learnt again from
+   * there: a follower may apply entries its own log has not yet made durable, so
    * after a crash its log can hold other, never committed entries at those indexes, or none; only
    * the leader can say which entries are committed. Nothing is handed out until the commit index
    * passes {@code startApplied}.
@@ -58,6 +61,8 @@ final class CommitQueue<R> {
     this.startApplied = startApplied;
     this.handedOutIndex = startApplied;
     this.appliedIndex = startApplied;
+    // What the log has compacted away is in a snapshot, so it was committed.
+    this.commitIndex = store.firstIndex() - 1;
   }
 
   long commitIndex() {
@@ -100,7 +105,8 @@ final class CommitQueue<R> {
 
   /** Whether {@link #takeCommitted} has entries to give now. */
   boolean hasCommittedToHandOut() {
-    return handedOutIndex < commitIndex && (unappliedBatches.isEmpty() || unappliedBytes < maxUnappliedBytes);
+    return !paused && handedOutIndex < commitIndex
+        && (unappliedBatches.isEmpty() || unappliedBytes < maxUnappliedBytes);
   }
 
   /**
@@ -144,6 +150,30 @@ final class CommitQueue<R> {
       while (!unappliedBatches.isEmpty() && unappliedBatches.peekFirst()[0] <= index) {
         unappliedBytes -= unappliedBatches.pollFirst()[1];
       }
+    }
+  }
+
+  /** A snapshot is to be installed: nothing more is handed out until it is, or it failed. */
+  void pauseForInstall() {
+    paused = true;
+  }
+
+  /** The install failed: handing out goes on from where it stopped. */
+  void resumeAfterInstall() {
+    paused = false;
+  }
+
+  /**
+   * The state machine was restored from a snapshot through {@code index}: every entry up to there
+   * is committed, handed out and applied, and handing out goes on after it.
+   */
+  void onSnapshotInstalled(long index) {
+    paused = false;
+    commitIndex = Math.max(commitIndex, index);
+    handedOutIndex = Math.max(handedOutIndex, index);
+    appliedIndex = Math.max(appliedIndex, index);
+    while (!unappliedBatches.isEmpty() && unappliedBatches.peekFirst()[0] <= appliedIndex) {
+      unappliedBytes -= unappliedBatches.pollFirst()[1];
     }
   }
 

@@ -4,6 +4,7 @@ import io.keel.raft.LogEntry;
 import io.keel.raft.NodeId;
 import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
+import io.keel.raft.message.InstallSnapshot;
 import java.util.List;
 
 /**
@@ -17,6 +18,7 @@ final class Follower extends RoleState {
 
   private final RaftNode<?> node;
   private final RaftLog log;
+  private final Snapshots snapshots;
   private long electionDeadlineNanos;
   /** The highest index known to match the leader of this term. */
   private long verifiedIndex;
@@ -26,6 +28,7 @@ final class Follower extends RoleState {
   Follower(RaftNode<?> node, RaftLog log, long electionDeadlineNanos) {
     this.node = node;
     this.log = log;
+    this.snapshots = node.snapshots();
     this.electionDeadlineNanos = electionDeadlineNanos;
   }
 
@@ -55,13 +58,12 @@ final class Follower extends RoleState {
    * @return why the request is impossible (a second leader in the term), or null
    */
   String handle(AppendEntries request) {
-    NodeId leader = node.leaderId();
-    if (leader != null && !leader.equals(request.from())) {
-      return "a second leader in term " + node.currentTerm() + ": this node follows " + leader;
+    String impossibility = secondLeader(request.from());
+    if (impossibility == null) {
+      impossibility = contradictsVerified(request);
     }
-    String contradiction = contradictsVerified(request);
-    if (contradiction != null) {
-      return contradiction;
+    if (impossibility != null) {
+      return impossibility;
     }
     node.heardFromLeader(request.from());
     resetElectionTimer();
@@ -70,7 +72,8 @@ final class Follower extends RoleState {
       reject(request, 0, log.lastIndex() + 1);
       return null;
     }
-    if (!log.matches(prevIndex, request.prevLogTerm())) {
+    // Entries the log compacted away were committed, so the leader holds them too (§5.4.3).
+    if (prevIndex >= log.firstIndex() - 1 && !log.matches(prevIndex, request.prevLogTerm())) {
       long conflictTerm = log.term(prevIndex);
       reject(request, conflictTerm, log.firstIndexOfTerm(conflictTerm, prevIndex));
       return null;
@@ -86,6 +89,32 @@ final class Follower extends RoleState {
     }
     // Otherwise the entries are not durable yet: onLogDurable acknowledges them.
     return null;
+  }
+
+  /**
+   * Handles a chunk of the snapshot the leader of the current term sends (Figure 13, receiver
+   * rules, with chunks at offsets).
+   *
+   * @return why the chunk is impossible (a second leader in the term), or null
+   */
+  String handle(InstallSnapshot chunk) {
+    String impossibility = secondLeader(chunk.from());
+    if (impossibility == null) {
+      impossibility = snapshots.refusal(chunk);
+    }
+    if (impossibility != null) {
+      return impossibility;
+    }
+    node.heardFromLeader(chunk.from());
+    resetElectionTimer();
+    snapshots.onChunk(chunk);
+    return null;
+  }
+
+  private String secondLeader(NodeId from) {
+    NodeId leader = node.leaderId();
+    return leader != null && !leader.equals(from)
+        ? "a second leader in term " + node.currentTerm() + ": this node follows " + leader : null;
   }
 
   @Override
@@ -140,6 +169,9 @@ final class Follower extends RoleState {
   private void appendNewEntries(List<LogEntry> entries) {
     for (int i = 0; i < entries.size(); i++) {
       LogEntry entry = entries.get(i);
+      if (entry.index() < log.firstIndex()) {
+        continue; // compacted: committed, so the same entry (MessageChecks refuses another at the log's start)
+      }
       if (entry.index() > log.lastIndex()) {
         // All new (the usual case): hand over the message's own immutable list, which the store
         // can keep without copying, rather than a view of it.

@@ -5,6 +5,11 @@ import io.keel.raft.NodeId;
 import io.keel.raft.RaftConfig;
 import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
+import io.keel.raft.message.InstallSnapshot;
+import io.keel.raft.message.InstallSnapshotResponse;
+import io.keel.raft.snapshot.SnapshotInfo;
+import io.keel.raft.snapshot.SnapshotSource;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +18,8 @@ import java.util.Map;
 /**
  * The leader of a term: appends proposals to its log, replicates them to each follower through that
  * follower's {@link Progress}, commits by majority, sends heartbeats, and steps down if it stops
- * hearing from a majority (CheckQuorum).
+ * hearing from a majority (CheckQuorum). A follower that needs entries compacted away gets the
+ * newest snapshot instead ({@link SnapshotTransfer}).
  *
  * <p>It counts itself towards a majority only for entries its own store reported durable, so its
  * disk write overlaps replication; and it commits by counting replicas only entries of its own term
@@ -25,12 +31,14 @@ final class Leader extends RoleState {
   private final RaftLog log;
   private final RaftConfig config;
   private final long heartbeatIntervalNanos;
+  private final Snapshots snapshots;
   private final Map<NodeId, Progress> progress = new LinkedHashMap<>();
   private final long[] matchScratch;
   private long heartbeatDeadlineNanos;
 
-  Leader(RaftNode<?> node, RaftLog log, RaftConfig config) {
+  Leader(RaftNode<?> node, RaftLog log, RaftConfig config, Snapshots snapshots) {
     this.node = node;
+    this.snapshots = snapshots;
     this.log = log;
     this.config = config;
     this.heartbeatIntervalNanos = config.heartbeatInterval().toNanos();
@@ -92,7 +100,13 @@ final class Leader extends RoleState {
       if (follower.hasStalledAppend(now, node.electionTimeoutMinNanos())) {
         follower.becomeProbe();
       }
-      if (follower.state() == Progress.State.PROBE) {
+      if (follower.state() == Progress.State.SNAPSHOT) {
+        follower.transfer().onInterval(now, heartbeatIntervalNanos);
+        if (sendChunks(follower) == 0) {
+          // Nothing to send: a probe stands in for the heartbeat, as the follower writes or installs.
+          node.send(follower.peer(), follower.transfer().probe(node.currentTerm(), node.id()));
+        }
+      } else if (follower.state() == Progress.State.PROBE) {
         follower.allowProbe();
         sendAppend(follower);
       } else {
@@ -125,6 +139,9 @@ final class Leader extends RoleState {
     if (response.success()) {
       if (follower.onAccepted(response.matchIndex())) {
         maybeCommit();
+      }
+      if (follower.state() == Progress.State.SNAPSHOT && follower.matchIndex() >= log.firstIndex() - 1) {
+        follower.snapshotDone(follower.matchIndex()); // an earlier append got there: the log can go on
       }
     } else if (!follower.onRejected(response.matchIndex(), resumeIndex(response))) {
       return null;
@@ -182,6 +199,33 @@ final class Leader extends RoleState {
     return Math.min(response.conflictIndex(), candidate + 1);
   }
 
+  /**
+   * Handles a follower's answer about the snapshot being sent to it.
+   *
+   * @return why the answer is impossible, or null
+   */
+  String handle(InstallSnapshotResponse response) {
+    Progress follower = progress.get(response.from());
+    SnapshotTransfer transfer = follower.transfer();
+    if (transfer == null || transfer.snapshotIndex() != response.snapshotIndex()) {
+      follower.heardAt(node.nowNanos());
+      return null; // an answer about a transfer that has ended, or another leader's
+    }
+    if (response.position() > transfer.info().sizeBytes()) {
+      return "holds " + response.position() + " bytes of snapshot " + transfer.info() + ", which has fewer";
+    }
+    follower.heardAt(node.nowNanos());
+    transfer.onPosition(response.position(), node.nowNanos());
+    if (response.done()) {
+      follower.snapshotDone(response.snapshotIndex());
+      snapshots.countSent();
+      sendAppend(follower);
+    } else {
+      sendChunks(follower);
+    }
+    return null;
+  }
+
   /** Streams appends to a follower until its window is full or it has everything. */
   private void sendAppends(Progress follower) {
     while (!follower.isPaused() && follower.nextIndex() <= log.lastIndex()) {
@@ -191,6 +235,10 @@ final class Leader extends RoleState {
 
   /** Sends one AppendEntries from the follower's next index (a heartbeat if there is nothing new). */
   private void sendAppend(Progress follower) {
+    if (follower.nextIndex() < log.firstIndex()) {
+      startSnapshot(follower);
+      return;
+    }
     long prevIndex = follower.nextIndex() - 1;
     List<LogEntry> entries = log.entriesFrom(
         follower.nextIndex(), config.maxEntriesPerAppend(), config.maxBytesPerAppend());
@@ -200,11 +248,48 @@ final class Leader extends RoleState {
   }
 
   /**
+   * The follower needs entries before the log's start: sends it the newest snapshot. If there is
+   * none to read now, the leader tries again after a heartbeat interval.
+   */
+  private void startSnapshot(Progress follower) {
+    SnapshotInfo latest = snapshots.latest().orElse(null);
+    SnapshotSource source = latest == null ? null : snapshots.open(latest);
+    if (source == null) {
+      follower.pauseProbe();
+      return;
+    }
+    follower.becomeSnapshot(new SnapshotTransfer(latest, source, config.snapshotChunkBytes(),
+        config.maxInflightSnapshotChunks(), node.nowNanos()));
+    sendChunks(follower);
+  }
+
+  /** Sends the chunks of the follower's snapshot that its window allows; returns how many. */
+  private int sendChunks(Progress follower) {
+    List<InstallSnapshot> chunks;
+    try {
+      chunks = follower.transfer().nextChunks(node.currentTerm(), node.id());
+    } catch (IOException e) {
+      snapshots.countReadFailure(e);
+      follower.pauseProbe();
+      return -1;
+    }
+    for (InstallSnapshot chunk : chunks) {
+      node.send(follower.peer(), chunk);
+    }
+    return chunks.size();
+  }
+
+  /**
    * A heartbeat checked against the follower's match index, which it is known to hold, so that it
    * cannot fail while appends are in flight; its answer also recovers a lost acknowledgement.
+   * When the log no longer holds the match index, the appends in flight stand in for heartbeats
+   * (if they were lost, the follower is probed, and gets a snapshot).
    */
   private void sendHeartbeat(Progress follower) {
     long matchIndex = follower.matchIndex();
+    if (matchIndex < log.firstIndex() - 1) {
+      return;
+    }
     node.send(follower.peer(), new AppendEntries(node.currentTerm(), node.id(), matchIndex,
         log.term(matchIndex), List.of(), node.commitIndex()));
   }
@@ -242,6 +327,14 @@ final class Leader extends RoleState {
 
   Progress progressOf(NodeId peer) {
     return progress.get(peer);
+  }
+
+  /** The node stops leading: releases the snapshots being sent. */
+  @Override
+  void exit() {
+    for (Progress follower : progress.values()) {
+      follower.closeTransfer();
+    }
   }
 
   @Override

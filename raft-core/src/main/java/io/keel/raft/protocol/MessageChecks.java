@@ -1,13 +1,17 @@
 package io.keel.raft.protocol;
 
 import io.keel.raft.LogEntry;
+import io.keel.raft.NodeId;
 import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
+import io.keel.raft.message.InstallSnapshot;
+import io.keel.raft.message.InstallSnapshotResponse;
 import io.keel.raft.message.Message;
 import io.keel.raft.message.PreVote;
 import io.keel.raft.message.PreVoteResponse;
 import io.keel.raft.message.RequestVote;
 import io.keel.raft.message.RequestVoteResponse;
+import java.util.List;
 
 /**
  * The checks a message must pass before it may touch any state, whatever the node's role: who may
@@ -47,6 +51,14 @@ final class MessageChecks {
     if (message instanceof AppendEntries request) {
       return request.term() >= node.currentTerm() ? contradictsCommitted(request) : null;
     }
+    if (message instanceof InstallSnapshot chunk) {
+      return impossibility(chunk);
+    }
+    if (message instanceof InstallSnapshotResponse response && response.term() > node.currentTerm()
+        && (response.done() || response.position() > 0)) {
+      return "an answer about a snapshot in term " + response.term() + " to this node, which never led it (term "
+          + node.currentTerm() + ")";
+    }
     if (message instanceof RequestVote request && request.lastLogTerm() >= request.term()) {
       return "a candidate for term " + request.term() + " cannot hold entries of term " + request.lastLogTerm();
     }
@@ -67,6 +79,28 @@ final class MessageChecks {
         && response.term() > node.currentTerm()) {
       return "an acknowledgement in term " + response.term() + " to this node, which never led it (term "
           + node.currentTerm() + ")";
+    }
+    return null;
+  }
+
+  /**
+   * A snapshot holds committed entries only, of terms up to its leader's, and records the group's
+   * voters; a leader of this node's term or a later one cannot send one that contradicts an entry
+   * this node knows committed.
+   */
+  private String impossibility(InstallSnapshot chunk) {
+    long index = chunk.meta().lastIndex();
+    long term = chunk.meta().lastTerm();
+    if (term > chunk.term()) {
+      return "a leader of term " + chunk.term() + " cannot hold a snapshot ending in term " + term;
+    }
+    List<NodeId> voters = chunk.meta().voters();
+    if (voters.size() != node.voters().size() || !node.voters().containsAll(voters)) {
+      return "a snapshot whose voters " + voters + " are not this group's " + node.voters();
+    }
+    if (chunk.term() >= node.currentTerm() && index <= node.commitIndex() && isHeld(index) && log.term(index) != term) {
+      return "a snapshot ending at " + index + "@" + term + " contradicts committed entry " + index + "@"
+          + log.term(index) + " (commit index " + node.commitIndex() + ")";
     }
     return null;
   }

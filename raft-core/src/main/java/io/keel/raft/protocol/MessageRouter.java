@@ -3,11 +3,14 @@ package io.keel.raft.protocol;
 import io.keel.raft.RaftConfig;
 import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
+import io.keel.raft.message.InstallSnapshot;
+import io.keel.raft.message.InstallSnapshotResponse;
 import io.keel.raft.message.Message;
 import io.keel.raft.message.PreVote;
 import io.keel.raft.message.PreVoteResponse;
 import io.keel.raft.message.RequestVote;
 import io.keel.raft.message.RequestVoteResponse;
+import java.util.function.Consumer;
 
 /**
  * The path of every message into a node: first the checks that a correct peer could have sent it
@@ -21,18 +24,32 @@ final class MessageRouter {
   private final RaftConfig config;
   private final MessageChecks checks;
   private final Voter voter;
+  private final Consumer<ImpossibleMessage> impossibleMessageListener;
+  private long impossibleMessages;
 
-  MessageRouter(RaftNode<?> node, RaftLog log, RaftConfig config) {
+  MessageRouter(RaftNode<?> node, RaftLog log, RaftConfig config, Consumer<ImpossibleMessage> listener) {
     this.node = node;
     this.config = config;
+    this.impossibleMessageListener = listener;
     this.checks = new MessageChecks(node, log);
     this.voter = new Voter(node, log);
   }
 
-  /** Handles {@code message}; returns why it is impossible, or null if it was handled. */
-  String receive(Message message) {
+  /** Handles {@code message}, or counts and reports it as impossible. */
+  void receive(Message message) {
     String impossibility = checks.impossibility(message);
-    return impossibility != null ? impossibility : applyTermRules(message);
+    if (impossibility == null) {
+      impossibility = applyTermRules(message);
+    }
+    if (impossibility != null) {
+      impossibleMessages++;
+      impossibleMessageListener.accept(new ImpossibleMessage(message, impossibility));
+    }
+  }
+
+  /** How many messages were refused as impossible. */
+  long impossibleMessages() {
+    return impossibleMessages;
   }
 
   /**
@@ -65,7 +82,8 @@ final class MessageRouter {
     if (message instanceof RequestVote && config.checkQuorum() && voter.hearsFromLeader()) {
       return false;
     }
-    node.becomeFollower(message.term(), message instanceof AppendEntries ? message.from() : null);
+    boolean fromLeader = message instanceof AppendEntries || message instanceof InstallSnapshot;
+    node.becomeFollower(message.term(), fromLeader ? message.from() : null);
     return true;
   }
 
@@ -78,6 +96,8 @@ final class MessageRouter {
       node.send(message.from(), new RequestVoteResponse(term, node.id(), false));
     } else if (message instanceof PreVote) {
       node.send(message.from(), new PreVoteResponse(term, node.id(), false));
+    } else if (message instanceof InstallSnapshot chunk) {
+      node.send(message.from(), new InstallSnapshotResponse(term, node.id(), chunk.meta().lastIndex(), 0, false));
     }
   }
 
@@ -94,6 +114,18 @@ final class MessageRouter {
       return ((Follower) node.roleState()).handle(request);
     }
     if (message instanceof AppendEntriesResponse response) {
+      return role instanceof Leader leader ? leader.handle(response) : null;
+    }
+    if (message instanceof InstallSnapshot chunk) {
+      if (role instanceof Leader) {
+        return "a second leader: this node leads term " + node.currentTerm();
+      }
+      if (!(role instanceof Follower)) {
+        node.becomeFollower(node.currentTerm(), chunk.from());
+      }
+      return ((Follower) node.roleState()).handle(chunk);
+    }
+    if (message instanceof InstallSnapshotResponse response) {
       return role instanceof Leader leader ? leader.handle(response) : null;
     }
     if (message instanceof RequestVote request) {

@@ -8,6 +8,9 @@ import io.keel.raft.NodeId;
  * <p>In {@link State#PROBE} the leader does not know where the follower's log matches its own: it
  * sends one AppendEntries at a time and backs off on rejection. Once an append succeeds it moves to
  * {@link State#REPLICATE}, where it streams appends optimistically, up to the in-flight window.
+ * When the follower needs an entry the leader has compacted away, it moves to
+ * {@link State#SNAPSHOT} and the leader streams it the snapshot ({@link SnapshotTransfer}), sending
+ * no appends until the follower is done with it; then it probes from the snapshot's last index.
  *
  * <p>Invariants: {@code matchIndex < nextIndex}; in PROBE nothing is counted in flight.
  */
@@ -16,7 +19,8 @@ final class Progress {
   /** How the leader is replicating to the follower. */
   enum State {
     PROBE,
-    REPLICATE
+    REPLICATE,
+    SNAPSHOT
   }
 
   private final NodeId peer;
@@ -28,6 +32,8 @@ final class Progress {
   private long lastHeardNanos;
   /** The highest index any AppendEntries sent to the follower in this term reached: no answer names more. */
   private long sentUpTo;
+  /** The snapshot being sent, in {@link State#SNAPSHOT}; null otherwise. */
+  private SnapshotTransfer transfer;
 
   Progress(NodeId peer, long nextIndex, int maxInflightAppends, long nowNanos) {
     this.peer = peer;
@@ -69,9 +75,50 @@ final class Progress {
     lastHeardNanos = Math.max(lastHeardNanos, nowNanos);
   }
 
+  SnapshotTransfer transfer() {
+    return transfer;
+  }
+
   /** Whether the leader must wait before sending this follower another append. */
   boolean isPaused() {
-    return state == State.PROBE ? probeSent : inflights.isFull();
+    return switch (state) {
+      case PROBE -> probeSent;
+      case REPLICATE -> inflights.isFull();
+      case SNAPSHOT -> true;
+    };
+  }
+
+  /** Sending no append until a heartbeat interval passes: the snapshot the follower needs cannot be read now. */
+  void pauseProbe() {
+    becomeProbe();
+    probeSent = true;
+  }
+
+  /** The follower needs entries the leader compacted: the leader sends it a snapshot instead. */
+  void becomeSnapshot(SnapshotTransfer snapshot) {
+    state = State.SNAPSHOT;
+    probeSent = false;
+    inflights.clear();
+    transfer = snapshot;
+  }
+
+  /**
+   * The follower needs nothing more of the snapshot ending at {@code snapshotIndex}: the leader
+   * probes from there, by log.
+   */
+  void snapshotDone(long snapshotIndex) {
+    closeTransfer();
+    state = State.PROBE;
+    nextIndex = Math.max(matchIndex, snapshotIndex) + 1;
+    probeSent = false;
+  }
+
+  /** Releases the snapshot being sent, if any (the leader steps down, or the transfer ended). */
+  void closeTransfer() {
+    if (transfer != null) {
+      transfer.close();
+      transfer = null;
+    }
   }
 
   /**
@@ -104,7 +151,7 @@ final class Progress {
       if (matchIndex >= nextIndex - 1) {
         becomeReplicate();
       }
-    } else if (nextIndex <= matchIndex) {
+    } else if (nextIndex <= matchIndex) { // in REPLICATE, or an earlier append answered during a snapshot
       nextIndex = matchIndex + 1;
     }
     return advanced;
@@ -118,9 +165,10 @@ final class Progress {
    *     index the follower has since acknowledged)
    */
   boolean onRejected(long rejectedIndex, long hintIndex) {
-    if (rejectedIndex <= matchIndex) {
+    if (rejectedIndex <= matchIndex || state == State.SNAPSHOT) {
       // The follower acknowledged this index in this term, so the rejection is a late duplicate (or
       // a lie). Answering it with another append would let duplicates feed an endless exchange.
+      // While a snapshot is sent, it answers an append sent before: the snapshot goes on.
       return false;
     }
     if (state == State.REPLICATE) {
@@ -149,6 +197,7 @@ final class Progress {
   }
 
   void becomeProbe() {
+    closeTransfer();
     state = State.PROBE;
     nextIndex = matchIndex + 1;
     probeSent = false;
@@ -171,14 +220,22 @@ final class Progress {
       throw new IllegalStateException(peer + ": match " + matchIndex + " / next " + nextIndex
           + " beyond the leader's last index " + leaderLastIndex);
     }
-    if (state == State.PROBE && !inflights.isEmpty()) {
-      throw new IllegalStateException(peer + ": in-flight appends counted while probing");
+    if (state != State.REPLICATE && !inflights.isEmpty()) {
+      throw new IllegalStateException(peer + ": in-flight appends counted in " + state);
+    }
+    if ((state == State.SNAPSHOT) != (transfer != null)) {
+      throw new IllegalStateException(peer + ": in " + state + " with " + (transfer == null ? "no" : "a")
+          + " snapshot transfer");
+    }
+    if (transfer != null) {
+      transfer.checkInvariants();
     }
   }
 
   @Override
   public String toString() {
     return peer + "{" + state + " match=" + matchIndex + " next=" + nextIndex
-        + " inflight=" + inflights.size() + (probeSent ? " probeSent" : "") + "}";
+        + " inflight=" + inflights.size() + (probeSent ? " probeSent" : "")
+        + (transfer != null ? " " + transfer : "") + "}";
   }
 }

@@ -83,6 +83,23 @@ final class RaftLog {
   }
 
   /**
+   * Discards the log up to {@code index}, which a durable snapshot covers (Figure 13: the entries
+   * after it stay only if the log holds {@code index}@{@code term}). Those entries count as durable,
+   * being in the snapshot; a log discarded whole counts as truncated after {@code index} until the
+   * store reports the compaction durable, so that no earlier report covers later appends.
+   */
+  void compactPrefix(long index, long term) {
+    boolean keepsSuffix = matches(index, term);
+    long sequence = store.compactPrefix(index, term);
+    if (!keepsSuffix) {
+      uncoveredTruncations.addLast(new Truncation(sequence, index + 1));
+      durableIndex = index;
+    } else {
+      durableIndex = Math.max(durableIndex, index);
+    }
+  }
+
+  /**
    * The store reports every write up to the one numbered {@code sequence} durable, its durable log
    * ending at {@code index}@{@code term}. The durable index advances to there, but not past any
    * truncation made after those writes: beyond it the log holds entries of later writes.

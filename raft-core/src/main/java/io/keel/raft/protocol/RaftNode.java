@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /**
  * One Raft node, as pure logic: a deterministic, single-threaded state machine that the driver (the
@@ -55,9 +54,9 @@ public final class RaftNode<R> {
   private final LogStore store;
   private final RaftLog log;
   private final CommitQueue<R> commits;
+  private final Snapshots snapshots;
   private final Outbox outbox;
   private final MessageRouter router;
-  private final Consumer<ImpossibleMessage> impossibleMessageListener;
   private final ElectionTimeouts electionTimeouts;
 
   private long nowNanos;
@@ -71,7 +70,6 @@ public final class RaftNode<R> {
   private RoleState role;
   /** Why the node stopped, once it is {@link Role#FAILED}; proposals fail with it. */
   private RuntimeException failure;
-  private long impossibleMessages;
 
   RaftNode(RaftNodeBuilder<R> builder, long startNanos) {
     this.id = Objects.requireNonNull(builder.id, "id");
@@ -79,14 +77,17 @@ public final class RaftNode<R> {
     this.peers = voters.stream().filter(voter -> !voter.equals(id)).toList();
     this.config = Objects.requireNonNull(builder.config, "config");
     this.store = Objects.requireNonNull(builder.logStore, "logStore");
+    this.log = new RaftLog(store);
+    long snapshotIndex = Snapshots.recoverLog(log, builder.snapshotStore);
     this.commits = new CommitQueue<>(id, store, config.maxBytesPerAppend(), config.maxUnappliedBytes(),
         builder.appliedIndex);
-    this.log = new RaftLog(store);
+    commits.commitTo(snapshotIndex);
+    this.snapshots = new Snapshots(this, log, commits, builder.snapshotStore, builder.snapshotReceiver,
+        config.snapshotTrailingEntries());
     this.hardState = store.hardState();
     this.outbox = new Outbox(Objects.requireNonNull(builder.transport, "transport"), hardState);
-    this.router = new MessageRouter(this, log, config);
-    this.impossibleMessageListener = Objects.requireNonNull(builder.impossibleMessageListener,
-        "impossibleMessageListener");
+    this.router = new MessageRouter(this, log, config,
+        Objects.requireNonNull(builder.impossibleMessageListener, "impossibleMessageListener"));
     this.electionTimeouts = new ElectionTimeouts(config, builder.randomSeed);
     this.nowNanos = startNanos;
     this.role = new Follower(this, log, randomElectionDeadline());
@@ -128,13 +129,8 @@ public final class RaftNode<R> {
    * counted and reported to the builder's {@link RaftNodeBuilder#impossibleMessageListener}.
    */
   public void receive(Message message) {
-    if (role.role() == Role.FAILED) {
-      return;
-    }
-    String impossibility = router.receive(message);
-    if (impossibility != null) {
-      impossibleMessages++;
-      impossibleMessageListener.accept(new ImpossibleMessage(message, impossibility));
+    if (role.role() != Role.FAILED) {
+      router.receive(message);
     }
   }
 
@@ -201,10 +197,7 @@ public final class RaftNode<R> {
 
   /** The store failed a write: the node stops and fails every pending proposal. */
   public void onStorageFailure(Throwable cause) {
-    if (role.role() == Role.FAILED) {
-      return;
-    }
-    halt(new StorageFailedException(id, cause));
+    stop(new StorageFailedException(id, cause));
   }
 
   /**
@@ -220,7 +213,7 @@ public final class RaftNode<R> {
   }
 
   private void halt(RuntimeException reason) {
-    role = new Failed();
+    enter(new Failed());
     failure = reason;
     leaderId = null;
     commits.proposals().failAll(reason);
@@ -301,6 +294,14 @@ public final class RaftNode<R> {
     return follower == null ? -1 : follower.matchIndex();
   }
 
+  /**
+   * The node's snapshots: the driver reports here the snapshots it takes and those its
+   * {@link io.keel.raft.SnapshotReceiver} stores and installs.
+   */
+  public Snapshots snapshots() {
+    return snapshots;
+  }
+
   /** Why the node stopped, if it is {@link Role#FAILED}. */
   public Optional<RuntimeException> failure() {
     return Optional.ofNullable(failure);
@@ -313,7 +314,7 @@ public final class RaftNode<R> {
 
   /** How many messages this node has refused as impossible ({@link ImpossibleMessage}). */
   public long impossibleMessages() {
-    return impossibleMessages;
+    return router.impossibleMessages();
   }
 
   /**
@@ -332,6 +333,7 @@ public final class RaftNode<R> {
     if (role.role() == Role.LEADER && (!id.equals(leaderId) || !id.equals(hardState.votedFor()))) {
       throw new IllegalStateException(id + ": leader of term " + currentTerm() + " without its own vote");
     }
+    snapshots.checkInvariants();
     role.checkInvariants();
   }
 
@@ -377,7 +379,7 @@ public final class RaftNode<R> {
       lastLeaderContactNanos = nowNanos;
     }
     long deadline = leader != null || wasLeading ? randomElectionDeadline() : role.deadlineNanos();
-    role = new Follower(this, log, deadline);
+    enter(new Follower(this, log, deadline));
   }
 
   /**
@@ -387,16 +389,15 @@ public final class RaftNode<R> {
    */
   void lostElection() {
     leaderId = null;
-    role = new Follower(this, log, randomElectionDeadline());
+    enter(new Follower(this, log, randomElectionDeadline()));
   }
 
   /** The election timer fired: campaign, through a PreVote round if configured. */
   void campaign() {
-    if (config.preVote()) {
-      becomeCandidate(true);
-    } else {
-      becomeCandidate();
+    if (!config.preVote()) {
+      persist(new HardState(currentTerm() + 1, id));
     }
+    becomeCandidate(config.preVote());
   }
 
   /** Figure 2, Candidates: increment the term, vote for self, reset the timer, request votes. */
@@ -407,16 +408,19 @@ public final class RaftNode<R> {
 
   private void becomeCandidate(boolean preVote) {
     leaderId = null;
-    Candidate candidate = new Candidate(this, preVote, randomElectionDeadline());
-    role = candidate;
-    candidate.start();
+    enter(new Candidate(this, preVote, randomElectionDeadline())).start();
   }
 
   void becomeLeader() {
     leaderId = id;
-    Leader leader = new Leader(this, log, config);
-    role = leader;
-    leader.start();
+    enter(new Leader(this, log, config, snapshots)).start();
+  }
+
+  /** Leaves the current role for {@code next}, which it returns. */
+  private <T extends RoleState> T enter(T next) {
+    role.exit();
+    role = next;
+    return next;
   }
 
   /** The leader of the current term was heard from; the follower checked that it is the only one. */
@@ -458,8 +462,6 @@ public final class RaftNode<R> {
   long randomElectionDeadline() {
     return electionTimeouts.deadlineFrom(nowNanos);
   }
-
-  // ---------------------------------------------------------------- accessors for the roles
 
   long nowNanos() {
     return nowNanos;

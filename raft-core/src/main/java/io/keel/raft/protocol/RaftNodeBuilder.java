@@ -3,7 +3,9 @@ package io.keel.raft.protocol;
 import io.keel.raft.LogStore;
 import io.keel.raft.NodeId;
 import io.keel.raft.RaftConfig;
+import io.keel.raft.SnapshotReceiver;
 import io.keel.raft.Transport;
+import io.keel.raft.snapshot.SnapshotStore;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -23,6 +25,8 @@ public final class RaftNodeBuilder<R> {
   Transport transport;
   long randomSeed;
   long appliedIndex;
+  SnapshotStore snapshotStore;
+  SnapshotReceiver snapshotReceiver;
   Consumer<ImpossibleMessage> impossibleMessageListener = impossible -> { };
 
   RaftNodeBuilder() {}
@@ -63,6 +67,19 @@ public final class RaftNodeBuilder<R> {
    */
   public RaftNodeBuilder<R> appliedIndex(long appliedIndex) {
     this.appliedIndex = appliedIndex;
+    return this;
+  }
+
+  /**
+   * Where the node's snapshots are kept, and how it receives one from a leader; none by default,
+   * and then the node never compacts its log. The node reads the store's newest snapshot (to send
+   * it to followers that need it, and to recover its log when it starts) and compacts its log
+   * behind the snapshots the driver reports taking ({@link Snapshots#onTaken}); the receiver
+   * writes and installs the snapshots a leader sends.
+   */
+  public RaftNodeBuilder<R> snapshots(SnapshotStore store, SnapshotReceiver receiver) {
+    this.snapshotStore = Objects.requireNonNull(store, "store");
+    this.snapshotReceiver = Objects.requireNonNull(receiver, "receiver");
     return this;
   }
 

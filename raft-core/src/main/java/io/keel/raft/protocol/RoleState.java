@@ -20,5 +20,8 @@ abstract class RoleState {
   /** The hard state became durable further. */
   void onHardStateDurable() {}
 
+  /** The node leaves this role: releases what it holds. */
+  void exit() {}
+
   void checkInvariants() {}
 }

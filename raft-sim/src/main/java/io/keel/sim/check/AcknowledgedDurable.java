@@ -9,7 +9,8 @@ import io.keel.sim.SimulatedNode;
  * (docs/architecture.md, rules 3 and 6): checked at the moment each acknowledgement leaves, against
  * the follower's durable log and the leader's log, by prefix hash. A durability report that names
  * an (index, term) which a truncation has since made to recur is caught here, at once, rather
- * than by the crash that would lose the entry.
+ * than by the crash that would lose the entry. Entries in a durable snapshot count as durable: a
+ * node that restarts recovers its log from its snapshot.
  */
 public final class AcknowledgedDurable {
 
@@ -22,6 +23,9 @@ public final class AcknowledgedDurable {
       return;
     }
     long index = response.matchIndex();
+    if (index <= follower.durableSnapshotIndex()) {
+      return; // in a durable snapshot, so committed: the leader holds the same entries
+    }
     if (index > follower.disk().durableLastIndex()) {
       throw Violation.safety("Acknowledged Durable", follower.id() + " acknowledged index " + index + " to "
           + leader.id() + " with only " + follower.disk().durableLastIndex() + " entries durable");

@@ -1,6 +1,7 @@
 package io.keel.sim.check;
 
 import io.keel.raft.message.AppendEntriesResponse;
+import io.keel.raft.message.InstallSnapshotResponse;
 import io.keel.raft.message.Message;
 import io.keel.raft.protocol.Role;
 import io.keel.sim.Durations;
@@ -36,8 +37,9 @@ public final class CheckQuorumChecker {
 
   /** Node {@code node} received {@code message} at simulated time {@code nowNanos}. */
   void onDelivered(int node, int from, Message message, long nowNanos) {
-    if (message instanceof AppendEntriesResponse response && response.term() == leading[node]
-        && !response.isStaleTermAnswer()) {
+    boolean answer = message instanceof AppendEntriesResponse response && !response.isStaleTermAnswer()
+        || message instanceof InstallSnapshotResponse;
+    if (answer && message.term() == leading[node]) {
       heardNanos[node][from] = nowNanos;
     }
   }

@@ -4,6 +4,7 @@ import io.keel.raft.message.AppendEntriesResponse;
 import io.keel.raft.message.Message;
 import io.keel.raft.protocol.ImpossibleMessage;
 import io.keel.raft.protocol.Role;
+import io.keel.sim.CommittedPrefix;
 import io.keel.sim.SimulatedNode;
 import java.util.List;
 
@@ -232,6 +233,18 @@ public final class Checkers {
         duringApply = violation;
       }
     }
+  }
+
+  /** A node's state machine holds the state at {@code index}, restored from a snapshot or written into one. */
+  public void onRestored(int node, long index, long contentHash, boolean applies) {
+    if (!rogue) {
+      stateMachineSafety.onRestored(node, index, contentHash, applies);
+    }
+  }
+
+  /** What the checkers know of the committed log, which the simulated disks ask for once they compact. */
+  public CommittedPrefix committedPrefix() {
+    return committedLog;
   }
 
   /** A client received a result for an attempt at {@code nowNanos}. */

@@ -2,6 +2,7 @@ package io.keel.sim.check;
 
 import io.keel.raft.EntryType;
 import io.keel.raft.LogEntry;
+import io.keel.sim.CommittedPrefix;
 import io.keel.sim.SimulatedDisk;
 import io.keel.sim.SimulatedNode;
 import java.nio.ByteBuffer;
@@ -17,11 +18,12 @@ import java.util.Map;
  * must hold, unchanged, every entry the node counts as committed (State Machine Safety's
  * precondition: a committed entry never changes and is never lost from a log that committed it).
  */
-public final class CommittedLog implements Invariant {
+public final class CommittedLog implements Invariant, CommittedPrefix {
 
   private long size;
   private long[] hashes = new long[1024];
   private long[] commitTerm = new long[1024];
+  private long[] entryTerm = new long[1024];
   private final Map<Long, Long> indexOfAttempt = new HashMap<>();
   private final LeaderCompleteness completeness;
 
@@ -58,9 +60,11 @@ public final class CommittedLog implements Invariant {
     if (index + 1 > hashes.length) {
       hashes = Arrays.copyOf(hashes, hashes.length * 2);
       commitTerm = Arrays.copyOf(commitTerm, commitTerm.length * 2);
+      entryTerm = Arrays.copyOf(entryTerm, entryTerm.length * 2);
     }
     hashes[index] = prefixHash;
     commitTerm[index] = term;
+    entryTerm[index] = entry.term();
     size = index;
     if (entry.type() == EntryType.COMMAND && entry.command().length >= Long.BYTES) {
       long attemptId = ByteBuffer.wrap(entry.command()).getLong();
@@ -70,6 +74,27 @@ public final class CommittedLog implements Invariant {
             + before + " and " + entry.index());
       }
     }
+  }
+
+  @Override
+  public long hashAt(long index, long term, String node) {
+    if (index > size) {
+      throw Violation.safety("State Machine Safety", node + " compacts its log up to " + index + "@" + term
+          + ", beyond every index any node has counted committed, " + size);
+    }
+    if (entryTerm[(int) index] != term) {
+      throw Violation.safety("State Machine Safety", node + " compacts its log up to " + index + "@" + term
+          + ", where the committed entry is of term " + entryTerm[(int) index]);
+    }
+    return hashes[(int) index];
+  }
+
+  @Override
+  public long hashAt(long index) {
+    if (index > size) {
+      throw new IndexOutOfBoundsException("index " + index + " is not known committed");
+    }
+    return hashes[(int) index];
   }
 
   /** How many entries are committed. */

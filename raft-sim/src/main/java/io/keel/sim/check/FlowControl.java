@@ -51,7 +51,8 @@ final class FlowControl {
     if (message instanceof AppendEntriesResponse response && response.success()
         && to.raft().role() == Role.LEADER && response.term() == to.raft().currentTerm()
         && sentTerm[leader][from] == response.term() && response.matchIndex() == sentUpTo[leader][from]
-        && to.raft().lastLogIndex() > sentUpTo[leader][from]) {
+        && to.raft().lastLogIndex() > sentUpTo[leader][from]
+        && response.matchIndex() >= to.disk().firstIndex() - 1) { // else only a snapshot can follow
       owedLeader = leader;
       owedFollower = from;
       owedTerm = response.term();

@@ -15,6 +15,7 @@ public final class StateMachineSafety {
 
   private final Map<Long, Long> attemptAt = new HashMap<>();
   private final Map<Long, Object> resultAt = new HashMap<>();
+  private final Map<Long, Long> contentAt = new HashMap<>();
   private long[] lastApplied = new long[0];
 
   /** A node starts (or restarts) with an empty state machine. */
@@ -45,6 +46,28 @@ public final class StateMachineSafety {
     if (!Objects.equals(resultBefore, result)) {
       throw Violation.safety("State Machine Safety", "n" + node + " got " + result + " applying index " + index
           + ", where another node got " + resultBefore + " (is the state machine deterministic?)");
+    }
+  }
+
+  /**
+   * Node {@code node}'s state machine holds the state at {@code index} whose contents digest to
+   * {@code contentHash}: restored from a snapshot (when it starts, or installed from a leader),
+   * or written into one it took. Every node's contents at one index must be the same; a restored
+   * state machine applies only entries after {@code index}.
+   */
+  void onRestored(int node, long index, long contentHash, boolean applies) {
+    Long before = contentAt.putIfAbsent(index, contentHash);
+    if (before != null && before != contentHash) {
+      throw Violation.safety("State Machine Safety", "n" + node + "'s state machine at index " + index
+          + " digests to " + Long.toHexString(contentHash) + ", where another node's digested to "
+          + Long.toHexString(before));
+    }
+    if (applies) {
+      if (index < lastApplied[node - 1]) {
+        throw Violation.safety("State Machine Safety", "n" + node + " restored the state at index " + index
+            + " after applying index " + lastApplied[node - 1]);
+      }
+      lastApplied[node - 1] = index;
     }
   }
 

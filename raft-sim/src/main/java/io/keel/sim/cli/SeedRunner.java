@@ -17,14 +17,14 @@ final class SeedRunner {
 
   /** The totals of a multi-seed run. */
   record Totals(long seeds, long violations, long livelocks, double simulatedSeconds, long events,
-      double wallSeconds, List<SimulationReport> failures) {
+      double wallSeconds, long snapshotsTaken, long snapshotsInstalled, List<SimulationReport> failures) {
 
     String summary(RunSettings settings) {
       return String.format(Locale.ROOT,
           "%,d seeds (%d nodes, faults %s): %d violations, %d livelocks; %,.0f simulated seconds, %,d events "
-              + "in %.1f s (%,.0f seeds/min, %,.0f events/s)",
+              + "in %.1f s (%,.0f seeds/min, %,.0f events/s); %,d snapshots taken, %,d installed from a leader",
           seeds, settings.nodes(), settings.faultsText(), violations, livelocks, simulatedSeconds, events,
-          wallSeconds, seeds / wallSeconds * 60, events / wallSeconds);
+          wallSeconds, seeds / wallSeconds * 60, events / wallSeconds, snapshotsTaken, snapshotsInstalled);
     }
 
     String json() {
@@ -36,9 +36,9 @@ final class SeedRunner {
       return String.format(Locale.ROOT,
           "{\"seeds\":%d,\"violations\":%d,\"livelocks\":%d,\"simulated_seconds\":%.3f,\"events\":%d,"
               + "\"wall_seconds\":%.3f,\"seeds_per_minute\":%.1f,\"events_per_second\":%.0f,\"failed_seeds\":[%s],"
-              + "\"first_violation\":%s}",
+              + "\"first_violation\":%s,\"snapshots_taken\":%d,\"snapshots_installed\":%d}",
           seeds, violations, livelocks, simulatedSeconds, events, wallSeconds, seeds / wallSeconds * 60,
-          events / wallSeconds, failed, first);
+          events / wallSeconds, failed, first, snapshotsTaken, snapshotsInstalled);
     }
 
     private static String jsonText(String text) {
@@ -80,6 +80,8 @@ final class SeedRunner {
     AtomicLong livelocks = new AtomicLong();
     AtomicLong simulatedNanos = new AtomicLong();
     AtomicLong events = new AtomicLong();
+    AtomicLong snapshotsTaken = new AtomicLong();
+    AtomicLong snapshotsInstalled = new AtomicLong();
     List<SimulationReport> failures = new ArrayList<>();
     long startWall = System.nanoTime();
     List<Thread> workers = new ArrayList<>();
@@ -89,6 +91,8 @@ final class SeedRunner {
           SimulationReport report = settings.run(seed, null, null);
           simulatedNanos.addAndGet(report.simulatedNanos());
           events.addAndGet(report.events());
+          snapshotsTaken.addAndGet(report.snapshotsTaken());
+          snapshotsInstalled.addAndGet(report.snapshotsInstalled());
           if (!report.ok()) {
             if (stopOnFailure) {
               end.accumulateAndGet(seed, Math::min);
@@ -116,7 +120,7 @@ final class SeedRunner {
     progress.clear();
     failures.sort(Comparator.comparingLong(SimulationReport::seed));
     return new Totals(done.get(), violations.get(), livelocks.get(), simulatedNanos.get() / 1e9, events.get(),
-        (System.nanoTime() - startWall) / 1e9, failures);
+        (System.nanoTime() - startWall) / 1e9, snapshotsTaken.get(), snapshotsInstalled.get(), failures);
   }
 
   private String failureLine(SimulationReport report) {

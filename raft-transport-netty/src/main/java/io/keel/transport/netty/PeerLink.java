@@ -4,6 +4,7 @@ import io.keel.raft.GroupId;
 import io.keel.raft.LogEntry;
 import io.keel.raft.NodeId;
 import io.keel.raft.message.AppendEntries;
+import io.keel.raft.message.InstallSnapshot;
 import io.keel.raft.message.Message;
 import io.keel.transport.netty.wire.Frame;
 import io.keel.transport.netty.wire.FrameSizes;
@@ -43,7 +44,7 @@ final class PeerLink {
   private static final int WRITE_CHUNK_BYTES = 256 * 1024;
 
   /** A conservative per-message estimate of header bytes, for the queue's byte bound. */
-  private static final int MESSAGE_OVERHEAD_BYTES = 192;
+  static final int MESSAGE_OVERHEAD_BYTES = 192;
 
   final NodeId peer;
   final InetSocketAddress address;
@@ -161,7 +162,8 @@ final class PeerLink {
     }
   }
 
-  private static long estimatedSize(Message message) {
+  /** What {@code message} counts for against {@code outboundQueueBytes}: at least its frame's bytes. */
+  static long estimatedSize(Message message) {
     if (message instanceof AppendEntries append) {
       long entryBytes = 0;
       for (LogEntry entry : append.entries()) {
@@ -169,15 +171,19 @@ final class PeerLink {
       }
       return estimatedBytes(entryBytes);
     }
+    if (message instanceof InstallSnapshot chunk) {
+      return estimatedBytes(FrameSizes.installSnapshotVariableBytes(chunk));
+    }
     return MESSAGE_OVERHEAD_BYTES;
   }
 
   /**
-   * What a message whose entries take {@code entryWireBytes} on the wire counts for against
+   * What a message whose variable part (an AppendEntries' entries, an InstallSnapshot's chunk and
+   * voters) takes {@code variableWireBytes} on the wire counts for against
    * {@code outboundQueueBytes}: a message can be queued only if this is within the bound.
    */
-  static long estimatedBytes(long entryWireBytes) {
-    return MESSAGE_OVERHEAD_BYTES + entryWireBytes;
+  static long estimatedBytes(long variableWireBytes) {
+    return MESSAGE_OVERHEAD_BYTES + variableWireBytes;
   }
 
   // ---------------------------------------------------------------- connection life cycle

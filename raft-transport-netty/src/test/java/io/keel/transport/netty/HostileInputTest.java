@@ -15,6 +15,7 @@ import io.keel.raft.message.PreVote;
 import io.keel.raft.runtime.RaftGroup;
 import io.keel.transport.netty.wire.Frame;
 import io.keel.transport.netty.wire.WireCodec;
+import io.keel.transport.netty.wire.WireFormat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
@@ -25,6 +26,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -197,5 +199,56 @@ class HostileInputTest {
     assertTrue(reason.contains("claims to come from " + lie.from()), reason);
     assertTrue(group.get(target).status().term() < 99, "the forged message must never reach the node");
     assertStillServes();
+  }
+
+  @Test
+  void a_malformed_install_snapshot_after_the_handshake_closes_the_connection_and_the_node_keeps_serving()
+      throws Exception {
+    NodeId impostor = NodeId.of("n0"); // dials everyone, so it must be a configured peer to get in
+    for (NodeId node : cluster.nodes) {
+      cluster.transports.get(node).addPeer(impostor, new InetSocketAddress("127.0.0.1", 9));
+    }
+    long before = targetTransport().stats().protocolViolations();
+    byte[] hello = encode(new Frame.Hello(NettyCluster.CLUSTER, impostor, target));
+
+    byte[] answer = attack(concat(hello, installSnapshotWithDuplicateVoter(impostor)));
+
+    ByteBuf buffer = Unpooled.wrappedBuffer(answer);
+    assertInstanceOf(Frame.HelloAck.class, WireCodec.decode(buffer.readSlice(buffer.readInt())));
+    assertFalse(buffer.isReadable(), "a decoder violation closes without answering");
+    await().atMost(Duration.ofSeconds(5)).until(() -> targetTransport().stats().protocolViolations() == before + 1);
+    String recorded = targetTransport().stats().lastRefusal().orElseThrow();
+    assertTrue(recorded.contains("malformed frame: invalid InstallSnapshot meta: voter n1 appears twice"), recorded);
+    assertTrue(group.get(target).status().term() < 99, "the malformed message must never reach the node");
+    assertStillServes();
+  }
+
+  /**
+   * A whole MESSAGE frame, length prefix included, of an InstallSnapshot of term 99 from
+   * {@code from} whose meta names voter n1 twice: well-formed byte by byte, but no snapshot has it.
+   */
+  private static byte[] installSnapshotWithDuplicateVoter(NodeId from) {
+    ByteBuf body = Unpooled.buffer().writeByte(WireFormat.VERSION).writeByte(WireFormat.FRAME_MESSAGE);
+    writeId(body, GROUP.value()).writeByte(WireFormat.MESSAGE_INSTALL_SNAPSHOT).writeLong(99);
+    writeId(body, from.value()).writeByte(WireFormat.SNAPSHOT_META_VERSION).writeLong(10).writeLong(2);
+    body.writeShort(2);
+    writeId(writeId(body, "n1"), "n1");
+    body.writeLong(4).writeInt(0).writeLong(0).writeInt(4).writeInt(0xCAFE); // size, checksum, offset, data
+    ByteBuf frame = Unpooled.buffer().writeInt(body.readableBytes()).writeBytes(body);
+    byte[] bytes = new byte[frame.readableBytes()];
+    frame.readBytes(bytes);
+    return bytes;
+  }
+
+  private static byte[] concat(byte[] first, byte[] second) {
+    byte[] both = Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, both, first.length, second.length);
+    return both;
+  }
+
+  private static ByteBuf writeId(ByteBuf out, String id) {
+    out.writeByte(id.length());
+    out.writeCharSequence(id, UTF_8);
+    return out;
   }
 }

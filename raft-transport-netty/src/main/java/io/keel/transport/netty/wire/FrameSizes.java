@@ -4,6 +4,7 @@ import io.keel.raft.GroupId;
 import io.keel.raft.LogEntry;
 import io.keel.raft.NodeId;
 import io.keel.raft.message.AppendEntries;
+import io.keel.raft.message.InstallSnapshot;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.List;
@@ -31,6 +32,15 @@ public final class FrameSizes {
    */
   public static int emptyAppendEntriesBodyBytes(GroupId group, NodeId from) {
     return appendEntriesBodyBytes(group, from, 0);
+  }
+
+  /**
+   * Body bytes of {@code message}'s chunk and voters: all that an InstallSnapshot frame takes
+   * beyond the fixed fields and the group and sender ids, which add at most as much as they add to
+   * any other message.
+   */
+  public static long installSnapshotVariableBytes(InstallSnapshot message) {
+    return message.data().length + SnapshotMessageCodec.voterBytes(message.meta());
   }
 
   /**

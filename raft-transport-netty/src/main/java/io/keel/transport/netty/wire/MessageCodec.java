@@ -12,6 +12,8 @@ import io.keel.raft.LogEntry;
 import io.keel.raft.NodeId;
 import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
+import io.keel.raft.message.InstallSnapshot;
+import io.keel.raft.message.InstallSnapshotResponse;
 import io.keel.raft.message.Message;
 import io.keel.raft.message.PreVote;
 import io.keel.raft.message.PreVoteResponse;
@@ -20,7 +22,10 @@ import io.keel.raft.message.RequestVoteResponse;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
 
-/** The six Raft messages in the {@link WireFormat}: the message type byte and the fields after it. */
+/**
+ * The Raft messages in the {@link WireFormat}: the message type byte and the fields after it. The
+ * two snapshot messages are left to {@link SnapshotMessageCodec}.
+ */
 final class MessageCodec {
 
   private static final byte[] EMPTY_COMMAND = new byte[0];
@@ -51,12 +56,17 @@ final class MessageCodec {
     } else if (message instanceof RequestVoteResponse m) {
       encodeHeader(WireFormat.MESSAGE_REQUEST_VOTE_RESPONSE, m, out);
       out.writeBoolean(m.granted());
+    } else if (message instanceof InstallSnapshot m) {
+      SnapshotMessageCodec.encodeInstallSnapshot(m, out);
+    } else if (message instanceof InstallSnapshotResponse m) {
+      SnapshotMessageCodec.encodeInstallSnapshotResponse(m, out);
     } else {
       throw new IllegalArgumentException("no wire encoding for " + message.getClass().getName());
     }
   }
 
-  private static void encodeHeader(int messageType, Message message, ByteBuf out) {
+  /** Writes what every message starts with: its type, term and sender. */
+  static void encodeHeader(int messageType, Message message, ByteBuf out) {
     out.writeByte(messageType);
     out.writeLong(message.term());
     writeShortString(out, message.from().value());
@@ -91,6 +101,10 @@ final class MessageCodec {
         return decodeAppendEntries(in);
       case WireFormat.MESSAGE_APPEND_ENTRIES_RESPONSE:
         return decodeAppendEntriesResponse(in);
+      case WireFormat.MESSAGE_INSTALL_SNAPSHOT:
+        return SnapshotMessageCodec.decodeInstallSnapshot(in);
+      case WireFormat.MESSAGE_INSTALL_SNAPSHOT_RESPONSE:
+        return SnapshotMessageCodec.decodeInstallSnapshotResponse(in);
       default:
         throw new MalformedFrameException("unknown message type " + messageType);
     }
@@ -187,7 +201,8 @@ final class MessageCodec {
     }
   }
 
-  private static MalformedFrameException invalid(String part, RuntimeException refusal) {
+  /** The error for values that {@code part}'s record refused, with the record's reason. */
+  static MalformedFrameException invalid(String part, RuntimeException refusal) {
     return new MalformedFrameException("invalid " + part + ": " + refusal.getMessage(), refusal);
   }
 }

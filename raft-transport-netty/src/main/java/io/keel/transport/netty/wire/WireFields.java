@@ -30,6 +30,11 @@ final class WireFields {
     return in.readUnsignedByte();
   }
 
+  static int readUnsignedShort(ByteBuf in, String part, String field) throws MalformedFrameException {
+    requireReadable(in, 2, part, field);
+    return in.readUnsignedShort();
+  }
+
   static long readUnsignedInt(ByteBuf in, String part, String field) throws MalformedFrameException {
     requireReadable(in, 4, part, field);
     return in.readUnsignedInt();

@@ -1,5 +1,7 @@
 package io.keel.transport.netty.wire;
 
+import io.keel.raft.snapshot.SnapshotMeta;
+
 /**
  * The constants of Keel's wire format, version 1, and its specification below.
  *
@@ -45,7 +47,25 @@ package io.keel.transport.netty.wire;
  *                            i64 term, u8 type (1 COMMAND, 2 NO_OP), u32 commandLength, command
  * 6 AppendEntriesResponse  term, from, u8 success (0 or 1), i64 matchIndex, i64 conflictTerm,
  *                          i64 conflictIndex
+ * 7 InstallSnapshot        term, from, meta, i64 size, u32 checksum, i64 offset, u32 dataLength,
+ *                          data (dataLength bytes)
+ *                          where meta is: u8 metaVersion (always 1), i64 lastIndex, i64 lastTerm,
+ *                          u16 voterCount, then voterCount short strings, the voters
+ * 8 InstallSnapshotResponse
+ *                          term, from, i64 snapshotIndex, i64 position, u8 done (0 or 1)
  * </pre>
+ *
+ * <p>An InstallSnapshot carries one chunk of a snapshot's payload: {@code size} is the whole
+ * payload's length in bytes, {@code checksum} its CRC-32C as an unsigned 32-bit value, and the
+ * chunk's {@code dataLength} bytes belong at {@code offset}, with {@code 0 <= offset} and
+ * {@code offset + dataLength <= size}; a chunk with no data is a probe. The meta has a version byte
+ * of its own so that membership changes can extend it without a new message type; a receiver
+ * refuses any version but {@value #SNAPSHOT_META_VERSION}. It must be the meta of a snapshot worth
+ * sending: {@code lastIndex} and {@code lastTerm} at least 1, and 1 to
+ * {@value #MAX_SNAPSHOT_VOTERS} voters, none twice. An InstallSnapshotResponse has a
+ * {@code snapshotIndex} of at least 1 and a {@code position} of at least 0. A receiver checks
+ * {@code voterCount} against the limit, and it and {@code dataLength} against the bytes left in the
+ * frame, before it allocates anything for them.
  *
  * <p>Entry indexes are not sent: entry {@code i} (from 0) of an AppendEntries has index
  * {@code prevLogIndex + 1 + i}. A NO_OP entry has an empty command. Any byte outside the values
@@ -88,6 +108,20 @@ public final class WireFormat {
   public static final int MESSAGE_APPEND_ENTRIES = 5;
   /** Message type of an AppendEntriesResponse. */
   public static final int MESSAGE_APPEND_ENTRIES_RESPONSE = 6;
+
+  /** Message type of an InstallSnapshot: one chunk of a snapshot's payload. */
+  public static final int MESSAGE_INSTALL_SNAPSHOT = 7;
+  /** Message type of an InstallSnapshotResponse. */
+  public static final int MESSAGE_INSTALL_SNAPSHOT_RESPONSE = 8;
+  /** The highest message type defined; anything above it is unknown. */
+  public static final int LAST_MESSAGE_TYPE = MESSAGE_INSTALL_SNAPSHOT_RESPONSE;
+
+  /** The version byte an InstallSnapshot's meta starts with. */
+  public static final int SNAPSHOT_META_VERSION = 1;
+  /** The most voters an InstallSnapshot's meta may list: {@code SnapshotMeta.MAX_VOTERS}. */
+  public static final int MAX_SNAPSHOT_VOTERS = SnapshotMeta.MAX_VOTERS;
+  /** The fewest bytes one voter takes: a short string of one character. */
+  public static final int MIN_VOTER_BYTES = 1 + 1;
 
   /** Entry type of a command entry. */
   public static final int ENTRY_COMMAND = 1;

@@ -314,6 +314,6 @@ class FrameDecoderProperties {
   @Provide
   Arbitrary<Integer> unknownMessageTypes() {
     return Arbitraries.oneOf(
-        Arbitraries.just(0), Arbitraries.integers().between(WireFormat.MESSAGE_APPEND_ENTRIES_RESPONSE + 1, 255));
+        Arbitraries.just(0), Arbitraries.integers().between(WireFormat.LAST_MESSAGE_TYPE + 1, 255));
   }
 }

@@ -5,11 +5,15 @@ import io.keel.raft.LogEntry;
 import io.keel.raft.NodeId;
 import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
+import io.keel.raft.message.InstallSnapshot;
+import io.keel.raft.message.InstallSnapshotResponse;
 import io.keel.raft.message.Message;
 import io.keel.raft.message.PreVote;
 import io.keel.raft.message.PreVoteResponse;
 import io.keel.raft.message.RequestVote;
 import io.keel.raft.message.RequestVoteResponse;
+import io.keel.raft.snapshot.SnapshotInfo;
+import io.keel.raft.snapshot.SnapshotMeta;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -20,6 +24,7 @@ import java.util.SplittableRandom;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.Tuple;
 
 /**
@@ -32,14 +37,18 @@ final class WireArbitraries {
       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
 
   /** How big generated frames may get. */
-  record Sizes(int maxIdLength, int maxEntries, int maxCommandBytes, int maxReasonChars) {}
+  record Sizes(int maxIdLength, int maxEntries, int maxCommandBytes, int maxReasonChars, int maxVoters,
+      int maxChunkBytes) {}
 
-  /** The largest the brief asks of the round trip: 64 entries of up to 2000 bytes. */
-  static final Sizes FULL = new Sizes(64, 64, 2000, WireFormat.MAX_REASON_BYTES);
+  /**
+   * The largest the brief asks of the round trip: 64 entries of up to 2000 bytes, snapshot chunks
+   * of up to 2000 bytes, and metas of up to the most voters a snapshot may record.
+   */
+  static final Sizes FULL = new Sizes(64, 64, 2000, WireFormat.MAX_REASON_BYTES, SnapshotMeta.MAX_VOTERS, 2000);
   /** Middling frames, several of which make a stream. */
-  static final Sizes MEDIUM = new Sizes(64, 16, 300, 200);
+  static final Sizes MEDIUM = new Sizes(64, 16, 300, 200, 16, 300);
   /** Frames of a few dozen bytes, for properties that try every byte of them. */
-  static final Sizes SMALL = new Sizes(8, 3, 8, 12);
+  static final Sizes SMALL = new Sizes(8, 3, 8, 12, 3, 8);
 
   private WireArbitraries() {}
 
@@ -109,7 +118,63 @@ final class WireArbitraries {
         Tuple.of(1, preVoteResponses),
         Tuple.of(1, voteResponses),
         Tuple.of(4, appendEntries(sizes)),
-        Tuple.of(2, appendEntriesResponses(sizes)));
+        Tuple.of(2, appendEntriesResponses(sizes)),
+        Tuple.of(2, installSnapshots(sizes)),
+        Tuple.of(1, installSnapshotResponses(sizes)));
+  }
+
+  /** The two snapshot messages alone, InstallSnapshot more often. */
+  static Arbitrary<Message> snapshotMessages(Sizes sizes) {
+    return Arbitraries.frequencyOf(Tuple.of(3, installSnapshots(sizes)), Tuple.of(1, installSnapshotResponses(sizes)));
+  }
+
+  /**
+   * Chunks of any valid shape: empty (a probe) or not, at the start of the payload, at its end, or
+   * anywhere between, of payloads from the chunk's own length up to nearly {@code Long.MAX_VALUE}.
+   */
+  static Arbitrary<Message> installSnapshots(Sizes sizes) {
+    Arbitrary<Integer> lengths = Arbitraries.frequencyOf(
+        Tuple.of(1, Arbitraries.just(0)), Tuple.of(3, Arbitraries.integers().between(1, sizes.maxChunkBytes())));
+    Arbitrary<byte[]> chunks = Combinators.combine(lengths, Arbitraries.longs())
+        .as((length, seed) -> {
+          byte[] data = new byte[length];
+          new SplittableRandom(seed).nextBytes(data);
+          return data;
+        });
+    Arbitrary<Long> rest = Arbitraries.oneOf(
+        Arbitraries.longs().between(0, 100), Arbitraries.longs().between(0, Long.MAX_VALUE - sizes.maxChunkBytes()));
+    return Combinators.combine(Arbitraries.longs().between(0, Long.MAX_VALUE), nodeIds(sizes), snapshotMetas(sizes),
+            Arbitraries.longs().between(0, SnapshotInfo.MAX_CHECKSUM), chunks, rest)
+        .flatAs((term, from, meta, checksum, data, otherBytes) -> Arbitraries.frequencyOf(
+                Tuple.of(1, Arbitraries.just(0L)),
+                Tuple.of(1, Arbitraries.just(otherBytes)),
+                Tuple.of(2, Arbitraries.longs().between(0, otherBytes)))
+            .map(offset -> new InstallSnapshot(term, from, meta, data.length + otherBytes, checksum, offset, data)));
+  }
+
+  /**
+   * Metas of a snapshot worth sending: at least one entry, and one to {@code maxVoters} voters:
+   * mostly a handful, sometimes any number, sometimes the most allowed.
+   */
+  static Arbitrary<SnapshotMeta> snapshotMetas(Sizes sizes) {
+    Arbitrary<NodeId> voter = nodeIds(sizes);
+    Arbitrary<List<NodeId>> few = voter.list().uniqueElements().ofMinSize(1).ofMaxSize(Math.min(7, sizes.maxVoters()))
+        .withSizeDistribution(RandomDistribution.uniform());
+    Arbitrary<List<NodeId>> any = voter.list().uniqueElements().ofMinSize(1).ofMaxSize(sizes.maxVoters())
+        .withSizeDistribution(RandomDistribution.uniform());
+    Arbitrary<List<NodeId>> most = voter.list().uniqueElements().ofSize(sizes.maxVoters());
+    Arbitrary<long[]> lasts = Combinators.combine(
+            Arbitraries.longs().between(1, Long.MAX_VALUE), Arbitraries.longs().between(1, Long.MAX_VALUE))
+        .as((index, term) -> new long[] {index, term});
+    return Combinators.combine(lasts, Arbitraries.frequencyOf(Tuple.of(6, few), Tuple.of(2, any), Tuple.of(1, most)))
+        .as((last, voters) -> new SnapshotMeta(last[0], last[1], voters));
+  }
+
+  static Arbitrary<Message> installSnapshotResponses(Sizes sizes) {
+    Arbitrary<Long> values = Arbitraries.longs().between(0, Long.MAX_VALUE);
+    return Combinators.combine(values, nodeIds(sizes), Arbitraries.longs().between(1, Long.MAX_VALUE), values,
+            Arbitraries.of(true, false))
+        .as(InstallSnapshotResponse::new);
   }
 
   /** A valid (index, term) pair: (0, 0), or both at least 1, leaving room for {@code headroom} more. */

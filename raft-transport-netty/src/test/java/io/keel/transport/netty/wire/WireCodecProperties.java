@@ -88,7 +88,8 @@ class WireCodecProperties {
     assertTrue(decoded < body.length * 255, "some mutation must be malformed");
   }
 
-  private static boolean decodesCanonically(byte[] body) {
+  /** Whether {@code body} decodes; if it does, it must encode back to itself, if not, say why. */
+  static boolean decodesCanonically(byte[] body) {
     Frame frame;
     try {
       frame = WireCodec.decode(Unpooled.wrappedBuffer(body));

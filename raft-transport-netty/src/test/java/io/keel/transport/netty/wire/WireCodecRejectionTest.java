@@ -57,7 +57,7 @@ class WireCodecRejectionTest {
     assertEquals("unknown frame type 0", reason(frame(WireFormat.VERSION, 0)));
     assertEquals("unknown frame type 6", reason(frame(WireFormat.VERSION, 6)));
     assertEquals("trailing 1 bytes after PING", reason(frame(WireFormat.VERSION, WireFormat.FRAME_PING).writeByte(0)));
-    assertEquals("unknown message type 7", reason(message(7)));
+    assertEquals("unknown message type 9", reason(message(9)));
     assertEquals("unknown message type 0", reason(message(0)));
   }
 

@@ -9,8 +9,10 @@ import io.keel.raft.NodeStoppedException;
 import io.keel.raft.TooManyPendingProposalsException;
 import io.keel.raft.message.Message;
 import io.keel.raft.protocol.RaftNode;
+import io.keel.raft.protocol.RaftNodeBuilder;
 import io.keel.raft.runtime.ProposalInbox.Proposal;
 import io.keel.raft.snapshot.SnapshotInfo;
+import io.keel.raft.snapshot.SnapshotMeta;
 import io.keel.raft.storage.file.FileLogStore;
 import io.keel.raft.storage.file.LogStoreFailedException;
 import io.keel.raft.storage.file.StorageStats;
@@ -24,8 +26,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,17 +69,8 @@ final class GroupRunner<R> implements DurabilityListener {
   private RaftNode<R> node;
   private volatile GroupStatus status;
   private volatile RuntimeException stopReason;
-  /** The state machine's applied index, written on the apply thread. */
-  private volatile long appliedIndex;
-  /** Whether a report of {@link #appliedIndex} to the core is queued on the loop. */
-  private final AtomicBoolean appliedReportQueued = new AtomicBoolean();
-  /**
-   * Set on the loop when the core holds committed entries back until more are applied: only then
-   * does the apply thread wake the loop with its progress; otherwise the next event carries it.
-   */
-  private volatile boolean awaitingApply;
-  /** The last index handed to the pipeline; loop only. */
-  private long handedOutIndex;
+  /** How far the state machine has applied. Set by {@link #start}. */
+  private AppliedProgress applied;
   private boolean closing;
 
   /** Loop bookkeeping: whether the group is on the loop's flush list, and its planned timer. */
@@ -111,14 +104,18 @@ final class GroupRunner<R> implements DurabilityListener {
       closeStore();
       throw e;
     }
-    pipeline = new ApplyPipeline<>(options.stateMachine(), applyExecutor, this::applied,
+    applied = new AppliedProgress(loop::execute, this::onApplied, restoredOrApplied);
+    pipeline = new ApplyPipeline<>(options.stateMachine(), applyExecutor, applied::applied,
         outstanding::decrementAndGet, this::onStateMachineError, inbox::afterApplyBatch, snapshotter);
-    appliedIndex = restoredOrApplied;
-    handedOutIndex = restoredOrApplied;
     CompletableFuture<Void> started = new CompletableFuture<>();
     loop.execute(() -> {
       try {
-        node = RaftNode.<R>builder()
+        RaftNodeBuilder<R> builder = RaftNode.<R>builder();
+        if (snapshotter != null) {
+          builder.snapshots(snapshotter.store(), new SnapshotInstaller(group + " on " + self, snapshotter.store(),
+              options.stateMachine(), snapshotExecutor, applyExecutor, new InstallReports()));
+        }
+        node = builder
             .id(self)
             .voters(options.voters())
             .config(options.config())
@@ -145,14 +142,18 @@ final class GroupRunner<R> implements DurabilityListener {
 
   /** Opens the snapshot store, restoring its newest snapshot, then the log; returns the state machine's applied index. */
   private long openStores() throws IOException {
-    long applied = options.stateMachine().appliedIndex();
+    long appliedIndex = options.stateMachine().appliedIndex();
     if (options.snapshotStore().isPresent()) {
       snapshotter = new Snapshotter(group + " on " + self, options.snapshotStore().get().open(),
-          options.snapshotPolicy(), options.voters(), snapshotExecutor);
-      applied = snapshotter.restore(options.stateMachine(), applied);
+          options.snapshotPolicy(), options.voters(), snapshotExecutor,
+          info -> loop.execute(() -> onEvent(raft -> {
+            applied.report(raft); // the snapshot stands for entries applied: the core learns of them first
+            raft.snapshots().onTaken(info);
+          })));
+      appliedIndex = snapshotter.restore(options.stateMachine(), appliedIndex);
     }
     store = options.logStore().open(this);
-    return applied;
+    return appliedIndex;
   }
 
   /** Stops the node; the future completes once the store is closed and every proposal has its outcome. */
@@ -168,7 +169,7 @@ final class GroupRunner<R> implements DurabilityListener {
   // ---------------------------------------------------------------- from any thread
 
   void deliver(Message message) {
-    loop.execute(() -> onMessage(message));
+    loop.execute(() -> onEvent(raft -> raft.receive(message)));
   }
 
   CompletableFuture<R> propose(byte[] command) {
@@ -221,23 +222,23 @@ final class GroupRunner<R> implements DurabilityListener {
 
   GroupStatus status() {
     GroupStatus published = status;
-    long applied = appliedIndex;
-    if (published == null || published.appliedIndex() == applied) {
+    long appliedIndex = applied.appliedIndex();
+    if (published == null || published.appliedIndex() == appliedIndex) {
       return published;
     }
     return new GroupStatus(published.group(), published.node(), published.role(), published.term(),
-        published.leader(), published.commitIndex(), applied, published.lastLogIndex(),
+        published.leader(), published.commitIndex(), appliedIndex, published.lastLogIndex(),
         published.durableIndex(), published.matchIndexes(), published.impossibleMessages(), published.failure());
   }
 
   @Override
   public void logDurable(long sequence, long index, long term) {
-    loop.execute(() -> onLogDurable(sequence, index, term));
+    loop.execute(() -> onEvent(raft -> raft.onLogDurable(sequence, index, term)));
   }
 
   @Override
   public void hardStateDurable(HardState state) {
-    loop.execute(() -> onHardStateDurable(state));
+    loop.execute(() -> onEvent(raft -> raft.onHardStateDurable(state)));
   }
 
   @Override
@@ -247,39 +248,17 @@ final class GroupRunner<R> implements DurabilityListener {
 
   // ---------------------------------------------------------------- on the loop
 
-  private void onMessage(Message message) {
+  /**
+   * Feeds one event to the node, unless it has stopped: the time first, then {@code event}. Anything
+   * thrown stops the node ({@link #onUnexpected}).
+   */
+  private void onEvent(Consumer<RaftNode<R>> event) {
     if (stopReason != null) {
       return;
     }
     try {
       node.tick(loop.now());
-      node.receive(message);
-    } catch (RuntimeException e) {
-      onUnexpected(e);
-    }
-    loop.touch(this);
-  }
-
-  private void onLogDurable(long sequence, long index, long term) {
-    if (stopReason != null) {
-      return;
-    }
-    try {
-      node.tick(loop.now());
-      node.onLogDurable(sequence, index, term);
-    } catch (RuntimeException e) {
-      onUnexpected(e);
-    }
-    loop.touch(this);
-  }
-
-  private void onHardStateDurable(HardState state) {
-    if (stopReason != null) {
-      return;
-    }
-    try {
-      node.tick(loop.now());
-      node.onHardStateDurable(state);
+      event.accept(node);
     } catch (RuntimeException e) {
       onUnexpected(e);
     }
@@ -301,15 +280,7 @@ final class GroupRunner<R> implements DurabilityListener {
   }
 
   void onTimer() {
-    if (stopReason != null) {
-      return;
-    }
-    try {
-      node.tick(loop.now());
-    } catch (RuntimeException e) {
-      onUnexpected(e);
-    }
-    loop.touch(this);
+    onEvent(raft -> { });
   }
 
   private void onProposals() {
@@ -372,19 +343,36 @@ final class GroupRunner<R> implements DurabilityListener {
     });
   }
 
-  /** On the apply thread, after a batch: the state machine has applied up to {@code index}. */
-  private void applied(long index) {
-    appliedIndex = index;
-    if (awaitingApply && appliedReportQueued.compareAndSet(false, true)) {
-      loop.execute(this::onApplied);
+  /** How the snapshots a leader sends get on: each outcome goes to the node, on the loop. */
+  private final class InstallReports implements SnapshotInstaller.Reports {
+    @Override
+    public void chunkStored(SnapshotMeta meta, long position) {
+      loop.execute(() -> onEvent(raft -> raft.snapshots().onChunkStored(meta, position)));
+    }
+
+    @Override
+    public void installed(SnapshotInfo info) {
+      snapshotter.afterInstalled();
+      loop.execute(() -> onEvent(raft -> {
+        raft.snapshots().onInstalled(info);
+        applied.installed(info.lastIndex());
+      }));
+    }
+
+    @Override
+    public void failed(SnapshotMeta meta, Exception cause) {
+      loop.execute(() -> onEvent(raft -> raft.snapshots().onInstallFailed(meta, cause)));
+    }
+
+    @Override
+    public void stateMachineLost(Throwable cause) {
+      onStateMachineError(cause);
     }
   }
 
   /** On the loop: tells the core how far the state machine got, so it may hand out more. */
   private void onApplied() {
-    appliedReportQueued.set(false);
-    if (stopReason == null && appliedIndex > node.lastApplied()) {
-      node.onApplied(appliedIndex);
+    if (stopReason == null && applied.onWake(node)) {
       loop.touch(this);
     }
   }
@@ -395,20 +383,12 @@ final class GroupRunner<R> implements DurabilityListener {
       return;
     }
     if (stopReason == null) {
-      if (appliedIndex > node.lastApplied()) {
-        node.onApplied(appliedIndex);
-      }
+      applied.report(node);
       for (var committed = node.takeCommitted(); !committed.isEmpty(); committed = node.takeCommitted()) {
         pipeline.submit(committed);
-        handedOutIndex = committed.get(committed.size() - 1).index();
+        applied.handedOut(committed.get(committed.size() - 1).index());
       }
-      boolean waiting = node.commitIndex() > handedOutIndex;
-      awaitingApply = waiting;
-      // The apply thread writes its progress, then reads the flag; this thread the other way round:
-      // one of them sees the other, so progress made meanwhile is never left unreported.
-      if (waiting && appliedIndex > node.lastApplied() && appliedReportQueued.compareAndSet(false, true)) {
-        loop.execute(this::onApplied);
-      }
+      applied.afterHandOut(node);
     }
     pipeline.flush();
     GroupStatus previous = status;
@@ -475,7 +455,7 @@ final class GroupRunner<R> implements DurabilityListener {
 
   private GroupStatus snapshot() {
     return new GroupStatus(group, self, node.role(), node.currentTerm(), node.leader(),
-        node.commitIndex(), appliedIndex, node.lastLogIndex(), node.durableIndex(),
+        node.commitIndex(), applied.appliedIndex(), node.lastLogIndex(), node.durableIndex(),
         node.matchIndexes(), node.impossibleMessages(), node.failure().map(Throwable::getMessage));
   }
 

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,7 @@ final class Snapshotter {
   private final SnapshotPolicy policy;
   private final List<NodeId> voters;
   private final Executor writer;
+  private final Consumer<SnapshotInfo> onTaken;
   private final AtomicBoolean writing = new AtomicBoolean();
   private final LongAdder taken = new LongAdder();
   private final LongAdder failed = new LongAdder();
@@ -41,8 +43,14 @@ final class Snapshotter {
   private long bytesSince;
   private boolean unsupported;
 
-  Snapshotter(String name, SnapshotStore store, SnapshotPolicy policy, List<NodeId> voters, Executor writer) {
+  /**
+   * @param writer the group's snapshot thread
+   * @param onTaken told, on the snapshot thread, of each snapshot written and durable
+   */
+  Snapshotter(String name, SnapshotStore store, SnapshotPolicy policy, List<NodeId> voters, Executor writer,
+      Consumer<SnapshotInfo> onTaken) {
     this.name = name;
+    this.onTaken = onTaken;
     this.store = store;
     this.policy = policy;
     this.voters = voters;
@@ -104,6 +112,7 @@ final class Snapshotter {
       SnapshotInfo info = sink.finish();
       taken.increment();
       LOG.debug("{}: snapshot {} written, {} bytes", name, info.meta(), info.sizeBytes());
+      onTaken.accept(info);
     } catch (IOException | RuntimeException e) {
       failed.increment();
       LOG.warn("{}: writing snapshot {} failed; the log is kept and the next one is tried later", name, meta, e);
@@ -121,6 +130,17 @@ final class Snapshotter {
         cause.addSuppressed(e);
       }
     }
+  }
+
+  /** On the apply thread: the state machine was restored from a snapshot received from the leader. */
+  void afterInstalled() {
+    entriesSince = 0;
+    bytesSince = 0;
+  }
+
+  /** The group's snapshot store. */
+  SnapshotStore store() {
+    return store;
   }
 
   /** The newest snapshot in the store, if any. */

@@ -58,12 +58,14 @@ public interface StateMachine<R> {
   /**
    * Replaces the whole state with a snapshot's, read from {@code in} as {@link StateMachineSnapshot#writeTo}
    * wrote it; the snapshot stands for every entry up to {@code lastIndex}. Keel calls it when the
-   * node starts, before any apply, with a snapshot beyond {@link #appliedIndex()}, and then hands
-   * out only the entries after {@code lastIndex}. A state machine that takes snapshots must restore
-   * them; a persistent one stores {@code lastIndex} as its applied index atomically with the
-   * restored data.
+   * node starts, before any apply, with a snapshot beyond {@link #appliedIndex()}; and on the apply
+   * thread, between two applies, when the node installs a snapshot its leader sent because it
+   * lacks entries the leader has compacted away. Either way it then hands out only the entries
+   * after {@code lastIndex}. A state machine that takes snapshots must restore them; a persistent
+   * one stores {@code lastIndex} as its applied index atomically with the restored data.
    *
-   * @throws IOException if the snapshot cannot be read; the node does not start
+   * @throws IOException if the snapshot cannot be read; at start the node does not start, and when
+   *     installing one from the leader the group stops, since the state is then unknown
    */
   default void restore(long lastIndex, InputStream in) throws IOException {
     throw new UnsupportedOperationException(getClass().getName() + " takes snapshots but cannot restore them");

@@ -20,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 
 /**
  * A simulated node's snapshots, as its snapshot thread handles them: the store (which survives
@@ -30,14 +31,20 @@ import java.util.Optional;
  */
 final class NodeSnapshots {
 
-  /** One piece of receiving work, in the order asked: a chunk to write, or a snapshot to install. */
-  private record Work(InstallSnapshot chunk, SnapshotMeta install) {}
+  /**
+   * One piece of receiving work, in the order asked: a chunk to write, or a snapshot to install
+   * after the first {@code applyFirst} entries of the apply queue (those queued when it was asked).
+   */
+  private record Work(InstallSnapshot chunk, SnapshotMeta install, int applyFirst) {}
 
   private final long snapshotEvery;
   private final SimRandom random;
   private InMemorySnapshotStore store = new InMemorySnapshotStore();
   private final ArrayDeque<Work> work = new ArrayDeque<>();
   private SnapshotSink receiveSink;
+  /** The size and checksum of the snapshot {@link #receiveSink} receives. */
+  private long receivingSize;
+  private long receivingChecksum;
   private long appliedSinceSnapshot;
   /** The snapshot this node is writing, if any; a crash loses it. */
   private PendingSnapshot pending;
@@ -45,10 +52,15 @@ final class NodeSnapshots {
   private int restored;
   private int interrupted;
   private int installed;
+  private int resumed;
 
-  NodeSnapshots(long snapshotEvery, SimRandom random) {
+  private final IntSupplier applyQueueLength;
+
+  /** @param applyQueueLength how many committed entries wait in the node's apply queue now */
+  NodeSnapshots(long snapshotEvery, SimRandom random, IntSupplier applyQueueLength) {
     this.snapshotEvery = snapshotEvery;
     this.random = random;
+    this.applyQueueLength = applyQueueLength;
   }
 
   SnapshotStore store() {
@@ -60,12 +72,12 @@ final class NodeSnapshots {
     return new SnapshotReceiver() {
       @Override
       public void store(InstallSnapshot chunk) {
-        work.addLast(new Work(chunk, null));
+        work.addLast(new Work(chunk, null, 0));
       }
 
       @Override
       public void install(SnapshotMeta meta) {
-        work.addLast(new Work(null, meta));
+        work.addLast(new Work(null, meta, applyQueueLength.getAsInt()));
       }
     };
   }
@@ -122,6 +134,11 @@ final class NodeSnapshots {
     return work.isEmpty() ? null : work.peekFirst().chunk();
   }
 
+  /** How many queued entries apply before the install that is the next piece of work. */
+  int nextInstallAfter() {
+    return work.peekFirst().applyFirst();
+  }
+
   /** The snapshot to install next, if that is the next piece of work. */
   SnapshotMeta nextInstall() {
     return work.isEmpty() ? null : work.peekFirst().install();
@@ -136,8 +153,14 @@ final class NodeSnapshots {
    */
   long writeNextChunk() throws IOException {
     InstallSnapshot chunk = work.pollFirst().chunk();
-    if (receiveSink == null || !receiveSink.meta().equals(chunk.meta())) {
+    if (receiveSink == null || !receiveSink.meta().equals(chunk.meta()) || receivingSize != chunk.size()
+        || receivingChecksum != chunk.checksum()) {
       receiveSink = store.receive(chunk.meta(), chunk.size(), chunk.checksum());
+      receivingSize = chunk.size();
+      receivingChecksum = chunk.checksum();
+      if (receiveSink.position() > 0) {
+        resumed++; // a part of the same snapshot survived a crash or an earlier transfer
+      }
     }
     receiveSink.write(chunk.offset(), ByteBuffer.wrap(chunk.data()));
     if (random.chance(0.5)) {
@@ -238,6 +261,15 @@ final class NodeSnapshots {
 
   int installed() {
     return installed;
+  }
+
+  /** How many bytes the snapshot being received holds (synced or not); 0 if none is. */
+  long receivedBytes() {
+    return receiveSink == null ? 0 : receiveSink.position();
+  }
+
+  int resumed() {
+    return resumed;
   }
 
   /** A snapshot on its way into the store. */

@@ -29,16 +29,19 @@ import java.util.function.UnaryOperator;
  */
 public final class Scenario {
 
-  /** A scripted run's report, and the simulation to inspect its nodes afterwards. */
-  public record Result(SimulationReport report, Simulation<Long> simulation) {}
+  /**
+   * A scripted run's report, the simulation to inspect its nodes afterwards, and how many of the
+   * script's {@code when} conditions came true.
+   */
+  public record Result(SimulationReport report, Simulation<Long> simulation, int reactionsFired) {}
 
-  /** A step that waits for a state of the cluster rather than a time. */
+  /** A step that waits for a state of the cluster rather than a time: faults, each after its delay. */
   private static final class Reaction {
     final Predicate<List<SimulatedNode<Long>>> condition;
-    final List<Fault> faults;
+    final List<FaultSchedule.Timed> faults;
     boolean done;
 
-    Reaction(Predicate<List<SimulatedNode<Long>>> condition, List<Fault> faults) {
+    Reaction(Predicate<List<SimulatedNode<Long>>> condition, List<FaultSchedule.Timed> faults) {
       this.condition = condition;
       this.faults = faults;
     }
@@ -53,6 +56,9 @@ public final class Scenario {
   private Duration livenessFrom;
   private int clients = 2;
   private Duration thinkTime = Duration.ofMillis(10);
+  private long snapshotEvery;
+  private boolean catchUp;
+  private boolean persistentStateMachines;
 
   private Scenario(int nodes) {
     Checks.range("nodes", nodes, 1, 9);
@@ -92,6 +98,23 @@ public final class Scenario {
   public Scenario clients(int count, String think) {
     this.clients = count;
     this.thinkTime = Durations.parse(think);
+    return this;
+  }
+
+  /**
+   * Every node snapshots its state machine every {@code entries} applied entries and compacts its
+   * log behind it, keeping {@code trailing}; snapshots are sent in chunks of {@code chunkBytes},
+   * {@code window} at a time.
+   */
+  public Scenario snapshots(long entries, long trailing, int chunkBytes, int window) {
+    this.snapshotEvery = entries;
+    return raft(builder -> builder.snapshotTrailingEntries(trailing).snapshotChunkBytes(chunkBytes)
+        .maxInflightSnapshotChunks(window));
+  }
+
+  /** Whether state machines keep their state across crashes (as a store that writes each apply atomically). */
+  public Scenario persistentStateMachines(boolean persistent) {
+    this.persistentStateMachines = persistent;
     return this;
   }
 
@@ -153,7 +176,23 @@ public final class Scenario {
    * state of the cluster, such as "as soon as n5 leads, cut it off".
    */
   public Scenario when(Predicate<List<SimulatedNode<Long>>> condition, Fault... faults) {
-    reactions.add(new Reaction(Objects.requireNonNull(condition, "condition"), List.of(faults)));
+    List<FaultSchedule.Timed> now = new ArrayList<>();
+    for (Fault fault : faults) {
+      now.add(new FaultSchedule.Timed(Duration.ZERO, Objects.requireNonNull(fault, "fault")));
+    }
+    reactions.add(new Reaction(Objects.requireNonNull(condition, "condition"), now));
+    return this;
+  }
+
+  /**
+   * The first time {@code condition} holds after an event, injects {@code first} at that moment
+   * and {@code then} {@code delay} later: "as soon as n3 receives a snapshot, crash it, and
+   * restart it 500 ms later".
+   */
+  public Scenario when(Predicate<List<SimulatedNode<Long>>> condition, Fault first, String delay, Fault then) {
+    reactions.add(new Reaction(Objects.requireNonNull(condition, "condition"), List.of(
+        new FaultSchedule.Timed(Duration.ZERO, Objects.requireNonNull(first, "first")),
+        new FaultSchedule.Timed(Durations.parse(delay), Objects.requireNonNull(then, "then")))));
     return this;
   }
 
@@ -165,6 +204,16 @@ public final class Scenario {
   /** Liveness is judged from {@code time}, while the faults in force then last. */
   public Scenario expectLivenessFrom(String time) {
     this.livenessFrom = Durations.parse(time);
+    return this;
+  }
+
+  /**
+   * At the run's end, every running node must have applied what was committed when liveness began
+   * to be judged, or still be applying more ({@code Catch-Up}); only for scripts whose faults have
+   * ended by then.
+   */
+  public Scenario expectCatchUp() {
+    this.catchUp = true;
     return this;
   }
 
@@ -182,18 +231,30 @@ public final class Scenario {
   /** The configuration this script runs with, for seed {@code seed}. */
   public SimulationConfig config(long seed) {
     return new SimulationConfig(seed, nodes, runFor, Duration.ZERO, raft, EnumSet.noneOf(FaultKind.class), clients,
-        thinkTime, Duration.ofSeconds(1), raft.electionTimeoutMax().multipliedBy(10), 3, false, 0);
+        thinkTime, Duration.ofSeconds(1), raft.electionTimeoutMax().multipliedBy(10), 3, persistentStateMachines,
+        snapshotEvery);
   }
 
   /** Runs the script under {@code seed}, with the replicated counter as the state machine. */
   public Result run(long seed) {
+    return run(seed, null);
+  }
+
+  /** Runs the script under {@code seed}, printing its event trace to {@code trace} if not null. */
+  public Result run(long seed, java.util.function.Consumer<String> trace) {
     Simulation<Long> simulation = new Simulation<>(config(seed), schedule(), CounterStateMachine::new,
         CounterStateMachine.randomAdds());
+    if (trace != null) {
+      simulation.traceTo(trace);
+    }
     if (livenessFrom != null) {
       simulation.checkLivenessFrom(livenessFrom);
     }
+    if (catchUp) {
+      simulation.checkCatchUp();
+    }
+    List<Reaction> fresh = new ArrayList<>();
     if (!reactions.isEmpty()) {
-      List<Reaction> fresh = new ArrayList<>();
       for (Reaction reaction : reactions) {
         fresh.add(new Reaction(reaction.condition, reaction.faults));
       }
@@ -201,13 +262,14 @@ public final class Scenario {
         for (Reaction reaction : fresh) {
           if (!reaction.done && reaction.condition.test(running.nodes())) {
             reaction.done = true;
-            for (Fault fault : reaction.faults) {
-              running.injectAt(running.nowNanos(), fault);
+            for (FaultSchedule.Timed timed : reaction.faults) {
+              running.injectAt(running.nowNanos() + timed.at().toNanos(), timed.fault());
             }
           }
         }
       });
     }
-    return new Result(simulation.run(), simulation);
+    SimulationReport report = simulation.run();
+    return new Result(report, simulation, (int) fresh.stream().filter(reaction -> reaction.done).count());
   }
 }

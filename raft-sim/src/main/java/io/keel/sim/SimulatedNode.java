@@ -79,7 +79,7 @@ public final class SimulatedNode<R> {
       boolean persistentStateMachine, long snapshotEvery, Transport transport, SimulatedDisk disk, NodeClock clock,
       long seed, Observer observer) {
     this.persistentStateMachine = persistentStateMachine;
-    this.snapshots = new NodeSnapshots(snapshotEvery, new SimRandom(seed ^ 0x5EED5EED5EEDL));
+    this.snapshots = new NodeSnapshots(snapshotEvery, new SimRandom(seed ^ 0x5EED5EED5EEDL), () -> toApply.size());
     this.number = number;
     this.id = voters.get(number - 1);
     this.voters = voters;
@@ -200,10 +200,15 @@ public final class SimulatedNode<R> {
   /** The apply event came: applies everything queued, in order, and tells the node. */
   void applyQueued() {
     applyScheduled = false;
+    applyFirst(Integer.MAX_VALUE);
+  }
+
+  /** Applies the first {@code limit} entries queued (all, if fewer), in order, and tells the node. */
+  private void applyFirst(int limit) {
     long last = -1;
     long lastTerm = 0;
     int count = 0;
-    while (!toApply.isEmpty()) {
+    while (!toApply.isEmpty() && count < limit) {
       CommittedEntry<R> entry = toApply.pollFirst();
       entry.applyTo(observedStateMachine);
       last = entry.index();
@@ -239,7 +244,9 @@ public final class SimulatedNode<R> {
       if (chunk != null) {
         node.snapshots().onChunkStored(chunk.meta(), snapshots.writeNextChunk());
       } else if (install != null) {
-        applyQueued(); // the state machine applies what it was handed before the snapshot
+        // The apply thread runs the install where it was queued: after the entries handed out
+        // before it; any handed out after it apply after the restore.
+        applyFirst(snapshots.nextInstallAfter());
         SnapshotInfo info = snapshots.installNext(stateMachine);
         stateMachineApplied = info.lastIndex();
         observer.restored(number, info.lastIndex(), contentHash(), true);
@@ -294,6 +301,16 @@ public final class SimulatedNode<R> {
 
   public int snapshotsInstalled() {
     return snapshots.installed();
+  }
+
+  /** How many bytes of a snapshot from the leader the node holds now, synced or not; 0 if it receives none. */
+  public long snapshotBytesReceived() {
+    return snapshots.receivedBytes();
+  }
+
+  /** How many snapshot transfers resumed from bytes the node already held of the same snapshot. */
+  public int snapshotsResumed() {
+    return snapshots.resumed();
   }
 
   /** How many snapshots a crash interrupted while they were being written. */

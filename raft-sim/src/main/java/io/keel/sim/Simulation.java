@@ -39,6 +39,8 @@ public final class Simulation<R> {
   private final List<SimulatedNode<R>> nodes = new ArrayList<>();
   private final Map<NodeId, Integer> numbers = new HashMap<>();
   private final Checkers checkers;
+  /** Whether the run's end judges that every node caught up: after a heal, or when a script asks. */
+  private boolean catchUp = true;
   private final Liveness liveness;
   private final SimNetwork network;
   private final Clients clients;
@@ -147,6 +149,13 @@ public final class Simulation<R> {
    */
   public Simulation<R> checkLivenessFrom(Duration start) {
     liveness.startAt(start.toNanos());
+    catchUp = false; // faults may still be in force then: a node cut off cannot catch up
+    return this;
+  }
+
+  /** Also judges, at the run's end, that every running node caught up (as after a heal). */
+  public Simulation<R> checkCatchUp() {
+    catchUp = true;
     return this;
   }
 
@@ -178,8 +187,13 @@ public final class Simulation<R> {
         queue.schedule(timed.at().toNanos(), Kind.FAULT, 0, timed.fault(), 0);
       }
       if (liveness.startNanos() >= 0) {
+        queue.schedule(liveness.startNanos(), Kind.LIVENESS, 0, null, 0);
         queue.schedule(liveness.settledNanos(), Kind.LIVENESS, 0, null, 0);
         queue.schedule(liveness.deadlineNanos(), Kind.LIVENESS, 0, null, 0);
+        if (catchUp && endNanos > liveness.deadlineNanos()) {
+          liveness.judgeCatchUpAt(endNanos);
+          queue.schedule(endNanos, Kind.LIVENESS, 0, null, 0);
+        }
       }
       clients.start();
       while (!stopped && !queue.isEmpty() && queue.peek().timeNanos <= endNanos) {
@@ -263,7 +277,10 @@ public final class Simulation<R> {
         injector.inject(fault);
         checkers.afterEvent(nodes, null, nowNanos);
       }
-      case LIVENESS -> liveness.observe(nowNanos, maxTerm);
+      case LIVENESS -> {
+        liveness.observe(nowNanos, maxTerm);
+        liveness.observeNodes(nowNanos, nodes);
+      }
       case RELEASE -> network.release((SimNetwork.Held) event.payload, nowNanos);
     }
   }

@@ -99,9 +99,6 @@ final class Follower extends RoleState {
    */
   String handle(InstallSnapshot chunk) {
     String impossibility = secondLeader(chunk.from());
-    if (impossibility == null) {
-      impossibility = snapshots.refusal(chunk);
-    }
     if (impossibility != null) {
       return impossibility;
     }

@@ -101,8 +101,12 @@ final class Leader extends RoleState {
         follower.becomeProbe();
       }
       if (follower.state() == Progress.State.SNAPSHOT) {
-        follower.transfer().onInterval(now, heartbeatIntervalNanos);
-        if (sendChunks(follower) == 0) {
+        if (follower.transfer().onInterval(now, heartbeatIntervalNanos) && hasNewerSnapshot(follower.transfer())) {
+          // A stalled transfer of a snapshot since replaced starts over with the newest (one that
+          // makes progress goes on, so that snapshots taken often cannot keep a follower from any).
+          follower.becomeProbe();
+          startSnapshot(follower);
+        } else if (sendChunks(follower) == 0) {
           // Nothing to send: a probe stands in for the heartbeat, as the follower writes or installs.
           node.send(follower.peer(), follower.transfer().probe(node.currentTerm(), node.id()));
         }
@@ -263,13 +267,19 @@ final class Leader extends RoleState {
     sendChunks(follower);
   }
 
+  /** Whether a snapshot newer than the one being sent exists, and the follower does not hold all of that one yet. */
+  private boolean hasNewerSnapshot(SnapshotTransfer transfer) {
+    return transfer.acked() < transfer.info().sizeBytes()
+        && snapshots.latest().map(latest -> latest.lastIndex() > transfer.snapshotIndex()).orElse(false);
+  }
+
   /** Sends the chunks of the follower's snapshot that its window allows; returns how many. */
   private int sendChunks(Progress follower) {
     List<InstallSnapshot> chunks;
     try {
       chunks = follower.transfer().nextChunks(node.currentTerm(), node.id());
     } catch (IOException e) {
-      snapshots.countReadFailure(e);
+      snapshots.countFailure(e);
       follower.pauseProbe();
       return -1;
     }

@@ -82,8 +82,7 @@ public final class RaftNode<R> {
     this.commits = new CommitQueue<>(id, store, config.maxBytesPerAppend(), config.maxUnappliedBytes(),
         builder.appliedIndex);
     commits.commitTo(snapshotIndex);
-    this.snapshots = new Snapshots(this, log, commits, builder.snapshotStore, builder.snapshotReceiver,
-        config.snapshotTrailingEntries());
+    this.snapshots = new Snapshots(this, log, commits, builder.snapshotStore, builder.snapshotReceiver, config);
     this.hardState = store.hardState();
     this.outbox = new Outbox(Objects.requireNonNull(builder.transport, "transport"), hardState);
     this.router = new MessageRouter(this, log, config,

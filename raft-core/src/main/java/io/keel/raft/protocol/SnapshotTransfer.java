@@ -73,13 +73,17 @@ final class SnapshotTransfer implements AutoCloseable {
   /**
    * An interval passed: if the follower made no progress over it, goes back to its position and
    * probes again (the chunks or their answers were lost, or it is installing the snapshot).
+   *
+   * @return whether the transfer was stalled
    */
-  void onInterval(long nowNanos, long intervalNanos) {
-    if (nowNanos - lastProgressNanos >= intervalNanos) {
-      sent = Math.max(acked, 0);
-      probeSent = false;
-      lastProgressNanos = nowNanos;
+  boolean onInterval(long nowNanos, long intervalNanos) {
+    if (nowNanos - lastProgressNanos < intervalNanos) {
+      return false;
     }
+    sent = Math.max(acked, 0);
+    probeSent = false;
+    lastProgressNanos = nowNanos;
+    return true;
   }
 
   /**

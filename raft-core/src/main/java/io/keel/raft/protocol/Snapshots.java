@@ -1,5 +1,6 @@
 package io.keel.raft.protocol;
 
+import io.keel.raft.RaftConfig;
 import io.keel.raft.SnapshotReceiver;
 import io.keel.raft.message.InstallSnapshot;
 import io.keel.raft.message.InstallSnapshotResponse;
@@ -37,18 +38,10 @@ public final class Snapshots {
   private final SnapshotStore store;
   private final SnapshotReceiver receiver;
   private final long trailingEntries;
+  private final int window;
   private SnapshotInfo latest;
-  /** A snapshot being received: what it stands for, its size and checksum. */
-  private record Incoming(SnapshotMeta meta, long size, long checksum) {
-    static Incoming of(InstallSnapshot chunk) {
-      return new Incoming(chunk.meta(), chunk.size(), chunk.checksum());
-    }
-  }
-
   /** The snapshot being received; null if none. */
-  private Incoming receiving;
-  /** How many bytes of it the receiver holds; -1 until it says. */
-  private long held = -1;
+  private SnapshotReceipt receiving;
   /** The snapshot the receiver is installing, if any. */
   private SnapshotMeta installing;
   private long sent;
@@ -57,13 +50,14 @@ public final class Snapshots {
   private Exception lastFailure;
 
   Snapshots(RaftNode<?> node, RaftLog log, CommitQueue<?> commits, SnapshotStore store, SnapshotReceiver receiver,
-      long trailingEntries) {
+      RaftConfig config) {
     this.node = node;
     this.log = log;
     this.commits = commits;
     this.store = store;
     this.receiver = receiver;
-    this.trailingEntries = trailingEntries;
+    this.trailingEntries = config.snapshotTrailingEntries();
+    this.window = config.maxInflightSnapshotChunks();
     this.latest = store == null ? null : store.latest().orElse(null);
   }
 
@@ -122,11 +116,10 @@ public final class Snapshots {
       throw new IllegalArgumentException(node.id() + ": the receiver holds " + position + " bytes of " + meta
           + ", whose size is " + receiving.size());
     }
-    held = position;
+    receiving.onStored(position);
     if (position == receiving.size() && isCovered(meta)) {
       // The log got there meanwhile (a new leader, a late append): installing would go back.
       receiving = null;
-      held = -1;
       answerLeader(meta.lastIndex(), position, true);
       return;
     }
@@ -155,7 +148,6 @@ public final class Snapshots {
     }
     installing = null;
     receiving = null;
-    held = -1;
     installed++;
     if (latest == null || info.lastIndex() > latest.lastIndex()) {
       latest = info;
@@ -184,7 +176,6 @@ public final class Snapshots {
       commits.resumeAfterInstall();
     }
     receiving = null;
-    held = -1;
   }
 
   // ---------------------------------------------------------------- queries
@@ -214,6 +205,11 @@ public final class Snapshots {
     return Optional.ofNullable(lastFailure);
   }
 
+  /** The snapshot this node is receiving from its leader, if any (also while installing it). */
+  public Optional<SnapshotMeta> receiving() {
+    return receiving == null ? Optional.empty() : Optional.of(receiving.meta());
+  }
+
   /** Whether the receiver is installing a snapshot: no committed entry is handed out meanwhile. */
   public boolean isInstalling() {
     return installing != null;
@@ -224,8 +220,8 @@ public final class Snapshots {
   /**
    * A chunk from the leader of the current term (the follower has checked that it is the
    * leader). Answered at once if this node needs nothing of the snapshot, or already holds the
-   * chunk; otherwise passed to the receiver, whose report the node answers.
-   *
+   * chunk; otherwise passed to the receiver, whose report the node answers, as far as the
+   * {@link SnapshotReceipt} allows.
    */
   void onChunk(InstallSnapshot chunk) {
     SnapshotMeta meta = chunk.meta();
@@ -233,26 +229,24 @@ public final class Snapshots {
       answerLeader(meta.lastIndex(), chunk.size(), true); // Figure 13, 6: the log already holds it
       return;
     }
+    if (receiver == null) {
+      // This node's own setup is wrong, not its leader: counted, and the chunk left unanswered.
+      countFailure(new IllegalStateException(node.id() + " needs snapshot " + meta
+          + " from its leader but was built without a snapshot store and receiver"));
+      return;
+    }
     if (installing != null) {
       answerLeader(meta.lastIndex(), installing.equals(meta) ? chunk.size() : 0, false);
       return;
     }
-    Incoming incoming = Incoming.of(chunk);
-    if (!incoming.equals(receiving)) {
-      receiving = incoming;
-      held = -1;
+    if (receiving == null || !receiving.isOf(chunk)) {
+      receiving = new SnapshotReceipt(chunk, window);
     }
-    if (held >= 0 && chunk.end() <= held) {
-      answerLeader(meta.lastIndex(), held, false); // a duplicate, or a probe
-      return;
+    switch (receiving.offer(chunk)) {
+      case STORE -> receiver.store(chunk);
+      case ANSWER -> answerLeader(meta.lastIndex(), receiving.held(), false);
+      case DROP -> { }
     }
-    receiver.store(chunk);
-  }
-
-  /** Why this node cannot take {@code chunk}, or null: it has no receiver, and needs the snapshot. */
-  String refusal(InstallSnapshot chunk) {
-    return receiver == null && !isCovered(chunk.meta())
-        ? "a snapshot was sent to this node, which was built without a snapshot receiver" : null;
   }
 
   /** Whether this node needs nothing of the snapshot: its state machine or its log reach it. */
@@ -265,7 +259,7 @@ public final class Snapshots {
     try {
       return store.open(info);
     } catch (IOException | RuntimeException e) {
-      countReadFailure(e);
+      countFailure(e);
       return null;
     }
   }
@@ -274,7 +268,7 @@ public final class Snapshots {
     sent++;
   }
 
-  void countReadFailure(Exception cause) {
+  void countFailure(Exception cause) {
     failures++;
     lastFailure = cause;
   }
@@ -292,7 +286,11 @@ public final class Snapshots {
 
   void checkInvariants() {
     if (installing != null && (receiving == null || !receiving.meta().equals(installing))) {
-      throw new IllegalStateException(node.id() + ": installing " + installing + " while receiving " + receiving);
+      throw new IllegalStateException(node.id() + ": installing " + installing + " while receiving "
+          + (receiving == null ? "nothing" : receiving.meta()));
+    }
+    if (receiving != null) {
+      receiving.checkInvariants();
     }
     if (latest != null && latest.lastIndex() < log.firstIndex() - 1) {
       throw new IllegalStateException(node.id() + ": the log starts after " + (log.firstIndex() - 1)

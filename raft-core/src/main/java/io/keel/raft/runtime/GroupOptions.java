@@ -182,7 +182,9 @@ public final class GroupOptions<R> {
      * Takes snapshots of the state machine into {@code store} as {@code policy} says, and restores
      * the newest one when the group starts, so that only the log after it is applied again. The
      * state machine must implement {@link StateMachine#snapshot()} and {@link StateMachine#restore};
-     * one that does not is never snapshotted. The log is not compacted yet.
+     * one that does not is never snapshotted, and keeps its whole log. The log is compacted behind
+     * each snapshot ({@link io.keel.raft.RaftConfig#snapshotTrailingEntries()}), and a follower
+     * that needs compacted entries receives the newest snapshot from its leader.
      */
     public Builder<R> snapshots(SnapshotStoreFactory store, SnapshotPolicy policy) {
       this.snapshotStore = Objects.requireNonNull(store, "store");

@@ -89,6 +89,8 @@ final class Snapshotter {
       view = stateMachine.snapshot();
     } catch (RuntimeException e) {
       failed.increment();
+      entriesSince = 0; // tried again when the policy next calls for one, not after every batch
+      bytesSince = 0;
       LOG.warn("{}: the state machine failed to take a snapshot at {}; applying goes on", name, index, e);
       return;
     }

@@ -5,12 +5,16 @@ import io.keel.raft.HardState;
 import io.keel.raft.LogEntry;
 import io.keel.raft.NodeId;
 import io.keel.raft.RaftConfig;
+import io.keel.raft.SnapshotReceiver;
 import io.keel.raft.StateMachine;
 import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
+import io.keel.raft.message.InstallSnapshot;
 import io.keel.raft.message.Message;
 import io.keel.raft.message.PreVoteResponse;
 import io.keel.raft.message.RequestVoteResponse;
+import io.keel.raft.snapshot.InMemorySnapshotStore;
+import io.keel.raft.snapshot.SnapshotMeta;
 import io.keel.raft.storage.InMemoryLogStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,6 +37,9 @@ final class NodeFixture {
   final List<Sent> sent = new ArrayList<>();
   final List<String> applied = new ArrayList<>();
   final List<ImpossibleMessage> impossible = new ArrayList<>();
+  /** The snapshot store the node reads, and what it asked its receiver to do (chunks and installs), in order. */
+  final InMemorySnapshotStore snapshotStore = new InMemorySnapshotStore();
+  final List<Object> receiverCalls = new ArrayList<>();
   final InMemoryLogStore store;
   final RaftNode<String> node;
   final StateMachine<String> stateMachine = (index, command) -> {
@@ -97,6 +104,17 @@ final class NodeFixture {
         .transport((to, message) -> sent.add(new Sent(to, message)))
         .randomSeed(42)
         .appliedIndex(appliedIndex)
+        .snapshots(snapshotStore, new SnapshotReceiver() {
+          @Override
+          public void store(InstallSnapshot chunk) {
+            receiverCalls.add(chunk);
+          }
+
+          @Override
+          public void install(SnapshotMeta meta) {
+            receiverCalls.add(meta);
+          }
+        })
         .impossibleMessageListener(impossible::add)
         .start(nowNanos);
     self[0] = node;

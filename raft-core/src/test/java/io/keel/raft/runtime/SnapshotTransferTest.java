@@ -86,8 +86,9 @@ class SnapshotTransferTest {
     RaftGroup<String> restarted = cluster.start(behind, GROUP, fresh, CONFIG, EVERY_20);
     await().atMost(Duration.ofSeconds(20)).until(() -> fresh.size() == 230);
     assertEquals(machines.get(leader.node()).applied(), fresh.applied());
-    assertEquals(wipe ? 1 : 2, fresh.restored(), "restored once from a snapshot the leader sent"
-        + (wipe ? "" : ", after its own at start"));
+    // Restored from a snapshot the leader sent (after its own, at start, if it kept its directory);
+    // a transfer that ends after the leader took a newer snapshot may be followed by a second one.
+    assertTrue(fresh.restored() >= (wipe ? 1 : 2), "restored " + fresh.restored() + " times");
     assertTrue(restarted.latestSnapshot().orElseThrow().lastIndex() > 170, "the received snapshot is the store's newest");
     propose(leader, "c", 5); // and it goes on by log
     await().atMost(Duration.ofSeconds(10)).until(() -> fresh.size() == 235);

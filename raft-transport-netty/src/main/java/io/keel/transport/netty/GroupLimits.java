@@ -54,6 +54,32 @@ final class GroupLimits {
           + queued + " bytes, above the transport's outboundQueueBytes (" + options.outboundQueueBytes()
           + "), so it could never be queued; raise outboundQueueBytes or lower those settings");
     }
+    checkSnapshotChunks(self, group, options, prefix);
+  }
+
+  /**
+   * An InstallSnapshot chunk must fit a frame, and a window of them the peer's outbound queue;
+   * otherwise a transfer could never complete, or would lose chunks on an idle link.
+   */
+  private static void checkSnapshotChunks(NodeId self, GroupOptions<?> group, TransportOptions options,
+      String prefix) {
+    RaftConfig config = group.config();
+    long chunkFrame = FrameSizes.installSnapshotBodyBytes(group.group(), self, group.voters(),
+        config.snapshotChunkBytes());
+    if (chunkFrame > options.maxFrameBytes()) {
+      throw new IllegalArgumentException(prefix + "an InstallSnapshot chunk of snapshotChunkBytes ("
+          + config.snapshotChunkBytes() + ") takes " + chunkFrame + " bytes, above the transport's maxFrameBytes ("
+          + options.maxFrameBytes() + "); lower snapshotChunkBytes to at most "
+          + (options.maxFrameBytes() - (chunkFrame - config.snapshotChunkBytes())) + " or raise maxFrameBytes");
+    }
+    long window = (long) config.maxInflightSnapshotChunks()
+        * PeerLink.estimatedBytes(chunkFrame);
+    if (window > options.outboundQueueBytes()) {
+      throw new IllegalArgumentException(prefix + "a window of maxInflightSnapshotChunks ("
+          + config.maxInflightSnapshotChunks() + ") chunks of snapshotChunkBytes (" + config.snapshotChunkBytes()
+          + ") counts for " + window + " bytes, above the transport's outboundQueueBytes ("
+          + options.outboundQueueBytes() + "); lower those settings or raise outboundQueueBytes");
+    }
   }
 
   /**

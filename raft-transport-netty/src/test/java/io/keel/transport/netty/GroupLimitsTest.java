@@ -49,7 +49,21 @@ class GroupLimitsTest {
   }
 
   private static RaftConfig appendBytes(long maxBytesPerAppend) {
-    return RaftConfig.builder().maxBytesPerAppend(maxBytesPerAppend).build();
+    return RaftConfig.builder().maxBytesPerAppend(maxBytesPerAppend).snapshotChunkBytes(FRAME / 2).build();
+  }
+
+  @Test
+  void a_snapshot_chunk_above_the_frame_limit_is_refused_and_one_that_fills_a_frame_is_not() {
+    List<NodeId> voters = List.of(SELF, NodeId.of("node-2"), NodeId.of("node-3"));
+    int fixed = (int) FrameSizes.installSnapshotBodyBytes(GROUP, SELF, voters, 0);
+    RaftConfig fits = RaftConfig.builder().maxBytesPerAppend(1024).snapshotChunkBytes(FRAME - fixed).build();
+    GroupLimits.check(SELF, group(fits, 1024), OPTIONS);
+    RaftConfig tooBig = fits.toBuilder().snapshotChunkBytes(FRAME - fixed + 1).build();
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> GroupLimits.check(SELF, group(tooBig, 1024), OPTIONS));
+    assertEquals("group orders on node-1: an InstallSnapshot chunk of snapshotChunkBytes (" + (FRAME - fixed + 1)
+        + ") takes " + (FRAME + 1) + " bytes, above the transport's maxFrameBytes (" + FRAME
+        + "); lower snapshotChunkBytes to at most " + (FRAME - fixed) + " or raise maxFrameBytes", refused.getMessage());
   }
 
   @Test

@@ -5,6 +5,8 @@ import io.keel.raft.LogEntry;
 import io.keel.raft.NodeId;
 import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.InstallSnapshot;
+import io.keel.raft.snapshot.SnapshotInfo;
+import io.keel.raft.snapshot.SnapshotMeta;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.List;
@@ -41,6 +43,17 @@ public final class FrameSizes {
    */
   public static long installSnapshotVariableBytes(InstallSnapshot message) {
     return message.data().length + SnapshotMessageCodec.voterBytes(message.meta());
+  }
+
+  /**
+   * Body bytes of a MESSAGE frame of {@code group} carrying an InstallSnapshot from {@code from}
+   * of a snapshot recording {@code voters}, with a chunk of {@code chunkBytes}.
+   */
+  public static long installSnapshotBodyBytes(GroupId group, NodeId from, List<NodeId> voters, int chunkBytes) {
+    SnapshotMeta meta = new SnapshotMeta(Long.MAX_VALUE, Long.MAX_VALUE, voters);
+    InstallSnapshot empty = new InstallSnapshot(Long.MAX_VALUE, from, meta, Long.MAX_VALUE, SnapshotInfo.MAX_CHECKSUM,
+        0, new byte[0]);
+    return (long) bodyBytes(new Frame.MessageFrame(group, empty)) + chunkBytes;
   }
 
   /**

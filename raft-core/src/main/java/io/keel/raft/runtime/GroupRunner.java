@@ -228,7 +228,8 @@ final class GroupRunner<R> implements DurabilityListener {
     }
     return new GroupStatus(published.group(), published.node(), published.role(), published.term(),
         published.leader(), published.commitIndex(), appliedIndex, published.lastLogIndex(),
-        published.durableIndex(), published.matchIndexes(), published.impossibleMessages(), published.failure());
+        published.durableIndex(), published.matchIndexes(), published.impossibleMessages(), published.failure(),
+        published.snapshots());
   }
 
   @Override
@@ -456,7 +457,11 @@ final class GroupRunner<R> implements DurabilityListener {
   private GroupStatus snapshot() {
     return new GroupStatus(group, self, node.role(), node.currentTerm(), node.leader(),
         node.commitIndex(), applied.appliedIndex(), node.lastLogIndex(), node.durableIndex(),
-        node.matchIndexes(), node.impossibleMessages(), node.failure().map(Throwable::getMessage));
+        node.matchIndexes(), node.impossibleMessages(), node.failure().map(Throwable::getMessage), snapshotStatus());
+  }
+
+  private SnapshotStatus snapshotStatus() {
+    return snapshotter == null ? SnapshotStatus.NONE : snapshotter.status(node.snapshots());
   }
 
   private void closeStore() {

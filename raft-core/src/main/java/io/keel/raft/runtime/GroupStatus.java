@@ -25,6 +25,7 @@ import java.util.Optional;
  *     have sent them (see {@link io.keel.raft.protocol.ImpossibleMessage}); above zero only when a
  *     peer is broken, corrupted or lying
  * @param failure why the node stopped, if its role is {@link Role#FAILED}
+ * @param snapshots the node's snapshots: the newest, and how many were taken, sent and installed
  */
 public record GroupStatus(
     GroupId group,
@@ -38,7 +39,8 @@ public record GroupStatus(
     long durableIndex,
     Map<NodeId, Long> matchIndexes,
     long impossibleMessages,
-    Optional<String> failure) {
+    Optional<String> failure,
+    SnapshotStatus snapshots) {
 
   /** Copies the map. */
   public GroupStatus {

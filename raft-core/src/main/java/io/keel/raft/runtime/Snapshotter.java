@@ -3,6 +3,7 @@ package io.keel.raft.runtime;
 import io.keel.raft.NodeId;
 import io.keel.raft.StateMachine;
 import io.keel.raft.StateMachineSnapshot;
+import io.keel.raft.protocol.Snapshots;
 import io.keel.raft.snapshot.SnapshotInfo;
 import io.keel.raft.snapshot.SnapshotMeta;
 import io.keel.raft.snapshot.SnapshotPolicy;
@@ -42,6 +43,8 @@ final class Snapshotter {
   private long entriesSince;
   private long bytesSince;
   private boolean unsupported;
+  /** The loop's last status. */
+  private SnapshotStatus lastStatus = SnapshotStatus.NONE;
 
   /**
    * @param writer the group's snapshot thread
@@ -143,6 +146,22 @@ final class Snapshotter {
   /** The group's snapshot store. */
   SnapshotStore store() {
     return store;
+  }
+
+  /**
+   * On the loop: the group's snapshot status, with the node's side from {@code snapshots}; made anew
+   * only when something changed, since it is published after every burst of events.
+   */
+  SnapshotStatus status(Snapshots snapshots) {
+    long latest = snapshots.latest().map(SnapshotInfo::lastIndex).orElse(0L);
+    SnapshotStatus last = lastStatus;
+    if (last.latestIndex() != latest || last.taken() != taken() || last.takeFailures() != failed()
+        || last.sent() != snapshots.sent() || last.installed() != snapshots.installed()
+        || last.transferFailures() != snapshots.failures()) {
+      lastStatus = new SnapshotStatus(latest, taken(), failed(), snapshots.sent(), snapshots.installed(),
+          snapshots.failures(), snapshots.lastFailure().map(Throwable::toString));
+    }
+    return lastStatus;
   }
 
   /** The newest snapshot in the store, if any. */

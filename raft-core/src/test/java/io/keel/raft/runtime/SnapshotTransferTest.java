@@ -90,6 +90,9 @@ class SnapshotTransferTest {
     // a transfer that ends after the leader took a newer snapshot may be followed by a second one.
     assertTrue(fresh.restored() >= (wipe ? 1 : 2), "restored " + fresh.restored() + " times");
     assertTrue(restarted.latestSnapshot().orElseThrow().lastIndex() > 170, "the received snapshot is the store's newest");
+    SnapshotStatus received = restarted.status().snapshots();
+    assertTrue(received.installed() >= 1 && received.latestIndex() > 170, "the status tells: " + received);
+    await().atMost(Duration.ofSeconds(5)).until(() -> leader.status().snapshots().sent() >= 1);
     propose(leader, "c", 5); // and it goes on by log
     await().atMost(Duration.ofSeconds(10)).until(() -> fresh.size() == 235);
     assertTrue(restarted.status().failure().isEmpty(), "the follower runs: " + restarted.status());

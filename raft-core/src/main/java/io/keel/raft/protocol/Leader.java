@@ -101,9 +101,12 @@ final class Leader extends RoleState {
         follower.becomeProbe();
       }
       if (follower.state() == Progress.State.SNAPSHOT) {
-        if (follower.transfer().onInterval(now, heartbeatIntervalNanos) && hasNewerSnapshot(follower.transfer())) {
-          // A stalled transfer of a snapshot since replaced starts over with the newest (one that
-          // makes progress goes on, so that snapshots taken often cannot keep a follower from any).
+        SnapshotTransfer transfer = follower.transfer();
+        transfer.onInterval(now, heartbeatIntervalNanos);
+        if (transfer.isStuck(now, node.electionTimeoutMinNanos()) && hasNewerSnapshot(transfer)) {
+          // A transfer stuck for an election timeout, of a snapshot since replaced, starts over
+          // with the newest; one that makes progress goes on, however slowly, so that snapshots
+          // taken often cannot keep a follower from ever finishing one.
           follower.becomeProbe();
           startSnapshot(follower);
         } else if (sendChunks(follower) == 0) {
@@ -267,10 +270,8 @@ final class Leader extends RoleState {
     sendChunks(follower);
   }
 
-  /** Whether a snapshot newer than the one being sent exists, and the follower does not hold all of that one yet. */
   private boolean hasNewerSnapshot(SnapshotTransfer transfer) {
-    return transfer.acked() < transfer.info().sizeBytes()
-        && snapshots.latest().map(latest -> latest.lastIndex() > transfer.snapshotIndex()).orElse(false);
+    return snapshots.latest().map(latest -> latest.lastIndex() > transfer.snapshotIndex()).orElse(false);
   }
 
   /** Sends the chunks of the follower's snapshot that its window allows; returns how many. */

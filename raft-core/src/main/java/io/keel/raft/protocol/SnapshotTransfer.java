@@ -34,6 +34,9 @@ final class SnapshotTransfer implements AutoCloseable {
   /** Where the next chunk starts. */
   private long sent;
   private boolean probeSent;
+  /** When the follower's position last advanced (or the transfer began). */
+  private long lastAdvanceNanos;
+  /** When the follower's position last advanced, or the transfer last went back to it. */
   private long lastProgressNanos;
 
   SnapshotTransfer(SnapshotInfo info, SnapshotSource source, int chunkBytes, int maxInflightChunks, long nowNanos) {
@@ -42,6 +45,7 @@ final class SnapshotTransfer implements AutoCloseable {
     this.chunkBytes = chunkBytes;
     this.windowBytes = (long) chunkBytes * maxInflightChunks;
     this.lastProgressNanos = nowNanos;
+    this.lastAdvanceNanos = nowNanos;
   }
 
   SnapshotInfo info() {
@@ -63,10 +67,12 @@ final class SnapshotTransfer implements AutoCloseable {
       acked = position;
       sent = position;
       lastProgressNanos = nowNanos;
+      lastAdvanceNanos = nowNanos;
     } else if (position > acked) {
       acked = position;
       sent = Math.max(sent, position);
       lastProgressNanos = nowNanos;
+      lastAdvanceNanos = nowNanos;
     }
   }
 
@@ -74,16 +80,21 @@ final class SnapshotTransfer implements AutoCloseable {
    * An interval passed: if the follower made no progress over it, goes back to its position and
    * probes again (the chunks or their answers were lost, or it is installing the snapshot).
    *
-   * @return whether the transfer was stalled
    */
-  boolean onInterval(long nowNanos, long intervalNanos) {
-    if (nowNanos - lastProgressNanos < intervalNanos) {
-      return false;
+  void onInterval(long nowNanos, long intervalNanos) {
+    if (nowNanos - lastProgressNanos >= intervalNanos) {
+      sent = Math.max(acked, 0);
+      probeSent = false;
+      lastProgressNanos = nowNanos;
     }
-    sent = Math.max(acked, 0);
-    probeSent = false;
-    lastProgressNanos = nowNanos;
-    return true;
+  }
+
+  /**
+   * Whether the follower's position has not advanced for {@code timeoutNanos} while it still lacks
+   * bytes: it is away, or cannot take the snapshot. (One that holds every byte is installing it.)
+   */
+  boolean isStuck(long nowNanos, long timeoutNanos) {
+    return acked < info.sizeBytes() && nowNanos - lastAdvanceNanos >= timeoutNanos;
   }
 
   /**

@@ -73,7 +73,8 @@ final class CatchUpRun {
     info.printf("# snapshots written %.1f s after the load began%n", seconds(System.nanoTime() - start));
     CatchUpCluster.proposeAll(leader.group(), KvRecords.batches(settings.keys(), settings.tailEntries(), 1,
         settings.keyBytes(), settings.valueBytes(), SEED), TAIL_WINDOW, settings.timeout());
-    long commitIndex = leader.status().commitIndex();
+    // The status's commit index may be from an earlier burst than its applied index: take the higher.
+    long commitIndex = Math.max(leader.status().commitIndex(), leader.machine().summary().appliedIndex());
     for (NodeId id : cluster.ids()) {
       if (!id.equals(LATE)) {
         Member member = cluster.member(id);

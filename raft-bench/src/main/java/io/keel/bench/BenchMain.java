@@ -3,19 +3,21 @@ package io.keel.bench;
 import io.keel.bench.cluster.NodeCommand;
 import io.keel.bench.cluster.W1Command;
 import io.keel.bench.limits.LimitsCommand;
+import io.keel.bench.snapshot.CatchUpCommand;
 import io.keel.sim.cli.CommandLines;
 import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The benchmark jar's front door: {@code w1} (cluster throughput and latency), {@code limits} (the
- * machine's fsync and loopback round trip) and {@code jmh} (the microbenchmarks; everything after
- * it goes to JMH).
+ * The benchmark jar's front door: {@code w1} (cluster throughput and latency), {@code catch-up} (a
+ * new node catching up by InstallSnapshot, and a restart from a snapshot), {@code limits} (the
+ * machine's fsync and loopback round trip, and optionally its disk and loopback bandwidth) and
+ * {@code jmh} (the microbenchmarks; everything after it goes to JMH).
  */
 @Command(name = "raft-bench", mixinStandardHelpOptions = true,
     description = "Keel's benchmarks.",
-    subcommands = {W1Command.class, LimitsCommand.class, NodeCommand.class})
+    subcommands = {W1Command.class, CatchUpCommand.class, LimitsCommand.class, NodeCommand.class})
 public final class BenchMain {
 
   BenchMain() {}

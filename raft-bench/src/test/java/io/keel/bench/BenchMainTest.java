@@ -53,9 +53,43 @@ class BenchMainTest {
   }
 
   @Test
+  void w1_with_snapshots_both_prints_a_line_without_then_with_snapshots() {
+    String output = run("w1", "--clients", "8", "--warmup-s", "0", "--measure-s", "1", "--skip-limits",
+        "--snapshots", "both", "--dir", dir.toString());
+    List<String> lines = output.lines().toList();
+    assertEquals(2, lines.size(), output);
+    assertTrue(lines.get(0).matches("^system=keel C=8 ops_s=\\d+ p50_us=\\d+ p99_us=\\d+ p999_us=\\d+ snapshots=off$"),
+        output);
+    assertTrue(lines.get(1).matches("^system=keel C=8 ops_s=\\d+ p50_us=\\d+ p99_us=\\d+ p999_us=\\d+ snapshots=default$"),
+        output);
+  }
+
+  @Test
+  void catch_up_brings_an_empty_node_to_the_same_state_by_snapshot_and_times_a_restart() {
+    String output = run("catch-up", "--keys", "20000", "--batch-kib", "256", "--tail-entries", "50", "--skip-limits",
+        "--restart", "--election-ms", "300", "--dir", dir.toString());
+    List<String> lines = output.lines().toList();
+    assertEquals(2, lines.size(), output);
+    assertTrue(lines.get(0).matches("^catch-up state_mb=2\\.5 records=20050 snapshot_mb=2\\.5 seconds=\\S+ .*"
+        + " log_entries=5\\d .* same_state=true$"), output);
+    assertTrue(lines.get(1).matches("^restart state_mb=2\\.5 records=20050 .* same_state=true$"), output);
+    String json = run("catch-up", "--keys", "1000", "--tail-entries", "5", "--skip-limits", "--json",
+        "--election-ms", "300", "--dir", dir.toString());
+    assertTrue(json.matches("\\{\"result\":\"catch-up\",\"state_mb\":0\\.1,\"records\":1005,.*\"same_state\":true}\\R"),
+        json);
+  }
+
+  @Test
   void limits_prints_the_fsync_and_round_trip_medians() {
     String output = run("limits", "--dir", dir.toString());
     assertTrue(output.matches("limits fsync_p50_us=\\d+ rtt_p50_us=\\d+ fsync_plus_rtt_us=\\d+ dir=.*\\R"), output);
+  }
+
+  @Test
+  void limits_with_bandwidth_adds_a_line_of_disk_and_loopback_rates() {
+    String output = run("limits", "--dir", dir.toString(), "--bandwidth", "--bandwidth-mb", "8");
+    assertTrue(output.matches("limits fsync_p50_us=\\d+ .*\\Rbandwidth disk_write_mb_s=\\d+ loopback_mb_s=\\d+ mb=8\\R"),
+        output);
   }
 
   private record Run(int exit, String err) {}
@@ -91,6 +125,10 @@ class BenchMainTest {
     assertUsageError("'abc' is not an int", "w1", "--clients", "abc");
     assertUsageError("Missing required option: '--clients=<clients>'", "w1");
     assertUsageError("Unmatched argument at index 0: 'nonsense'", "nonsense");
+    assertUsageError("--snapshots must be off, default or both, got on", "w1", "--clients", "1", "--snapshots", "on");
+    assertUsageError("--keys must be in [1, 10000000000], got 0", "catch-up", "--keys", "0");
+    assertUsageError("--key-bytes must be in [8, 1024], got 4", "catch-up", "--key-bytes", "4");
+    assertUsageError("maxInflightSnapshotChunks must be", "catch-up", "--inflight-chunks", "0");
     String[] node = {"node", "--id", "n2", "--listen", "127.0.0.1:7001", "--peer", "n1=127.0.0.1:7002",
         "--dir", "unused"};
     assertUsageError("'127.0.0.1:abc' is not host:port: the port 'abc' is not a number",

@@ -41,6 +41,9 @@ public final class NodeCommand implements Callable<Integer> {
   @Option(names = "--dir", required = true, description = "The node's fresh data directory.")
   Path dir;
 
+  @Option(names = "--snapshots", description = "Take snapshots by the default policy (w1 --snapshots default).")
+  boolean snapshots;
+
   @Option(names = "--election-ms", defaultValue = "150", description = "Minimum election timeout; the maximum is twice it.")
   long electionMillis;
 
@@ -53,7 +56,7 @@ public final class NodeCommand implements Callable<Integer> {
       }
     }
     RaftConfig config = config();
-    try (BenchNode node = BenchNode.start(id, listen, peerAddresses, dir, config)) {
+    try (BenchNode<Integer> node = BenchNode.startW1(id, listen, peerAddresses, dir, config, snapshots)) {
       while (System.in.read() != -1) {
         // wait for the parent to go away
       }

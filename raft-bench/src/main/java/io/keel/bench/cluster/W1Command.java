@@ -1,26 +1,18 @@
 package io.keel.bench.cluster;
 
 import io.keel.bench.limits.MachineLimits;
-import io.keel.raft.NodeId;
-import io.keel.raft.RaftConfig;
 import io.keel.raft.runtime.GroupStatus;
 import io.keel.raft.runtime.RaftGroup;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -35,6 +27,12 @@ import picocli.CommandLine.Spec;
  * Workload W1: three voting nodes on 127.0.0.1 over the Netty transport, each with its own fresh
  * directory and the durable file log; C commands in flight against the leader, in-process; one
  * result line per run. With {@code --processes 3}, two of the nodes run in child JVMs.
+ *
+ * <p>With {@code --snapshots default} every node takes snapshots by {@link
+ * io.keel.raft.snapshot.SnapshotPolicy#DEFAULT} into the file snapshot store and compacts its log by
+ * the default {@link io.keel.raft.RaftConfig} settings ({@link KvStateMachine} says how it takes a
+ * point-in-time view); {@code --snapshots both} runs W1 without and then with snapshots, one
+ * result line each, so the two can be read side by side.
  */
 @Command(name = "w1", mixinStandardHelpOptions = true,
     description = "Cluster throughput and latency: 3 nodes, durable file log, loopback TCP, closed loop of C clients.")
@@ -56,6 +54,13 @@ public final class W1Command implements Callable<Integer> {
   @Option(names = "--dir", description = "Where to make the nodes' fresh directories (default: the system temp dir).")
   Path baseDir;
 
+  @Option(names = "--snapshots",
+      description = "off, default or both: run without snapshots, or with the default SnapshotPolicy on the file "
+          + "snapshot store and the default RaftConfig snapshot settings, or both one after the other; the result "
+          + "line then ends with snapshots=off|default. Without this option W1 runs without snapshots and prints "
+          + "its line as before.")
+  String snapshots;
+
   @Option(names = "--skip-limits",
       description = "Do not measure fsync and loopback RTT first (by default they are, and p50 is reported against them).")
   boolean skipLimits;
@@ -71,6 +76,26 @@ public final class W1Command implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    validate();
+    List<String> modes = snapshots == null ? Collections.singletonList(null)
+        : snapshots.equals("both") ? List.of("off", "default") : List.of(snapshots);
+    Path root = Files.createTempDirectory(baseDir == null ? Path.of(System.getProperty("java.io.tmpdir")) : baseDir, "keel-w1-");
+    try {
+      MachineLimits.Figures machine = skipLimits ? null : MachineLimits.measure(root);
+      for (String mode : modes) {
+        Path dir = modes.size() == 1 ? root : Files.createDirectory(root.resolve(mode));
+        int exit = runOnce(dir, mode, machine);
+        if (exit != 0) {
+          return exit;
+        }
+      }
+      return 0;
+    } finally {
+      deleteRecursively(root);
+    }
+  }
+
+  private void validate() {
     if (clients < 1 || clients > 100_000) {
       throw new ParameterException(spec.commandLine(), "--clients must be in [1, 100000], got " + clients);
     }
@@ -85,53 +110,48 @@ public final class W1Command implements Callable<Integer> {
     if (processes != 1 && processes != 3) {
       throw new ParameterException(spec.commandLine(), "--processes must be 1 or 3, got " + processes);
     }
-    Path root = Files.createTempDirectory(baseDir == null ? Path.of(System.getProperty("java.io.tmpdir")) : baseDir, "keel-w1-");
-    MachineLimits.Figures machine = skipLimits ? null : MachineLimits.measure(root);
-    info.printf("# W1: 3 voters, file log with fsync per batch (durable), Netty over 127.0.0.1, %s, C=%d, warm-up %d s, measured %d s%n",
-        processes == 1 ? "one JVM" : "three JVMs", clients, warmupSeconds, measureSeconds);
-    try (W1Cluster cluster = processes == 1 ? W1Cluster.inProcess(root) : W1Cluster.threeProcesses(root)) {
+    if (snapshots != null && !List.of("off", "default", "both").contains(snapshots)) {
+      throw new ParameterException(spec.commandLine(), "--snapshots must be off, default or both, got " + snapshots);
+    }
+  }
+
+  /**
+   * One W1 run in {@code root}: {@code mode} is null (the option not given: no snapshots, and the
+   * result line as it always was), "off" or "default" (the line ends with {@code snapshots=MODE}).
+   */
+  private int runOnce(Path root, String mode, MachineLimits.Figures machine) throws Exception {
+    boolean snapshotsOn = "default".equals(mode);
+    info.printf("# W1: 3 voters, file log with fsync per batch (durable), Netty over 127.0.0.1, %s, C=%d, warm-up %d s, measured %d s%s%n",
+        processes == 1 ? "one JVM" : "three JVMs", clients, warmupSeconds, measureSeconds,
+        mode == null ? "" : snapshotsOn ? ", snapshots by the default policy" : ", snapshots off");
+    try (W1Cluster cluster = processes == 1 ? W1Cluster.inProcess(root, snapshotsOn)
+        : W1Cluster.threeProcesses(root, snapshotsOn)) {
       RaftGroup<Integer> leader = cluster.awaitLeader(Duration.ofSeconds(30));
       info.printf("# leader %s in term %d%n", leader.node(), leader.status().term());
       ClosedLoop loop = new ClosedLoop(cluster::currentLeader, new Workload(1), clients);
       loop.start(clients);
       sleepSeconds(warmupSeconds);
-      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-      long allocatedBefore = allocatedBytes(threads);
-      long cpuBefore = processCpuNanos();
-      long switchesBefore = contextSwitches();
+      Usage before = Usage.now();
       loop.beginMeasuring();
       long start = System.nanoTime();
       sleepSeconds(measureSeconds);
       Histogram histogram = loop.endMeasuring();
       long elapsed = System.nanoTime() - start;
-      long ops = histogram.getTotalCount();
-      long allocated = allocatedBytes(threads) - allocatedBefore;
-      long cpu = processCpuNanos() - cpuBefore;
-      long switches = contextSwitches() - switchesBefore;
+      Usage used = Usage.now().minus(before);
       long retries = loop.retries();
       loop.stop();
       if (loop.failure() != null) {
         info.println("# a proposal failed: " + loop.failure());
         return 1;
       }
-      double opsPerSecond = ops / (elapsed / 1e9);
-      out.printf("system=keel C=%d ops_s=%.0f p50_us=%d p99_us=%d p999_us=%d%n", clients, opsPerSecond,
-          histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99), histogram.getValueAtPercentile(99.9));
+      long ops = histogram.getTotalCount();
+      out.printf("system=keel C=%d ops_s=%.0f p50_us=%d p99_us=%d p999_us=%d%s%n", clients, ops / (elapsed / 1e9),
+          histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99), histogram.getValueAtPercentile(99.9),
+          mode == null ? "" : " snapshots=" + mode);
       if (retries > 0) {
         info.printf("# %d commands were retried on a new leader during the measured window%n", retries);
       }
-      if (cpu > 0 && processes == 1) {
-        info.printf("# cpu: %.1f us of CPU per committed command (all threads of this JVM; %.2f cores busy)%n",
-            cpu / 1000.0 / Math.max(1, ops), (double) cpu / elapsed);
-      }
-      if (switchesBefore >= 0 && processes == 1) {
-        info.printf("# context switches: %.1f per committed command (threads of this JVM)%n",
-            (double) switches / Math.max(1, ops));
-      }
-      if (allocated >= 0 && processes == 1) {
-        info.printf("# allocation: %.0f bytes per committed command, all three nodes and the client together%n",
-            (double) allocated / Math.max(1, ops));
-      }
+      reportUsage(used, ops, elapsed);
       if (machine != null) {
         double floor = machine.fsyncP50Micros() + machine.rttP50Micros();
         info.printf("# limits: fsync p50 %.0f us, loopback RTT p50 %.0f us; p50 = %.2f x (fsync + RTT)%n",
@@ -141,9 +161,43 @@ public final class W1Command implements Callable<Integer> {
         info.printf("# %s %s term=%d commit=%d applied=%d%n", status.node(), status.role(), status.term(),
             status.commitIndex(), status.appliedIndex());
       }
+      if (snapshotsOn) {
+        cluster.latestSnapshots().forEach((node, latest) -> info.printf("# %s newest snapshot: %s%n", node,
+            latest.map(snapshot -> snapshot.meta().lastIndex() + " (" + snapshot.sizeBytes() + " bytes)").orElse("none")));
+      }
       return 0;
-    } finally {
-      deleteRecursively(root);
+    }
+  }
+
+  private void reportUsage(Usage used, long ops, long elapsed) {
+    if (processes != 1) {
+      return;
+    }
+    if (used.cpu() > 0) {
+      info.printf("# cpu: %.1f us of CPU per committed command (all threads of this JVM; %.2f cores busy)%n",
+          used.cpu() / 1000.0 / Math.max(1, ops), (double) used.cpu() / elapsed);
+    }
+    if (used.switches() >= 0) {
+      info.printf("# context switches: %.1f per committed command (threads of this JVM)%n",
+          (double) used.switches() / Math.max(1, ops));
+    }
+    if (used.allocated() >= 0) {
+      info.printf("# allocation: %.0f bytes per committed command, all three nodes and the client together%n",
+          (double) used.allocated() / Math.max(1, ops));
+    }
+  }
+
+  /** The JVM's CPU time, context switches and allocated bytes, each -1 where unknown. */
+  private record Usage(long cpu, long switches, long allocated) {
+    static Usage now() {
+      return new Usage(processCpuNanos(), contextSwitches(), allocatedBytes(ManagementFactory.getThreadMXBean()));
+    }
+
+    /** What was used since {@code before}; a figure unknown at either end stays -1. */
+    Usage minus(Usage before) {
+      return new Usage(cpu - before.cpu,
+          switches < 0 || before.switches < 0 ? -1 : switches - before.switches,
+          allocated < 0 || before.allocated < 0 ? -1 : allocated - before.allocated);
     }
   }
 
@@ -195,125 +249,6 @@ public final class W1Command implements Callable<Integer> {
     try (Stream<Path> files = Files.walk(root)) {
       for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(file);
-      }
-    }
-  }
-
-  /** The three nodes: all here, or n1 here and n2, n3 in child JVMs. */
-  static final class W1Cluster implements AutoCloseable {
-    private static final RaftConfig CONFIG = RaftConfig.defaults();
-
-    private final List<BenchNode> local = new ArrayList<>();
-    private final List<Process> children = new ArrayList<>();
-
-    static W1Cluster inProcess(Path root) throws IOException {
-      W1Cluster cluster = new W1Cluster();
-      Map<NodeId, InetSocketAddress> addresses = freeAddresses(3);
-      try {
-        for (NodeId id : addresses.keySet()) {
-          Map<NodeId, InetSocketAddress> peers = new LinkedHashMap<>(addresses);
-          peers.remove(id);
-          cluster.local.add(BenchNode.start(id, addresses.get(id), peers, root.resolve(id.value()), CONFIG));
-        }
-      } catch (IOException | RuntimeException e) {
-        cluster.close();
-        throw e;
-      }
-      return cluster;
-    }
-
-    static W1Cluster threeProcesses(Path root) throws IOException {
-      W1Cluster cluster = new W1Cluster();
-      Map<NodeId, InetSocketAddress> addresses = freeAddresses(3);
-      String jar = new File(W1Command.class.getProtectionDomain().getCodeSource().getLocation().getPath()).getPath();
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      try {
-        for (NodeId id : addresses.keySet()) {
-          Map<NodeId, InetSocketAddress> peers = new LinkedHashMap<>(addresses);
-          peers.remove(id);
-          if (id.value().equals("n1")) {
-            cluster.local.add(BenchNode.start(id, addresses.get(id), peers, root.resolve(id.value()), CONFIG));
-            continue;
-          }
-          List<String> command = new ArrayList<>(List.of(java, "-cp", jar, "io.keel.bench.BenchMain", "node",
-              "--id", id.value(), "--listen", "127.0.0.1:" + addresses.get(id).getPort(),
-              "--dir", root.resolve(id.value()).toString(),
-              "--election-ms", "1500")); // children campaign late, so the in-process n1 wins
-          peers.forEach((peer, address) -> {
-            command.add("--peer");
-            command.add(peer.value() + "=127.0.0.1:" + address.getPort());
-          });
-          // A child's log lines go to standard error, like ours: standard output holds only the result line.
-          cluster.children.add(new ProcessBuilder(command)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .redirectError(ProcessBuilder.Redirect.INHERIT).start());
-        }
-      } catch (IOException | RuntimeException e) {
-        cluster.close();
-        throw e;
-      }
-      return cluster;
-    }
-
-    RaftGroup<Integer> awaitLeader(Duration timeout) throws InterruptedException {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (System.nanoTime() < deadline) {
-        for (BenchNode node : local) {
-          GroupStatus status = node.group.status();
-          if (status != null && status.isLeader() && status.matchIndexes().size() == 2) {
-            return node.group;
-          }
-        }
-        for (Process child : children) {
-          if (!child.isAlive()) {
-            throw new IllegalStateException("a node process exited with code " + child.exitValue());
-          }
-        }
-        Thread.sleep(20);
-      }
-      throw new IllegalStateException("no leader in this JVM within " + timeout.toSeconds() + " s");
-    }
-
-    /** The leader among the nodes in this JVM with both followers known, or null. */
-    RaftGroup<Integer> currentLeader() {
-      for (BenchNode node : local) {
-        GroupStatus status = node.group.status();
-        if (status != null && status.isLeader()) {
-          return node.group;
-        }
-      }
-      return null;
-    }
-
-    List<GroupStatus> statuses() {
-      return local.stream().map(node -> node.group.status()).toList();
-    }
-
-    private static Map<NodeId, InetSocketAddress> freeAddresses(int count) throws IOException {
-      Map<NodeId, InetSocketAddress> addresses = new LinkedHashMap<>();
-      for (int i = 1; i <= count; i++) {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-          addresses.put(NodeId.of("n" + i), new InetSocketAddress("127.0.0.1", probe.getLocalPort()));
-        }
-      }
-      return addresses;
-    }
-
-    @Override
-    public void close() {
-      for (BenchNode node : local) {
-        node.close();
-      }
-      for (Process child : children) {
-        child.destroy();
-        try {
-          if (!child.waitFor(10, TimeUnit.SECONDS)) {
-            child.destroyForcibly();
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          child.destroyForcibly();
-        }
       }
     }
   }

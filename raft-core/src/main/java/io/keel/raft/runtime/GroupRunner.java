@@ -226,8 +226,9 @@ final class GroupRunner<R> implements DurabilityListener {
     if (published == null || published.appliedIndex() == appliedIndex) {
       return published;
     }
+    // What is applied was committed, even where the published status (of the last burst) is older.
     return new GroupStatus(published.group(), published.node(), published.role(), published.term(),
-        published.leader(), published.commitIndex(), appliedIndex, published.lastLogIndex(),
+        published.leader(), Math.max(published.commitIndex(), appliedIndex), appliedIndex, published.lastLogIndex(),
         published.durableIndex(), published.matchIndexes(), published.impossibleMessages(), published.failure(),
         published.snapshots());
   }

@@ -43,6 +43,8 @@ final class Snapshotter {
   private long entriesSince;
   private long bytesSince;
   private boolean unsupported;
+  /** When the last snapshot began, on the monotonic clock; 0 before the first. Apply thread only. */
+  private long lastStartNanos;
   /** The loop's last status. */
   private SnapshotStatus lastStatus = SnapshotStatus.NONE;
 
@@ -81,7 +83,8 @@ final class Snapshotter {
   void afterApplied(StateMachine<?> stateMachine, long index, long term, long entries, long bytes) {
     entriesSince += entries;
     bytesSince += bytes;
-    if (unsupported || !policy.due(entriesSince, bytesSince) || writing.get()) {
+    if (unsupported || !policy.due(entriesSince, bytesSince) || writing.get()
+        || (lastStartNanos != 0 && !policy.intervalElapsed(System.nanoTime() - lastStartNanos))) {
       return;
     }
     if (store.latest().map(latest -> latest.lastIndex() >= index).orElse(false)) {
@@ -104,6 +107,7 @@ final class Snapshotter {
     }
     entriesSince = 0;
     bytesSince = 0;
+    lastStartNanos = System.nanoTime();
     writing.set(true);
     SnapshotMeta meta = new SnapshotMeta(index, term, voters);
     writer.execute(() -> write(meta, view));

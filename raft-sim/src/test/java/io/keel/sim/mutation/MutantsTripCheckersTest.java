@@ -40,7 +40,7 @@ class MutantsTripCheckersTest {
       "proposal-tracked-one-entry-late, Applied Exactly Once",
       "vote-without-up-to-date-check, Leader Completeness",
       "append-skips-consistency-check, Log Matching | No Exceptions",
-      "conflict-kept-not-truncated, State Machine Safety",
+      "conflict-kept-not-truncated, State Machine Safety | Log Matching",
       "conflict-hint-off-by-one, Conflict Hints",
       "resume-past-the-leaders-term, Fast Backtracking",
       "match-index-moves-back, Match Indexes",

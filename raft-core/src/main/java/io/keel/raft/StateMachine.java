@@ -6,8 +6,10 @@ import java.io.InputStream;
 /**
  * The user's replicated state machine. Keel calls {@link #apply} once for every committed command,
  * in log order, on every node; the result on the node that accepted the proposal completes the
- * proposer's future. A state machine opened empty sees the whole log replayed from index 1; one
- * that keeps its state across restarts says how far it got with {@link #appliedIndex()}.
+ * proposer's future. A state machine must be empty when Keel opens it, unless it keeps its state
+ * across restarts and says how far it got with {@link #appliedIndex()}: an empty one is restored
+ * from the group's newest snapshot, if the group keeps snapshots, and sees the log after it
+ * replayed (the whole log, from index 1, without snapshots).
  *
  * <p>To stay consistent across replicas, {@code apply} must be deterministic: the same commands in
  * the same order give the same state and results on every node. An exception it throws is treated

@@ -120,13 +120,19 @@ final class NodeSnapshots {
       return;
     }
     appliedSinceSnapshot = 0;
-    ByteArrayOutputStream payload = new ByteArrayOutputStream();
+    // The point-in-time view, written now; the store sees it later.
+    pending = new PendingSnapshot(new SnapshotMeta(index, term, voters), bytesOf(view));
+  }
+
+  /** What {@code view} writes, which it then closes. */
+  static byte[] bytesOf(StateMachineSnapshot view) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (view) {
-      view.writeTo(payload); // the point-in-time view, taken now; the store sees it later
+      view.writeTo(bytes);
     } catch (IOException e) {
       throw new UncheckedIOException("the simulated state machine failed to write its snapshot", e);
     }
-    pending = new PendingSnapshot(new SnapshotMeta(index, term, voters), payload.toByteArray());
+    return bytes.toByteArray();
   }
 
   /** The receiving work to do next, if any comes before the node's own snapshot. */

@@ -14,7 +14,6 @@ import io.keel.raft.message.InstallSnapshot;
 import io.keel.raft.snapshot.SnapshotInfo;
 import io.keel.raft.snapshot.SnapshotMeta;
 import io.keel.raft.snapshot.SnapshotSource;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -269,16 +268,7 @@ public final class SimulatedNode<R> {
   /** A digest of the state machine's contents now, from its snapshot; 0 if it takes none. */
   private long contentHash() {
     StateMachineSnapshot view = stateMachine.snapshot();
-    if (view == null) {
-      return 0;
-    }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (view) {
-      view.writeTo(bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException("the simulated state machine failed to write its snapshot", e);
-    }
-    return Arrays.hashCode(bytes.toByteArray());
+    return view == null ? 0 : Arrays.hashCode(NodeSnapshots.bytesOf(view));
   }
 
   /** A digest of the contents the stored snapshot {@code info} holds. */

@@ -145,7 +145,7 @@ final class GroupRunner<R> implements DurabilityListener {
     long appliedIndex = options.stateMachine().appliedIndex();
     if (options.snapshotStore().isPresent()) {
       snapshotter = new Snapshotter(group + " on " + self, options.snapshotStore().get().open(),
-          options.snapshotPolicy(), options.voters(), snapshotExecutor,
+          options.snapshotPolicy(), options.voters(), snapshotExecutor, applyExecutor,
           info -> loop.execute(() -> onEvent(raft -> {
             applied.report(raft); // the snapshot stands for entries applied: the core learns of them first
             raft.snapshots().onTaken(info);

@@ -36,6 +36,7 @@ final class Snapshotter {
   private final List<NodeId> voters;
   private final Executor writer;
   private final Consumer<SnapshotInfo> onTaken;
+  private final Executor applier;
   private final AtomicBoolean writing = new AtomicBoolean();
   private final LongAdder taken = new LongAdder();
   private final LongAdder failed = new LongAdder();
@@ -45,16 +46,22 @@ final class Snapshotter {
   private boolean unsupported;
   /** When the last snapshot began, on the monotonic clock; 0 before the first. Apply thread only. */
   private long lastStartNanos;
+  /** The state machine and the last index and term applied, as of the last batch. Apply thread only. */
+  private StateMachine<?> lastStateMachine;
+  private long lastIndex;
+  private long lastTerm;
   /** The loop's last status. */
   private SnapshotStatus lastStatus = SnapshotStatus.NONE;
 
   /**
    * @param writer the group's snapshot thread
+   * @param applier the group's apply thread, where the policy is asked again once a snapshot is written
    * @param onTaken told, on the snapshot thread, of each snapshot written and durable
    */
   Snapshotter(String name, SnapshotStore store, SnapshotPolicy policy, List<NodeId> voters, Executor writer,
-      Consumer<SnapshotInfo> onTaken) {
+      Executor applier, Consumer<SnapshotInfo> onTaken) {
     this.name = name;
+    this.applier = applier;
     this.onTaken = onTaken;
     this.store = store;
     this.policy = policy;
@@ -83,6 +90,9 @@ final class Snapshotter {
   void afterApplied(StateMachine<?> stateMachine, long index, long term, long entries, long bytes) {
     entriesSince += entries;
     bytesSince += bytes;
+    lastStateMachine = stateMachine;
+    lastIndex = index;
+    lastTerm = term;
     if (unsupported || !policy.due(entriesSince, bytesSince) || writing.get()
         || (lastStartNanos != 0 && !policy.intervalElapsed(System.nanoTime() - lastStartNanos))) {
       return;
@@ -128,6 +138,16 @@ final class Snapshotter {
       abort(sink, e);
     } finally {
       writing.set(false);
+      // A snapshot that fell due while this one was written waited for it: ask again, on the
+      // apply thread, rather than only when the next batch is applied (there may be none).
+      applier.execute(this::askAgain);
+    }
+  }
+
+  /** On the apply thread: whether the policy calls for a snapshot of what is applied, with nothing newly applied. */
+  private void askAgain() {
+    if (lastStateMachine != null) {
+      afterApplied(lastStateMachine, lastIndex, lastTerm, 0, 0);
     }
   }
 

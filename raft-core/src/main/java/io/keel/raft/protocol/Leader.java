@@ -114,8 +114,14 @@ final class Leader extends RoleState {
           node.send(follower.peer(), follower.transfer().probe(node.currentTerm(), node.id()));
         }
       } else if (follower.state() == Progress.State.PROBE) {
-        follower.allowProbe();
-        sendAppend(follower);
+        // A heartbeat, checked at what the follower is known to hold, is answered at once, where a
+        // probe that carries entries is answered only once they are durable: a follower whose disk
+        // is slower than the election timeout still counts as heard (CheckQuorum). Its answer
+        // sends the probe again (handle), in case the last one was lost.
+        if (!sendHeartbeat(follower)) {
+          follower.allowProbe();
+          sendAppend(follower);
+        }
       } else {
         sendHeartbeat(follower);
         sendAppends(follower);
@@ -146,6 +152,9 @@ final class Leader extends RoleState {
     if (response.success()) {
       if (follower.onAccepted(response.matchIndex())) {
         maybeCommit();
+      }
+      if (follower.state() == Progress.State.PROBE) {
+        follower.allowProbe(); // a heartbeat's answer: the probe goes again, in case it was lost
       }
       if (follower.state() == Progress.State.SNAPSHOT && follower.matchIndex() >= log.firstIndex() - 1) {
         follower.snapshotDone(follower.matchIndex()); // an earlier append got there: the log can go on
@@ -295,14 +304,17 @@ final class Leader extends RoleState {
    * cannot fail while appends are in flight; its answer also recovers a lost acknowledgement.
    * When the log no longer holds the match index, the appends in flight stand in for heartbeats
    * (if they were lost, the follower is probed, and gets a snapshot).
+   *
+   * @return whether a heartbeat was sent
    */
-  private void sendHeartbeat(Progress follower) {
+  private boolean sendHeartbeat(Progress follower) {
     long matchIndex = follower.matchIndex();
     if (matchIndex < log.firstIndex() - 1) {
-      return;
+      return false;
     }
     node.send(follower.peer(), new AppendEntries(node.currentTerm(), node.id(), matchIndex,
         log.term(matchIndex), List.of(), node.commitIndex()));
+    return true;
   }
 
   /** Figure 2, Leaders: commit the highest index a majority holds, if it is of this term. */

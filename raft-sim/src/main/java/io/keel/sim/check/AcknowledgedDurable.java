@@ -11,6 +11,13 @@ import io.keel.sim.SimulatedNode;
  * an (index, term) which a truncation has since made to recur is caught here, at once, rather
  * than by the crash that would lose the entry. Entries in a durable snapshot count as durable: a
  * node that restarts recovers its log from its snapshot.
+ *
+ * <p>An acknowledgement leaves when its term's hard state is durable, which may be after the
+ * follower has moved to a later term and truncated what it acknowledged. Such an acknowledgement
+ * was true when it was made, and to the old leader it is the same as one the network delayed, which
+ * Raft tolerates: the follower held the entries before it voted in any later term. It is checked
+ * only while the follower is still in the acknowledgement's term, when its log can have changed only
+ * by growing in agreement with that term's leader.
  */
 public final class AcknowledgedDurable {
 
@@ -19,7 +26,7 @@ public final class AcknowledgedDurable {
   /** {@code follower} sends {@code response} to {@code leader}. */
   static void onSent(SimulatedNode<?> follower, SimulatedNode<?> leader, AppendEntriesResponse response) {
     if (!response.success() || leader.isCrashed() || leader.raft().role() != Role.LEADER
-        || leader.raft().currentTerm() != response.term()) {
+        || leader.raft().currentTerm() != response.term() || follower.raft().currentTerm() != response.term()) {
       return;
     }
     long index = response.matchIndex();

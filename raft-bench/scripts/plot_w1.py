@@ -12,7 +12,7 @@ import re
 import statistics
 import sys
 
-LINE = re.compile(r"^system=keel C=(\d+) ops_s=(\d+) p50_us=(\d+) p99_us=(\d+) p999_us=(\d+)(?: processes=(\d+))?")
+LINE = re.compile(r"^system=keel C=(\d+) ops_s=(\d+) p50_us=(\d+) p99_us=(\d+) p999_us=(\d+)(?: elections=\d+)?(?: snapshots=\w+)?(?: processes=(\d+))?")
 
 
 def read(path):

@@ -41,7 +41,8 @@ class BenchMainTest {
   void w1_runs_a_durable_three_node_cluster_and_prints_one_result_line() {
     String output = run("w1", "--clients", "8", "--warmup-s", "0", "--measure-s", "1", "--skip-limits",
         "--dir", dir.toString());
-    Matcher line = Pattern.compile("^system=keel C=8 ops_s=(\\d+) p50_us=(\\d+) p99_us=(\\d+) p999_us=(\\d+)$",
+    Matcher line = Pattern.compile(
+        "^system=keel C=8 ops_s=(\\d+) p50_us=(\\d+) p99_us=(\\d+) p999_us=(\\d+) elections=(\\d+)$",
         Pattern.MULTILINE).matcher(output);
     assertTrue(line.find(), output);
     assertTrue(Long.parseLong(line.group(1)) > 0, output);
@@ -58,9 +59,11 @@ class BenchMainTest {
         "--snapshots", "both", "--dir", dir.toString());
     List<String> lines = output.lines().toList();
     assertEquals(2, lines.size(), output);
-    assertTrue(lines.get(0).matches("^system=keel C=8 ops_s=\\d+ p50_us=\\d+ p99_us=\\d+ p999_us=\\d+ snapshots=off$"),
+    assertTrue(lines.get(0).matches(
+        "^system=keel C=8 ops_s=\\d+ p50_us=\\d+ p99_us=\\d+ p999_us=\\d+ elections=\\d+ snapshots=off$"),
         output);
-    assertTrue(lines.get(1).matches("^system=keel C=8 ops_s=\\d+ p50_us=\\d+ p99_us=\\d+ p999_us=\\d+ snapshots=default$"),
+    assertTrue(lines.get(1).matches(
+        "^system=keel C=8 ops_s=\\d+ p50_us=\\d+ p99_us=\\d+ p999_us=\\d+ elections=\\d+ snapshots=default$"),
         output);
   }
 

@@ -2,6 +2,7 @@ package io.keel.bench.cluster;
 
 import io.keel.raft.NodeId;
 import io.keel.raft.RaftConfig;
+import io.keel.raft.metrics.LatencySnapshot;
 import io.keel.raft.runtime.GroupStatus;
 import io.keel.raft.runtime.RaftGroup;
 import io.keel.raft.snapshot.SnapshotInfo;
@@ -113,6 +114,15 @@ final class W1Cluster implements AutoCloseable {
 
   List<GroupStatus> statuses() {
     return local.stream().map(node -> node.group.status()).toList();
+  }
+
+  /** How late each node in this JVM ran its timers (heartbeats, election timeouts), since it started. */
+  Map<NodeId, LatencySnapshot> timerLateness() {
+    Map<NodeId, LatencySnapshot> lateness = new LinkedHashMap<>();
+    for (BenchNode<Integer> node : local) {
+      lateness.put(node.id, node.runtime.timerLateness());
+    }
+    return lateness;
   }
 
   /** The newest snapshot of each node in this JVM, if it has one. */

@@ -127,7 +127,8 @@ public final class W1Command implements Callable<Integer> {
     try (W1Cluster cluster = processes == 1 ? W1Cluster.inProcess(root, snapshotsOn)
         : W1Cluster.threeProcesses(root, snapshotsOn)) {
       RaftGroup<Integer> leader = cluster.awaitLeader(Duration.ofSeconds(30));
-      info.printf("# leader %s in term %d%n", leader.node(), leader.status().term());
+      long firstTerm = leader.status().term();
+      info.printf("# leader %s in term %d%n", leader.node(), firstTerm);
       ClosedLoop loop = new ClosedLoop(cluster::currentLeader, new Workload(1), clients);
       loop.start(clients);
       sleepSeconds(warmupSeconds);
@@ -145,12 +146,12 @@ public final class W1Command implements Callable<Integer> {
         return 1;
       }
       long ops = histogram.getTotalCount();
-      out.printf("system=keel C=%d ops_s=%.0f p50_us=%d p99_us=%d p999_us=%d%s%n", clients, ops / (elapsed / 1e9),
-          histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99), histogram.getValueAtPercentile(99.9),
-          mode == null ? "" : " snapshots=" + mode);
-      if (retries > 0) {
-        info.printf("# %d commands were retried on a new leader during the measured window%n", retries);
-      }
+      long elections = cluster.statuses().stream().mapToLong(GroupStatus::term).max().orElse(firstTerm) - firstTerm;
+      out.printf("system=keel C=%d ops_s=%.0f p50_us=%d p99_us=%d p999_us=%d elections=%d%s%n", clients,
+          ops / (elapsed / 1e9), histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
+          histogram.getValueAtPercentile(99.9), elections, mode == null ? "" : " snapshots=" + mode);
+      info.printf("# %d elections after the first leader (warm-up and measured window); %d commands retried in the "
+          + "measured window because leadership moved or the leader was busy%n", elections, retries);
       reportUsage(used, ops, elapsed);
       if (machine != null) {
         double floor = machine.fsyncP50Micros() + machine.rttP50Micros();
@@ -161,6 +162,9 @@ public final class W1Command implements Callable<Integer> {
         info.printf("# %s %s term=%d commit=%d applied=%d%n", status.node(), status.role(), status.term(),
             status.commitIndex(), status.appliedIndex());
       }
+      cluster.timerLateness().forEach((node, late) -> info.printf(
+          "# %s timers ran late by p50 %.2f ms, p99 %.2f ms (within a factor of 2), max %.1f ms, over %d timers%n",
+          node, late.p50Nanos() / 1e6, late.p99Nanos() / 1e6, late.maxNanos() / 1e6, late.count()));
       if (snapshotsOn) {
         cluster.latestSnapshots().forEach((node, latest) -> info.printf("# %s newest snapshot: %s%n", node,
             latest.map(snapshot -> snapshot.meta().lastIndex() + " (" + snapshot.sizeBytes() + " bytes)").orElse("none")));

@@ -466,7 +466,8 @@ public final class RaftNode<R> {
     return nowNanos;
   }
 
-  long lastLeaderContactNanos() {
+  /** When this node last heard from the leader of its term, on the {@link #tick} clock; meaningful while {@link #leader()} is known. */
+  public long lastLeaderContactNanos() {
     return lastLeaderContactNanos;
   }
 

@@ -1,5 +1,6 @@
 package io.keel.raft.runtime;
 
+import io.keel.raft.metrics.LatencyHistogram;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -32,6 +33,8 @@ final class EventLoop {
 
   private final Thread thread;
   private final LongSupplier clock;
+  /** Records how late each timer ran, on the runtime's histogram. */
+  private final LatencyHistogram timerLateness;
   private final Queue<Runnable> mailbox = new ConcurrentLinkedQueue<>();
   private final PriorityQueue<Timer> timers = new PriorityQueue<>();
   private final List<GroupRunner<?>> touched = new ArrayList<>();
@@ -40,8 +43,9 @@ final class EventLoop {
   private long now;
   private int groups;
 
-  EventLoop(String name, LongSupplier clock) {
+  EventLoop(String name, LongSupplier clock, LatencyHistogram timerLateness) {
     this.clock = clock;
+    this.timerLateness = timerLateness;
     this.thread = new Thread(this::run, name);
     thread.setDaemon(true);
     this.now = clock.getAsLong();
@@ -128,6 +132,7 @@ final class EventLoop {
       timers.poll();
       GroupRunner<?> group = timer.group;
       if (timer.deadline == group.scheduledDeadline) {
+        timerLateness.record(clock.getAsLong() - timer.deadline);
         group.scheduledDeadline = Long.MAX_VALUE;
         group.onTimer();
       } // otherwise an earlier timer replaced this one: it is stale

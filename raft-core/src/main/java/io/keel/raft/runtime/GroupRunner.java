@@ -67,6 +67,8 @@ final class GroupRunner<R> implements DurabilityListener {
 
   private LogStore store;
   private RaftNode<R> node;
+  /** Set with {@link #node}. */
+  private RoleChangeLog roleChanges;
   private volatile GroupStatus status;
   private volatile RuntimeException stopReason;
   /** How far the state machine has applied. Set by {@link #start}. */
@@ -126,6 +128,7 @@ final class GroupRunner<R> implements DurabilityListener {
             .impossibleMessageListener(impossible ->
                 options.network().onImpossibleMessage(group, impossible.from(), impossible.reason()))
             .start(loop.now());
+        roleChanges = new RoleChangeLog(group + " on " + self, node);
         loop.touch(this);
         started.complete(null);
       } catch (RuntimeException e) {
@@ -393,6 +396,7 @@ final class GroupRunner<R> implements DurabilityListener {
       applied.afterHandOut(node);
     }
     pipeline.flush();
+    roleChanges.observe(node, loop.now());
     GroupStatus previous = status;
     GroupStatus current = snapshot();
     status = current;

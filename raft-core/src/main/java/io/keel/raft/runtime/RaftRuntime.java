@@ -2,6 +2,8 @@ package io.keel.raft.runtime;
 
 import io.keel.raft.GroupId;
 import io.keel.raft.NodeId;
+import io.keel.raft.metrics.LatencyHistogram;
+import io.keel.raft.metrics.LatencySnapshot;
 import io.keel.raft.message.Message;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -56,6 +58,7 @@ public final class RaftRuntime implements MessageReceiver, AutoCloseable {
   private final ExecutorService snapshotPool;
   private final Map<GroupId, GroupRunner<?>> groups = new ConcurrentHashMap<>();
   private final LongAdder droppedForUnknownGroup = new LongAdder();
+  private final LatencyHistogram timerLateness = new LatencyHistogram();
   private final SecureRandom seeds = new SecureRandom();
   private final long stopTimeoutMillis;
   private boolean closed;
@@ -66,7 +69,7 @@ public final class RaftRuntime implements MessageReceiver, AutoCloseable {
     String prefix = "keel-" + node;
     this.loops = new EventLoop[builder.eventThreads];
     for (int i = 0; i < loops.length; i++) {
-      loops[i] = new EventLoop(prefix + "-event-" + i, builder.clock);
+      loops[i] = new EventLoop(prefix + "-event-" + i, builder.clock, timerLateness);
       loops[i].start();
     }
     AtomicInteger applyThreads = new AtomicInteger();
@@ -147,6 +150,16 @@ public final class RaftRuntime implements MessageReceiver, AutoCloseable {
   /** Messages dropped because they named a group that does not run here. */
   public long droppedForUnknownGroup() {
     return droppedForUnknownGroup.sum();
+  }
+
+  /**
+   * How late the event threads ran the groups' timers (a leader's heartbeats, a follower's election
+   * timeout), from each timer's deadline to the moment it ran. A p99 or max that nears the
+   * heartbeat interval means the event threads are starved (too few for the groups, a CPU shared with
+   * other work, GC pauses); near the election timeout, leaders will be deposed for it.
+   */
+  public LatencySnapshot timerLateness() {
+    return timerLateness.snapshot();
   }
 
   /** Routes a message from the network to its group's event thread; drops it if the group is unknown. */

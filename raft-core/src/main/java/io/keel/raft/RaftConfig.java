@@ -6,8 +6,14 @@ import java.time.Duration;
  * The protocol's tunables, validated when built: an invalid value is rejected by
  * {@link Builder#build()} with a message that names the field and its allowed range.
  *
- * <p>Defaults follow the Raft paper's advice for a LAN (election timeout 150–300 ms) with PreVote
- * and CheckQuorum on.
+ * <p>Defaults: PreVote and CheckQuorum on; an election timeout of 500–1000 ms with a heartbeat every
+ * 100 ms. The Raft paper's 150–300 ms assumes a process that never stops; a JVM does, for garbage
+ * collection (G1 aims at pauses under 200 ms by default and does not promise them), JIT
+ * deoptimization and safepoints, so the minimum timeout is set at 2.5 times G1's pause goal, and a
+ * follower misses four heartbeats before it may campaign. That is half the 1–2 s that etcd,
+ * hashicorp/raft and SOFAJRaft use, because Keel's own stalls are measured
+ * (docs/operations.md, "Choosing timeouts"). A deployment on a quiet network with small heaps may
+ * lower them to fail over faster.
  */
 public final class RaftConfig {
 
@@ -33,6 +39,8 @@ public final class RaftConfig {
   private final Duration electionTimeoutMin;
   private final Duration electionTimeoutMax;
   private final Duration heartbeatInterval;
+  /** Whether the heartbeat interval was left to follow the election timeout. */
+  private final boolean heartbeatDerived;
   private final int maxEntriesPerAppend;
   private final long maxBytesPerAppend;
   private final int maxInflightAppends;
@@ -47,7 +55,8 @@ public final class RaftConfig {
   private RaftConfig(Builder builder) {
     this.electionTimeoutMin = builder.electionTimeoutMin;
     this.electionTimeoutMax = builder.electionTimeoutMax;
-    this.heartbeatInterval = builder.heartbeatInterval;
+    this.heartbeatDerived = builder.heartbeatInterval == null;
+    this.heartbeatInterval = heartbeatDerived ? builder.derivedHeartbeat() : builder.heartbeatInterval;
     this.maxEntriesPerAppend = builder.maxEntriesPerAppend;
     this.maxBytesPerAppend = builder.maxBytesPerAppend;
     this.maxInflightAppends = builder.maxInflightAppends;
@@ -70,11 +79,14 @@ public final class RaftConfig {
     return builder().build();
   }
 
-  /** A builder that starts from this configuration's values. */
+  /**
+   * A builder that starts from this configuration's values; a heartbeat interval that was not set
+   * stays unset, so that it follows a new election timeout.
+   */
   public Builder toBuilder() {
     return new Builder()
         .electionTimeout(electionTimeoutMin, electionTimeoutMax)
-        .heartbeatInterval(heartbeatInterval)
+        .heartbeatInterval(heartbeatDerived ? null : heartbeatInterval)
         .maxEntriesPerAppend(maxEntriesPerAppend)
         .maxBytesPerAppend(maxBytesPerAppend)
         .maxInflightAppends(maxInflightAppends)
@@ -97,7 +109,7 @@ public final class RaftConfig {
     return electionTimeoutMax;
   }
 
-  /** How often an idle leader sends heartbeats. */
+  /** How often an idle leader sends heartbeats: a fifth of the minimum election timeout unless set. */
   public Duration heartbeatInterval() {
     return heartbeatInterval;
   }
@@ -180,9 +192,10 @@ public final class RaftConfig {
 
   /** Collects values; {@link #build()} validates them all. */
   public static final class Builder {
-    private Duration electionTimeoutMin = Duration.ofMillis(150);
-    private Duration electionTimeoutMax = Duration.ofMillis(300);
-    private Duration heartbeatInterval = Duration.ofMillis(50);
+    private Duration electionTimeoutMin = Duration.ofMillis(500);
+    private Duration electionTimeoutMax = Duration.ofMillis(1000);
+    /** Null: a fifth of the minimum election timeout. */
+    private Duration heartbeatInterval;
     private int maxEntriesPerAppend = 1024;
     private long maxBytesPerAppend = 1024 * 1024;
     private int maxInflightAppends = 64;
@@ -203,7 +216,10 @@ public final class RaftConfig {
       return this;
     }
 
-    /** How often an idle leader sends heartbeats; at most half the minimum election timeout. */
+    /**
+     * How often an idle leader sends heartbeats; at most half the minimum election timeout. Null, the
+     * default, means a fifth of the minimum election timeout (at least 1 ms): 100 ms at the defaults.
+     */
     public Builder heartbeatInterval(Duration interval) {
       this.heartbeatInterval = interval;
       return this;
@@ -269,6 +285,11 @@ public final class RaftConfig {
       return this;
     }
 
+    private Duration derivedHeartbeat() {
+      Duration fifth = electionTimeoutMin.dividedBy(5);
+      return fifth.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : fifth;
+    }
+
     /**
      * Validates every value and builds the configuration.
      *
@@ -281,9 +302,10 @@ public final class RaftConfig {
         throw new IllegalArgumentException("electionTimeoutMax (" + describe(electionTimeoutMax)
             + ") must be at least electionTimeoutMin (" + describe(electionTimeoutMin) + ")");
       }
-      requireDuration("heartbeatInterval", heartbeatInterval, Duration.ofMillis(1), MAX_ELECTION_TIMEOUT);
-      if (heartbeatInterval.compareTo(electionTimeoutMin.dividedBy(2)) > 0) {
-        throw new IllegalArgumentException("heartbeatInterval (" + describe(heartbeatInterval)
+      Duration heartbeat = heartbeatInterval == null ? derivedHeartbeat() : heartbeatInterval;
+      requireDuration("heartbeatInterval", heartbeat, Duration.ofMillis(1), MAX_ELECTION_TIMEOUT);
+      if (heartbeat.compareTo(electionTimeoutMin.dividedBy(2)) > 0) {
+        throw new IllegalArgumentException("heartbeatInterval (" + describe(heartbeat)
             + ") must be at most half of electionTimeoutMin (" + describe(electionTimeoutMin)
             + "), so that followers hear from their leader before they time out");
       }

@@ -48,7 +48,7 @@ public final class Scenario {
   }
 
   private final int nodes;
-  private RaftConfig raft = RaftConfig.defaults();
+  private RaftConfig raft = SimulationConfig.simulatedDefaults();
   private FaultSchedule schedule;
   private final List<FaultSchedule.Timed> faults = new ArrayList<>();
   private final List<Reaction> reactions = new ArrayList<>();

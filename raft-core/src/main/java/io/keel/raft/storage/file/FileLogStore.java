@@ -48,7 +48,7 @@ public final class FileLogStore implements LogStore, AutoCloseable {
   private final EntryCache cache;
   private final List<String> recoveryNotes;
   /** The terms of the entries after {@code startIndex}. */
-  private final LongList terms;
+  private final TermRuns terms;
   private long startIndex;
   private long startTerm;
   private HardState hardState;
@@ -56,7 +56,7 @@ public final class FileLogStore implements LogStore, AutoCloseable {
   private boolean closed;
 
   private FileLogStore(Path dir, FileLogStoreOptions options, DirectoryLock lock, LogRecovery.Plan plan,
-      Manifest manifest, SegmentList segments, LongList terms, DurabilityListener listener) {
+      Manifest manifest, SegmentList segments, TermRuns terms, DurabilityListener listener) {
     this.dir = dir;
     this.options = options;
     this.lock = lock;
@@ -106,11 +106,11 @@ public final class FileLogStore implements LogStore, AutoCloseable {
         throw refusal;
       }
       repair(plan, options);
-      LongList terms = new LongList(1024);
+      TermRuns terms = new TermRuns(plan.start().index());
       for (SegmentScanner.Scan scan : plan.live()) {
         opened.add(openSegment(scan, plan, options));
         for (long index = Math.max(scan.baseIndex(), plan.start().index() + 1); index <= scan.lastIndex(); index++) {
-          terms.add(scan.termAt(index));
+          terms.append(scan.termAt(index));
         }
       }
       if (!opened.isEmpty() && options.syncPolicy() == SyncPolicy.FSYNC_PER_BATCH) {
@@ -212,7 +212,7 @@ public final class FileLogStore implements LogStore, AutoCloseable {
 
   @Override
   public long lastIndex() {
-    return startIndex + terms.size();
+    return terms.lastIndex();
   }
 
   @Override
@@ -221,7 +221,7 @@ public final class FileLogStore implements LogStore, AutoCloseable {
       throw new IndexOutOfBoundsException("no term for index " + index + ": the log holds [" + firstIndex() + ", "
           + lastIndex() + "] after " + startIndex + "@" + startTerm);
     }
-    return index == startIndex ? startTerm : terms.get((int) (index - startIndex - 1));
+    return index == startIndex ? startTerm : terms.term(index);
   }
 
   @Override
@@ -290,7 +290,7 @@ public final class FileLogStore implements LogStore, AutoCloseable {
     List<LogEntry> copy = List.copyOf(entries);
     long number = ++sequence;
     for (LogEntry entry : copy) {
-      terms.add(entry.term());
+      terms.append(entry.term());
       cache.add(entry, number);
     }
     writer.submit(new LogWriter.Append(copy, number, System.nanoTime()));
@@ -306,7 +306,7 @@ public final class FileLogStore implements LogStore, AutoCloseable {
       return sequence;
     }
     long termBefore = term(fromIndex - 1);
-    terms.truncate((int) (fromIndex - startIndex - 1));
+    terms.truncateAfter(fromIndex - 1);
     cache.truncateFrom(fromIndex);
     writer.submit(new LogWriter.Truncate(fromIndex, termBefore, ++sequence));
     return sequence;
@@ -320,10 +320,10 @@ public final class FileLogStore implements LogStore, AutoCloseable {
     }
     boolean keepsEntries = index <= lastIndex() && term(index) == term;
     if (keepsEntries) {
-      terms.removeFirst((int) (index - startIndex));
+      terms.compactThrough(index);
       cache.dropThrough(index);
     } else {
-      terms.clear();
+      terms.restartAfter(index);
       cache.clear(index + 1);
     }
     startIndex = index;

@@ -262,7 +262,7 @@ final class LogWriter implements Runnable {
     Path file = dir.resolve(SegmentFormat.fileName(baseIndex));
     FileChannel channel = options.fileIo().open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
-    Segment segment = new Segment(file, baseIndex, lastTerm, channel, new LongList(1024), SegmentFormat.HEADER_BYTES);
+    Segment segment = new Segment(file, baseIndex, lastTerm, channel, new LongList(), SegmentFormat.HEADER_BYTES);
     try {
       ByteBuffer header = SegmentFormat.encodeHeader(baseIndex, lastTerm);
       while (header.hasRemaining()) {

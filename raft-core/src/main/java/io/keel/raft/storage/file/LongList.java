@@ -2,15 +2,19 @@ package io.keel.raft.storage.file;
 
 import java.util.Arrays;
 
-/** A growable list of primitive longs (file offsets, terms), without boxing. */
+/**
+ * A growable list of primitive longs (file offsets, terms), without boxing, kept in pages of 4,096
+ * values: growing never copies the values, and no single array is large enough for the collector to
+ * treat it as a humongous object, however long a segment grows.
+ */
 final class LongList {
 
-  private long[] values;
-  private int size;
+  private static final int PAGE_SHIFT = 12;
+  private static final int PAGE_VALUES = 1 << PAGE_SHIFT;
+  private static final int PAGE_MASK = PAGE_VALUES - 1;
 
-  LongList(int initialCapacity) {
-    values = new long[Math.max(4, initialCapacity)];
-  }
+  private long[][] pages = new long[4][];
+  private int size;
 
   int size() {
     return size;
@@ -20,14 +24,19 @@ final class LongList {
     if (position < 0 || position >= size) {
       throw new IndexOutOfBoundsException("position " + position + " outside [0, " + size + ")");
     }
-    return values[position];
+    return pages[position >>> PAGE_SHIFT][position & PAGE_MASK];
   }
 
   void add(long value) {
-    if (size == values.length) {
-      values = Arrays.copyOf(values, values.length * 2);
+    int page = size >>> PAGE_SHIFT;
+    if (page == pages.length) {
+      pages = Arrays.copyOf(pages, pages.length * 2);
     }
-    values[size++] = value;
+    if (pages[page] == null) {
+      pages[page] = new long[PAGE_VALUES];
+    }
+    pages[page][size & PAGE_MASK] = value;
+    size++;
   }
 
   /** Keeps the first {@code newSize} values. */
@@ -36,18 +45,5 @@ final class LongList {
       throw new IndexOutOfBoundsException("cannot truncate a list of " + size + " to " + newSize);
     }
     size = newSize;
-  }
-
-  /** Removes the first {@code count} values. */
-  void removeFirst(int count) {
-    if (count < 0 || count > size) {
-      throw new IndexOutOfBoundsException("cannot remove " + count + " of " + size + " values");
-    }
-    System.arraycopy(values, count, values, 0, size - count);
-    size -= count;
-  }
-
-  void clear() {
-    size = 0;
   }
 }

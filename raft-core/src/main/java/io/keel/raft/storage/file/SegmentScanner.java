@@ -77,8 +77,8 @@ final class SegmentScanner {
   }
 
   private Scan scan() throws IOException {
-    LongList offsets = new LongList(1024);
-    LongList terms = new LongList(1024);
+    LongList offsets = new LongList();
+    LongList terms = new LongList();
     if (fileSize < SegmentFormat.HEADER_BYTES) {
       return headerDamage(offsets, terms, "the header is incomplete: the file has " + fileSize + " bytes",
           true);

@@ -44,7 +44,8 @@ public final class NodeCommand implements Callable<Integer> {
   @Option(names = "--snapshots", description = "Take snapshots by the default policy (w1 --snapshots default).")
   boolean snapshots;
 
-  @Option(names = "--election-ms", defaultValue = "150", description = "Minimum election timeout; the maximum is twice it.")
+  @Option(names = "--election-ms", defaultValue = "500",
+      description = "Minimum election timeout (default ${DEFAULT-VALUE}, as RaftConfig's); the maximum is twice it.")
   long electionMillis;
 
   @Override

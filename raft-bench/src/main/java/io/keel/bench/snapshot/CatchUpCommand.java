@@ -27,11 +27,11 @@ import picocli.CommandLine.Spec;
  * Netty transport on 127.0.0.1, each with the durable file log (fsync per batch) and the file
  * snapshot store in its own directory under a temporary directory (in {@code --dir}, deleted at
  * the end). RaftConfig is the default but for {@code snapshotTrailingEntries} (0 here, so that
- * compaction removes the whole log behind the snapshot), the election timeouts (1 to 2 s instead of
- * 150 to 300 ms: while gigabytes go through the page cache of a loaded 2-core machine, threads here
- * stalled for 100 to 250 ms at times, and a follower's fsync took longer than 150 ms, and the
- * leader stepped down by CheckQuorum in about half the runs; see docs/performance.md) and, if
- * given, the chunk size and window.
+ * compaction removes the whole log behind the snapshot), the election timeouts (1 to 2 s, with a
+ * heartbeat every 200 ms, instead of the default 0.5 to 1 s: while gigabytes go through the page
+ * cache of a loaded 2-core machine, threads here stalled for 100 to 250 ms at times, and with the
+ * 150 to 300 ms of the time the leader stepped down by CheckQuorum in about half the runs; see
+ * docs/performance.md) and, if given, the chunk size and window.
  *
  * <p><b>The state</b> lives in a {@link FileKvStateMachine}: an append-only file of key/value
  * records per node with only counters on the heap, so the three replicas of 1 GiB of state fit in
@@ -104,7 +104,7 @@ public final class CatchUpCommand implements Callable<Integer> {
   Integer inflightChunks;
 
   @Option(names = "--election-ms", defaultValue = "1000",
-      description = "Minimum election timeout in ms, the maximum twice it (default ${DEFAULT-VALUE}; RaftConfig's is 150).")
+      description = "Minimum election timeout in ms, the maximum twice it (default ${DEFAULT-VALUE}; RaftConfig's is 500).")
   int electionMillis;
 
   @Option(names = "--restart", description = "Then restart the caught-up node and time its restore and replay too.")

@@ -466,7 +466,7 @@ public final class RaftNode<R> {
     return nowNanos;
   }
 
-  /** When this node last heard from the leader of its term, on the {@link #tick} clock; meaningful while {@link #leader()} is known. */
+  /** When this node last heard from its term's leader (tick clock); meaningful while {@link #leader()} is known. */
   public long lastLeaderContactNanos() {
     return lastLeaderContactNanos;
   }

@@ -3,7 +3,6 @@ package io.keel.raft.runtime;
 import io.keel.raft.NodeId;
 import io.keel.raft.protocol.RaftNode;
 import io.keel.raft.protocol.Role;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * state shows it: a follower that campaigns says how long it had not heard from its leader, a
  * leader that steps down in its own term says that CheckQuorum made it. An operator who sees
  * leadership move can tell a dead leader from a starved event thread, a slow disk or a partition.
- * Runs on the group's event loop, once per burst; it costs two comparisons when nothing changed.
+ * Runs on the group's event loop, once per burst; it costs a few comparisons when nothing changed.
  */
 final class RoleChangeLog {
 
@@ -22,8 +21,8 @@ final class RoleChangeLog {
   private final String name;
   private Role role = Role.FOLLOWER;
   private long term;
+  /** The leader of {@link #term}, once this node knew it. */
   private NodeId leader;
-  private long leaderContactNanos;
 
   /** {@code name} says which group on which node, as log lines name it. */
   RoleChangeLog(String name, RaftNode<?> node) {
@@ -31,46 +30,59 @@ final class RoleChangeLog {
     this.term = node.currentTerm();
   }
 
-  /** Compares the node's role and term with the last burst's and logs what changed. */
-  void observe(RaftNode<?> node, long nowNanos) {
+  /**
+   * Compares the node's role and term with the last burst's and logs what changed.
+   *
+   * @return the line logged, or null if nothing changed that is worth a line
+   */
+  String observe(RaftNode<?> node, long nowNanos) {
     Role nowRole = node.role();
     long nowTerm = node.currentTerm();
     if (nowRole == role && nowTerm == term) {
-      rememberLeader(node);
-      return;
+      if (leader == null && role == Role.FOLLOWER) {
+        leader = node.leader().orElse(null); // one leader per term: once known, it stays
+      }
+      return null;
     }
-    if (nowRole == Role.PRE_CANDIDATE || nowRole == Role.CANDIDATE) {
-      LOG.info("{}: {} for term {}: {}", name, nowRole == Role.PRE_CANDIDATE ? "pre-vote" : "campaigning",
-          nowRole == Role.PRE_CANDIDATE ? nowTerm + 1 : nowTerm, campaignCause(nowRole, nowTerm, nowNanos));
-    } else if (nowRole == Role.LEADER) {
-      LOG.info("{}: leads term {}", name, nowTerm);
-    } else if (role == Role.LEADER && nowRole == Role.FOLLOWER && nowTerm == term) {
-      LOG.warn("{}: stepped down in term {}: CheckQuorum heard from no majority within the minimum election "
-          + "timeout", name, nowTerm);
-    } else if (nowRole == Role.FOLLOWER && nowTerm > term) {
-      Optional<NodeId> newLeader = node.leader();
-      LOG.info("{}: follows term {} ({}), was {} of term {}", name, nowTerm,
-          newLeader.map(id -> "leader " + id).orElse("no leader known yet"), describe(role), term);
+    String line = describeChange(node, nowRole, nowTerm, nowNanos);
+    if (line != null) {
+      if (role == Role.LEADER && nowRole == Role.FOLLOWER && nowTerm == term) {
+        LOG.warn("{}: {}", name, line);
+      } else {
+        LOG.info("{}: {}", name, line);
+      }
     }
     role = nowRole;
     term = nowTerm;
-    leader = null;
-    rememberLeader(node);
+    leader = nowRole == Role.FOLLOWER ? node.leader().orElse(null) : null;
+    return line;
   }
 
-  private void rememberLeader(RaftNode<?> node) {
-    if (role == Role.FOLLOWER) {
-      Optional<NodeId> known = node.leader();
-      if (known.isPresent()) {
-        leader = known.get();
-        leaderContactNanos = node.lastLeaderContactNanos();
-      }
+  private String describeChange(RaftNode<?> node, Role nowRole, long nowTerm, long nowNanos) {
+    if (nowRole == Role.PRE_CANDIDATE) {
+      return "pre-vote for term " + (nowTerm + 1) + ": " + campaignCause(node, nowRole, nowNanos);
     }
+    if (nowRole == Role.CANDIDATE) {
+      return "campaigning for term " + nowTerm + ": " + campaignCause(node, nowRole, nowNanos);
+    }
+    if (nowRole == Role.LEADER) {
+      return "leads term " + nowTerm;
+    }
+    if (role == Role.LEADER && nowRole == Role.FOLLOWER && nowTerm == term) {
+      return "stepped down in term " + nowTerm + ": CheckQuorum heard from no majority within the minimum "
+          + "election timeout";
+    }
+    if (nowRole == Role.FOLLOWER && nowTerm > term) {
+      return "follows term " + nowTerm + " (" + node.leader().map(id -> "leader " + id).orElse("no leader known yet")
+          + "), was " + describe(role) + " of term " + term;
+    }
+    return null; // a lost (pre-)vote round: the node waits as a follower of the same term
   }
 
-  private String campaignCause(Role nowRole, long nowTerm, long nowNanos) {
+  /** Why the node campaigns; its last contact with the leader outlives the leader's id in the node. */
+  private String campaignCause(RaftNode<?> node, Role nowRole, long nowNanos) {
     if (role == Role.FOLLOWER && leader != null) {
-      long silentMillis = TimeUnit.NANOSECONDS.toMillis(nowNanos - leaderContactNanos);
+      long silentMillis = TimeUnit.NANOSECONDS.toMillis(nowNanos - node.lastLeaderContactNanos());
       return "election timeout, nothing heard from leader " + leader + " of term " + term + " for "
           + silentMillis + " ms";
     }

@@ -42,7 +42,7 @@ class BenchMainTest {
     String output = run("w1", "--clients", "8", "--warmup-s", "0", "--measure-s", "1", "--skip-limits",
         "--dir", dir.toString());
     Matcher line = Pattern.compile(
-        "^system=keel C=8 ops_s=(\\d+) p50_us=(\\d+) p99_us=(\\d+) p999_us=(\\d+) elections=(\\d+)$",
+        "^system=keel C=8 ops_s=(\\d+) p50_us=(\\d+) p99_us=(\\d+) p999_us=(\\d+) elections=(\\d+) snapshots=default$",
         Pattern.MULTILINE).matcher(output);
     assertTrue(line.find(), output);
     assertTrue(Long.parseLong(line.group(1)) > 0, output);

@@ -10,7 +10,6 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,11 +27,12 @@ import picocli.CommandLine.Spec;
  * directory and the durable file log; C commands in flight against the leader, in-process; one
  * result line per run. With {@code --processes 3}, two of the nodes run in child JVMs.
  *
- * <p>With {@code --snapshots default} every node takes snapshots by {@link
+ * <p>By default ({@code --snapshots default}) every node takes snapshots by {@link
  * io.keel.raft.snapshot.SnapshotPolicy#DEFAULT} into the file snapshot store and compacts its log by
  * the default {@link io.keel.raft.RaftConfig} settings ({@link KvStateMachine} says how it takes a
- * point-in-time view); {@code --snapshots both} runs W1 without and then with snapshots, one
- * result line each, so the two can be read side by side.
+ * point-in-time view), as a deployed node would; without them a long run's log would grow by
+ * gigabytes a minute. {@code --snapshots off} runs without; {@code --snapshots both} runs W1
+ * without and then with snapshots, one result line each, so the two can be read side by side.
  */
 @Command(name = "w1", mixinStandardHelpOptions = true,
     description = "Cluster throughput and latency: 3 nodes, durable file log, loopback TCP, closed loop of C clients.")
@@ -54,11 +54,10 @@ public final class W1Command implements Callable<Integer> {
   @Option(names = "--dir", description = "Where to make the nodes' fresh directories (default: the system temp dir).")
   Path baseDir;
 
-  @Option(names = "--snapshots",
-      description = "off, default or both: run without snapshots, or with the default SnapshotPolicy on the file "
-          + "snapshot store and the default RaftConfig snapshot settings, or both one after the other; the result "
-          + "line then ends with snapshots=off|default. Without this option W1 runs without snapshots and prints "
-          + "its line as before.")
+  @Option(names = "--snapshots", defaultValue = "default",
+      description = "default (the default), off or both: with the default SnapshotPolicy on the file snapshot store "
+          + "and the default RaftConfig snapshot settings, or without snapshots, or both one after the other; the "
+          + "result line ends with snapshots=default|off.")
   String snapshots;
 
   @Option(names = "--skip-limits",
@@ -77,8 +76,7 @@ public final class W1Command implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     validate();
-    List<String> modes = snapshots == null ? Collections.singletonList(null)
-        : snapshots.equals("both") ? List.of("off", "default") : List.of(snapshots);
+    List<String> modes = snapshots.equals("both") ? List.of("off", "default") : List.of(snapshots);
     Path root = Files.createTempDirectory(baseDir == null ? Path.of(System.getProperty("java.io.tmpdir")) : baseDir, "keel-w1-");
     try {
       MachineLimits.Figures machine = skipLimits ? null : MachineLimits.measure(root);
@@ -110,20 +108,20 @@ public final class W1Command implements Callable<Integer> {
     if (processes != 1 && processes != 3) {
       throw new ParameterException(spec.commandLine(), "--processes must be 1 or 3, got " + processes);
     }
-    if (snapshots != null && !List.of("off", "default", "both").contains(snapshots)) {
+    if (!List.of("off", "default", "both").contains(snapshots)) {
       throw new ParameterException(spec.commandLine(), "--snapshots must be off, default or both, got " + snapshots);
     }
   }
 
   /**
-   * One W1 run in {@code root}: {@code mode} is null (the option not given: no snapshots, and the
-   * result line as it always was), "off" or "default" (the line ends with {@code snapshots=MODE}).
+   * One W1 run in {@code root}: {@code mode} is "off" or "default" (the line ends with
+   * {@code snapshots=MODE}).
    */
   private int runOnce(Path root, String mode, MachineLimits.Figures machine) throws Exception {
     boolean snapshotsOn = "default".equals(mode);
     info.printf("# W1: 3 voters, file log with fsync per batch (durable), Netty over 127.0.0.1, %s, C=%d, warm-up %d s, measured %d s%s%n",
         processes == 1 ? "one JVM" : "three JVMs", clients, warmupSeconds, measureSeconds,
-        mode == null ? "" : snapshotsOn ? ", snapshots by the default policy" : ", snapshots off");
+        snapshotsOn ? ", snapshots by the default policy" : ", snapshots off");
     try (W1Cluster cluster = processes == 1 ? W1Cluster.inProcess(root, snapshotsOn)
         : W1Cluster.threeProcesses(root, snapshotsOn)) {
       RaftGroup<Integer> leader = cluster.awaitLeader(Duration.ofSeconds(30));
@@ -147,9 +145,9 @@ public final class W1Command implements Callable<Integer> {
       }
       long ops = histogram.getTotalCount();
       long elections = cluster.statuses().stream().mapToLong(GroupStatus::term).max().orElse(firstTerm) - firstTerm;
-      out.printf("system=keel C=%d ops_s=%.0f p50_us=%d p99_us=%d p999_us=%d elections=%d%s%n", clients,
+      out.printf("system=keel C=%d ops_s=%.0f p50_us=%d p99_us=%d p999_us=%d elections=%d snapshots=%s%n", clients,
           ops / (elapsed / 1e9), histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
-          histogram.getValueAtPercentile(99.9), elections, mode == null ? "" : " snapshots=" + mode);
+          histogram.getValueAtPercentile(99.9), elections, mode);
       info.printf("# %d elections after the first leader (warm-up and measured window); %d commands retried in the "
           + "measured window because leadership moved or the leader was busy%n", elections, retries);
       reportUsage(used, ops, elapsed);

@@ -6,6 +6,7 @@ import io.keel.raft.metrics.LatencySnapshot;
 import io.keel.raft.runtime.GroupStatus;
 import io.keel.raft.runtime.RaftGroup;
 import io.keel.raft.snapshot.SnapshotInfo;
+import io.keel.raft.storage.file.StorageStats;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -123,6 +124,15 @@ final class W1Cluster implements AutoCloseable {
       lateness.put(node.id, node.runtime.timerLateness());
     }
     return lateness;
+  }
+
+  /** The file log's figures of each node in this JVM, since it started. */
+  Map<NodeId, StorageStats> storageStats() {
+    Map<NodeId, StorageStats> stats = new LinkedHashMap<>();
+    for (BenchNode<Integer> node : local) {
+      node.group.storageStats().ifPresent(figures -> stats.put(node.id, figures));
+    }
+    return stats;
   }
 
   /** The newest snapshot of each node in this JVM, if it has one. */

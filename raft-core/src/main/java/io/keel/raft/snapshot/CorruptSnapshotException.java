@@ -12,7 +12,9 @@ import java.nio.file.Path;
 public final class CorruptSnapshotException extends IOException {
 
   private final transient Path file;
+  /** The damaged file or in-memory snapshot, as text: it survives serialization, the path does not. */
   private final String location;
+  /** The byte offset of the damage, or -1 for the snapshot as a whole. */
   private final long offset;
 
   /** Damage in {@code file} at byte {@code offset} (-1: the file as a whole), described by {@code problem}. */

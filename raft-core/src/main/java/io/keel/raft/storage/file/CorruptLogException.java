@@ -12,6 +12,7 @@ import java.nio.file.Path;
 public final class CorruptLogException extends IOException {
 
   private final transient Path file;
+  /** The byte offset of the damage, or -1 for the file as a whole. */
   private final long offset;
 
   /** Damage in {@code file} at byte {@code offset}, described by {@code problem}. */

@@ -1,12 +1,35 @@
 package io.keel.raft;
 
-/** What a log entry carries. */
+/**
+ * What a log entry carries. Each type has one number, {@link #code()}, written as a byte both in
+ * the file log's records and in AppendEntries on the wire, so the two formats never disagree.
+ */
 public enum EntryType {
-  /** A client command, applied to the {@link StateMachine}. */
-  COMMAND,
+  /** A client command, applied to the {@link StateMachine}. Code 0. */
+  COMMAND(0),
   /**
    * The empty entry a new leader appends at the start of its term (Raft thesis §6.4): committing it
-   * commits every earlier entry. It is never passed to the state machine.
+   * commits every earlier entry. It is never passed to the state machine. Code 1.
    */
-  NO_OP
+  NO_OP(1);
+
+  private final int code;
+
+  EntryType(int code) {
+    this.code = code;
+  }
+
+  /** The number that stands for this type on disk and on the wire. */
+  public int code() {
+    return code;
+  }
+
+  /** The type numbered {@code code}, or null if no type has that number (a damaged or foreign byte). */
+  public static EntryType ofCode(int code) {
+    return switch (code) {
+      case 0 -> COMMAND;
+      case 1 -> NO_OP;
+      default -> null;
+    };
+  }
 }

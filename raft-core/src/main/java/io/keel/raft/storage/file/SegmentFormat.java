@@ -34,9 +34,6 @@ final class SegmentFormat {
   static final String NAME_SUFFIX = ".log";
   private static final Pattern NAME_PATTERN = Pattern.compile("segment-[0-9]{20}\\.log");
 
-  private static final byte TYPE_COMMAND = 0;
-  private static final byte TYPE_NO_OP = 1;
-
   private SegmentFormat() {}
 
   /** The header of a segment; {@code previousTerm} is the term of {@code baseIndex - 1}. */
@@ -138,7 +135,7 @@ final class SegmentFormat {
         .putInt(~length)
         .putLong(entry.index())
         .putLong(entry.term())
-        .put(entry.type() == EntryType.NO_OP ? TYPE_NO_OP : TYPE_COMMAND)
+        .put((byte) entry.type().code())
         .put(command);
     crc.reset();
     view.limit(target.position()).position(start + 4);
@@ -183,8 +180,8 @@ final class SegmentFormat {
     if ((int) crc.getValue() != bytes.getInt(start)) {
       return RecordStatus.BAD_CRC;
     }
-    byte type = bytes.get(start + RECORD_PREFIX_BYTES + 16);
-    boolean known = type == TYPE_COMMAND || (type == TYPE_NO_OP && length == RECORD_FIXED_BODY_BYTES);
+    EntryType type = EntryType.ofCode(bytes.get(start + RECORD_PREFIX_BYTES + 16));
+    boolean known = type == EntryType.COMMAND || (type == EntryType.NO_OP && length == RECORD_FIXED_BODY_BYTES);
     return known ? RecordStatus.VALID : RecordStatus.BAD_TYPE;
   }
 
@@ -214,11 +211,11 @@ final class SegmentFormat {
     int length = bytes.getInt(start + 4);
     long index = bytes.getLong(start + RECORD_PREFIX_BYTES);
     long term = bytes.getLong(start + RECORD_PREFIX_BYTES + 8);
-    byte type = bytes.get(start + RECORD_PREFIX_BYTES + 16);
+    EntryType type = EntryType.ofCode(bytes.get(start + RECORD_PREFIX_BYTES + 16));
     byte[] command = new byte[length - RECORD_FIXED_BODY_BYTES];
     bytes.position(start + RECORD_OVERHEAD_BYTES);
     bytes.get(command);
-    return type == TYPE_NO_OP ? LogEntry.noOp(index, term) : LogEntry.command(index, term, command);
+    return type == EntryType.NO_OP ? LogEntry.noOp(index, term) : LogEntry.command(index, term, command);
   }
 
   static int crc(byte[] bytes, int offset, int length) {

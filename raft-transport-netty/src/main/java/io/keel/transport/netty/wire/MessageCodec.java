@@ -80,7 +80,7 @@ final class MessageCodec {
     out.writeInt(message.entries().size());
     for (LogEntry entry : message.entries()) {
       out.writeLong(entry.term());
-      out.writeByte(entry.type() == EntryType.NO_OP ? WireFormat.ENTRY_NO_OP : WireFormat.ENTRY_COMMAND);
+      out.writeByte(entry.type().code());
       out.writeInt(entry.command().length);
       out.writeBytes(entry.command());
     }
@@ -177,16 +177,17 @@ final class MessageCodec {
 
   private static LogEntry decodeEntry(ByteBuf in, long index, int position) throws MalformedFrameException {
     long term = readLong(in, APPEND_ENTRIES, "entry term");
-    int type = readUnsignedByte(in, APPEND_ENTRIES, "entry type");
-    if (type != WireFormat.ENTRY_COMMAND && type != WireFormat.ENTRY_NO_OP) {
-      throw new MalformedFrameException("AppendEntries entry " + position + " has unknown type " + type);
+    int code = readUnsignedByte(in, APPEND_ENTRIES, "entry type");
+    EntryType type = EntryType.ofCode(code);
+    if (type == null) {
+      throw new MalformedFrameException("AppendEntries entry " + position + " has unknown type " + code);
     }
     long commandLength = readUnsignedInt(in, APPEND_ENTRIES, "entry commandLength");
     if (commandLength > in.readableBytes()) {
       throw new MalformedFrameException("AppendEntries entry " + position + " declares a " + commandLength
           + "-byte command but only " + in.readableBytes() + " bytes remain");
     }
-    if (type == WireFormat.ENTRY_NO_OP && commandLength != 0) {
+    if (type == EntryType.NO_OP && commandLength != 0) {
       throw new MalformedFrameException(
           "AppendEntries entry " + position + " is a no-op with a " + commandLength + "-byte command");
     }
@@ -194,8 +195,7 @@ final class MessageCodec {
     byte[] command = commandLength == 0 ? EMPTY_COMMAND : new byte[(int) commandLength];
     in.readBytes(command);
     try {
-      return new LogEntry(index, term, type == WireFormat.ENTRY_NO_OP ? EntryType.NO_OP : EntryType.COMMAND,
-          command);
+      return new LogEntry(index, term, type, command);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw invalid("AppendEntries entry " + position, e);
     }

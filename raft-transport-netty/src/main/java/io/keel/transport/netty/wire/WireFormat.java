@@ -3,7 +3,9 @@ package io.keel.transport.netty.wire;
 import io.keel.raft.snapshot.SnapshotMeta;
 
 /**
- * The constants of Keel's wire format, version 1, and its specification below.
+ * The constants of Keel's wire format, version 2, and its specification below. Version 2 numbers
+ * entry types as the file log does ({@link io.keel.raft.EntryType#code()}); version 1 numbered them
+ * 1 and 2.
  *
  * <h2>Framing</h2>
  *
@@ -44,7 +46,8 @@ import io.keel.raft.snapshot.SnapshotMeta;
  * 4 RequestVoteResponse    term, from, u8 granted (0 or 1)
  * 5 AppendEntries          term, from, i64 prevLogIndex, i64 prevLogTerm, i64 leaderCommit,
  *                          u32 entryCount, then per entry:
- *                            i64 term, u8 type (1 COMMAND, 2 NO_OP), u32 commandLength, command
+ *                            i64 term, u8 type (EntryType.code(): 0 COMMAND, 1 NO_OP), u32 commandLength,
+ *                            command
  * 6 AppendEntriesResponse  term, from, u8 success (0 or 1), i64 matchIndex, i64 conflictTerm,
  *                          i64 conflictIndex
  * 7 InstallSnapshot        term, from, meta, i64 size, u32 checksum, i64 offset, u32 dataLength,
@@ -76,7 +79,7 @@ import io.keel.raft.snapshot.SnapshotMeta;
 public final class WireFormat {
 
   /** The version byte every frame body starts with. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   /** Bytes of the length field in front of every body. */
   public static final int LENGTH_FIELD_BYTES = 4;
@@ -123,10 +126,10 @@ public final class WireFormat {
   /** The fewest bytes one voter takes: a short string of one character. */
   public static final int MIN_VOTER_BYTES = 1 + 1;
 
-  /** Entry type of a command entry. */
-  public static final int ENTRY_COMMAND = 1;
+  /** Entry type of a command entry: {@link io.keel.raft.EntryType#code()}, as in the file log. */
+  public static final int ENTRY_COMMAND = io.keel.raft.EntryType.COMMAND.code();
   /** Entry type of a leader's no-op entry. */
-  public static final int ENTRY_NO_OP = 2;
+  public static final int ENTRY_NO_OP = io.keel.raft.EntryType.NO_OP.code();
   /** The fewest bytes one entry takes: term, type and command length. */
   public static final int MIN_ENTRY_BYTES = 8 + 1 + 4;
 

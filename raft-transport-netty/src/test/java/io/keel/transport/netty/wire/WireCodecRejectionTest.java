@@ -107,7 +107,7 @@ class WireCodecRejectionTest {
     assertEquals("invalid AppendEntries entry 0: log entry term must be >= 1, got 0", reason(termZero));
     ByteBuf aheadOfLeader = appendEntries(3, 0, 0, 1).writeLong(9).writeByte(WireFormat.ENTRY_NO_OP).writeInt(0);
     assertTrue(reason(aheadOfLeader).startsWith("invalid AppendEntries: entry 1 has term 9"));
-    ByteBuf indexOverflow = appendEntries(3, Long.MAX_VALUE, 2, 1).writeLong(2).writeByte(2).writeInt(0);
+    ByteBuf indexOverflow = appendEntries(3, Long.MAX_VALUE, 2, 1).writeLong(2).writeByte(WireFormat.ENTRY_NO_OP).writeInt(0);
     assertEquals("invalid AppendEntries entry 0: log entry index must be >= 1, got " + Long.MIN_VALUE,
         reason(indexOverflow));
   }

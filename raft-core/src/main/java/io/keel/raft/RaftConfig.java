@@ -52,11 +52,12 @@ public final class RaftConfig {
   private final boolean preVote;
   private final boolean checkQuorum;
 
-  private RaftConfig(Builder builder) {
+  /** {@code heartbeat} is the builder's interval, or the one derived from the election timeout if unset. */
+  private RaftConfig(Builder builder, Duration heartbeat) {
     this.electionTimeoutMin = builder.electionTimeoutMin;
     this.electionTimeoutMax = builder.electionTimeoutMax;
     this.heartbeatDerived = builder.heartbeatInterval == null;
-    this.heartbeatInterval = heartbeatDerived ? builder.derivedHeartbeat() : builder.heartbeatInterval;
+    this.heartbeatInterval = heartbeat;
     this.maxEntriesPerAppend = builder.maxEntriesPerAppend;
     this.maxBytesPerAppend = builder.maxBytesPerAppend;
     this.maxInflightAppends = builder.maxInflightAppends;
@@ -317,7 +318,7 @@ public final class RaftConfig {
       requireRange("snapshotChunkBytes", snapshotChunkBytes, 1, MAX_SNAPSHOT_CHUNK_BYTES_LIMIT);
       requireRange("maxInflightSnapshotChunks", maxInflightSnapshotChunks, 1, MAX_INFLIGHT_SNAPSHOT_CHUNKS_LIMIT);
       requireRange("snapshotTrailingEntries", snapshotTrailingEntries, 0, MAX_SNAPSHOT_TRAILING_ENTRIES_LIMIT);
-      return new RaftConfig(this);
+      return new RaftConfig(this, heartbeat);
     }
 
     private static void requireDuration(String field, Duration value, Duration min, Duration max) {

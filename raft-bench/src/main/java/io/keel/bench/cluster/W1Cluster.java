@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * W1's three nodes: all in this JVM, or n1 here and n2, n3 in child JVMs. With snapshots, every
@@ -119,29 +120,26 @@ final class W1Cluster implements AutoCloseable {
 
   /** How late each node in this JVM ran its timers (heartbeats, election timeouts), since it started. */
   Map<NodeId, LatencySnapshot> timerLateness() {
-    Map<NodeId, LatencySnapshot> lateness = new LinkedHashMap<>();
-    for (BenchNode<Integer> node : local) {
-      lateness.put(node.id, node.runtime.timerLateness());
-    }
-    return lateness;
+    return eachNode(node -> node.runtime.timerLateness());
   }
 
-  /** The file log's figures of each node in this JVM, since it started. */
-  Map<NodeId, StorageStats> storageStats() {
-    Map<NodeId, StorageStats> stats = new LinkedHashMap<>();
-    for (BenchNode<Integer> node : local) {
-      node.group.storageStats().ifPresent(figures -> stats.put(node.id, figures));
-    }
-    return stats;
+  /** The file log's figures of each node in this JVM, since it started; W1's nodes all have one. */
+  Map<NodeId, Optional<StorageStats>> storageStats() {
+    return eachNode(node -> node.group.storageStats());
   }
 
   /** The newest snapshot of each node in this JVM, if it has one. */
   Map<NodeId, Optional<SnapshotInfo>> latestSnapshots() {
-    Map<NodeId, Optional<SnapshotInfo>> latest = new LinkedHashMap<>();
+    return eachNode(node -> node.group.latestSnapshot());
+  }
+
+  /** {@code figure} of each node in this JVM, in node order. */
+  private <T> Map<NodeId, T> eachNode(Function<BenchNode<Integer>, T> figure) {
+    Map<NodeId, T> figures = new LinkedHashMap<>();
     for (BenchNode<Integer> node : local) {
-      latest.put(node.id, node.group.latestSnapshot());
+      figures.put(node.id, figure.apply(node));
     }
-    return latest;
+    return figures;
   }
 
   @Override

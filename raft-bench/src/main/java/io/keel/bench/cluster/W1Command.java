@@ -167,10 +167,10 @@ public final class W1Command implements Callable<Integer> {
       info.printf("# %s %s term=%d commit=%d applied=%d%n", status.node(), status.role(), status.term(),
           status.commitIndex(), status.appliedIndex());
     }
-    cluster.storageStats().forEach((node, log) -> info.printf(
+    cluster.storageStats().forEach((node, stats) -> stats.ifPresent(log -> info.printf(
         "# %s log: %d syncs, %.1f entries per sync; fsync mean %.0f us; append to durable mean %.0f us%n", node,
         log.syncs(), (double) log.entriesWritten() / Math.max(1, log.syncs()), log.fsyncLatency().meanNanos() / 1e3,
-        log.appendLatency().meanNanos() / 1e3));
+        log.appendLatency().meanNanos() / 1e3)));
     cluster.timerLateness().forEach((node, late) -> info.printf(
         "# %s timers ran late by p50 %.2f ms, p99 %.2f ms (within a factor of 2), max %.1f ms, over %d timers%n",
         node, late.p50Nanos() / 1e6, late.p99Nanos() / 1e6, late.maxNanos() / 1e6, late.count()));

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.keel.bench.SnapshotBytes;
 import io.keel.raft.StateMachineSnapshot;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -22,14 +22,6 @@ class KvStateMachineTest {
     return command;
   }
 
-  private static byte[] write(StateMachineSnapshot view) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (view) {
-      view.writeTo(out);
-    }
-    return out.toByteArray();
-  }
-
   @Test
   void a_snapshot_is_the_map_when_it_was_taken_even_as_puts_go_on() throws IOException {
     KvStateMachine machine = new KvStateMachine();
@@ -38,16 +30,16 @@ class KvStateMachineTest {
     }
     StateMachineSnapshot view = machine.snapshot();
     KvStateMachine expected = new KvStateMachine();
-    expected.restore(1000, new ByteArrayInputStream(write(machine.snapshot())));
+    expected.restore(1000, new ByteArrayInputStream(SnapshotBytes.of(machine.snapshot())));
     for (int key = 0; key < 1500; key++) {
       machine.apply(2000 + key, put(key, 2)); // overwrites 1000 keys, adds 500
     }
 
     KvStateMachine restored = new KvStateMachine();
-    restored.restore(1000, new ByteArrayInputStream(write(view)));
+    restored.restore(1000, new ByteArrayInputStream(SnapshotBytes.of(view)));
 
     assertEquals(1000, restored.apply(5000, put(999, 1)), "the restored map holds exactly the 1000 first keys");
-    assertArrayEquals(write(expected.snapshot()), write(restored.snapshot()));
+    assertArrayEquals(SnapshotBytes.of(expected.snapshot()), SnapshotBytes.of(restored.snapshot()));
   }
 
   @Test
@@ -55,7 +47,7 @@ class KvStateMachineTest {
     KvStateMachine source = new KvStateMachine();
     source.apply(1, put(1, 1));
     source.apply(2, put(2, 1));
-    byte[] payload = write(source.snapshot());
+    byte[] payload = SnapshotBytes.of(source.snapshot());
     KvStateMachine machine = new KvStateMachine();
     for (int key = 10; key < 20; key++) {
       machine.apply(key, put(key, 3));
@@ -69,7 +61,7 @@ class KvStateMachineTest {
   void a_cut_or_foreign_snapshot_is_refused() throws IOException {
     KvStateMachine source = new KvStateMachine();
     source.apply(1, put(1, 1));
-    byte[] payload = write(source.snapshot());
+    byte[] payload = SnapshotBytes.of(source.snapshot());
     KvStateMachine machine = new KvStateMachine();
     assertThrows(IOException.class, () -> machine.restore(1, new ByteArrayInputStream(Arrays.copyOf(payload, payload.length - 1))));
     assertThrows(IOException.class, () -> machine.restore(1, new ByteArrayInputStream(Arrays.copyOf(payload, payload.length + 1))));

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keel.bench.SnapshotBytes;
 import io.keel.raft.StateMachineSnapshot;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,21 +26,13 @@ class FileKvStateMachineTest {
     return KvRecords.command(firstKey, count, 16, 100, 7);
   }
 
-  private static byte[] write(StateMachineSnapshot view) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (view) {
-      view.writeTo(out);
-    }
-    return out.toByteArray();
-  }
-
   @Test
   void a_snapshot_restored_into_an_empty_state_machine_gives_the_same_state() throws IOException {
     try (FileKvStateMachine leader = new FileKvStateMachine(dir.resolve("a"));
         FileKvStateMachine follower = new FileKvStateMachine(dir.resolve("b"))) {
       assertEquals(10L, leader.apply(1, batch(0, 10)));
       assertEquals(35L, leader.apply(2, batch(10, 25)));
-      byte[] payload = write(leader.snapshot());
+      byte[] payload = SnapshotBytes.of(leader.snapshot());
       assertEquals(FileKvStateMachine.SNAPSHOT_HEADER_BYTES + 35L * 124, payload.length);
 
       follower.restore(2, new ByteArrayInputStream(payload));
@@ -66,7 +58,7 @@ class FileKvStateMachineTest {
       machine.apply(2, batch(20, 20));
       assertNotEquals(atView, machine.summary());
 
-      restored.restore(1, new ByteArrayInputStream(write(view)));
+      restored.restore(1, new ByteArrayInputStream(SnapshotBytes.of(view)));
 
       assertEquals(atView, restored.summary());
     }
@@ -78,11 +70,11 @@ class FileKvStateMachineTest {
     try (FileKvStateMachine machine = new FileKvStateMachine(state);
         FileKvStateMachine empty = new FileKvStateMachine(dir.resolve("empty"))) {
       machine.apply(1, batch(0, 3));
-      byte[] before = write(machine.snapshot());
+      byte[] before = SnapshotBytes.of(machine.snapshot());
       StateMachineSnapshot view = machine.snapshot();
-      machine.restore(9, new ByteArrayInputStream(write(empty.snapshot())));
+      machine.restore(9, new ByteArrayInputStream(SnapshotBytes.of(empty.snapshot())));
       assertEquals(2, stateFiles(state).size(), "the old file stays while a view reads it: " + stateFiles(state));
-      assertTrue(Arrays.equals(before, write(view)));
+      assertTrue(Arrays.equals(before, SnapshotBytes.of(view)));
       assertEquals(List.of("state-1"), stateFiles(state));
       assertEquals(0, machine.summary().records());
       assertEquals(9, machine.summary().appliedIndex());
@@ -95,7 +87,7 @@ class FileKvStateMachineTest {
     try (FileKvStateMachine source = new FileKvStateMachine(dir.resolve("a"));
         FileKvStateMachine machine = new FileKvStateMachine(dir.resolve("b"))) {
       source.apply(1, batch(0, 10));
-      byte[] payload = write(source.snapshot());
+      byte[] payload = SnapshotBytes.of(source.snapshot());
       machine.apply(1, batch(100, 2));
       FileKvStateMachine.Summary before = machine.summary();
 

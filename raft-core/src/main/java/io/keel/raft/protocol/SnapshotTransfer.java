@@ -79,7 +79,6 @@ final class SnapshotTransfer implements AutoCloseable {
   /**
    * An interval passed: if the follower made no progress over it, goes back to its position and
    * probes again (the chunks or their answers were lost, or it is installing the snapshot).
-   *
    */
   void onInterval(long nowNanos, long intervalNanos) {
     if (nowNanos - lastProgressNanos >= intervalNanos) {

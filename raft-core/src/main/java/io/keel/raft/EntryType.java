@@ -11,7 +11,13 @@ public enum EntryType {
    * The empty entry a new leader appends at the start of its term (Raft thesis §6.4): committing it
    * commits every earlier entry. It is never passed to the state machine. Code 1.
    */
-  NO_OP(1);
+  NO_OP(1),
+  /**
+   * A change of the group's members: the payload is a {@link Configuration} in
+   * {@link ConfigurationCodec}'s form, which takes effect on a node as soon as the entry is in its
+   * log (Raft thesis §4.1). It is never passed to the state machine. Code 2.
+   */
+  CONFIGURATION(2);
 
   private final int code;
 
@@ -29,6 +35,7 @@ public enum EntryType {
     return switch (code) {
       case 0 -> COMMAND;
       case 1 -> NO_OP;
+      case 2 -> CONFIGURATION;
       default -> null;
     };
   }

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param index position in the log, from 1
  * @param term term of the leader that created the entry, from 1
  * @param type what the entry carries
- * @param command the command bytes; empty for a {@link EntryType#NO_OP}
+ * @param command the command bytes; empty for a {@link EntryType#NO_OP}; for a
+ *     {@link EntryType#CONFIGURATION}, the configuration in {@link ConfigurationCodec}'s form
  */
 public record LogEntry(long index, long term, EntryType type, byte[] command) {
 
@@ -35,6 +36,9 @@ public record LogEntry(long index, long term, EntryType type, byte[] command) {
     if (type == EntryType.NO_OP && command.length != 0) {
       throw new IllegalArgumentException("a no-op entry carries no command");
     }
+    if (type == EntryType.CONFIGURATION && ConfigurationCodec.decode(command).voters().isEmpty()) {
+      throw new IllegalArgumentException("a configuration entry names no voter");
+    }
   }
 
   /** A command entry. */
@@ -45,6 +49,23 @@ public record LogEntry(long index, long term, EntryType type, byte[] command) {
   /** A leader's no-op entry. */
   public static LogEntry noOp(long index, long term) {
     return new LogEntry(index, term, EntryType.NO_OP, EMPTY);
+  }
+
+  /** An entry that changes the group's configuration to {@code configuration}. */
+  public static LogEntry configuration(long index, long term, Configuration configuration) {
+    return new LogEntry(index, term, EntryType.CONFIGURATION, ConfigurationCodec.encode(configuration));
+  }
+
+  /**
+   * The configuration a {@link EntryType#CONFIGURATION} entry carries (decoded anew on each call).
+   *
+   * @throws IllegalStateException if this is another type of entry
+   */
+  public Configuration configuration() {
+    if (type != EntryType.CONFIGURATION) {
+      throw new IllegalStateException(this + " carries no configuration");
+    }
+    return ConfigurationCodec.decode(command);
   }
 
   /** The size this entry counts for against {@link RaftConfig#maxBytesPerAppend()}. */
@@ -68,6 +89,10 @@ public record LogEntry(long index, long term, EntryType type, byte[] command) {
 
   @Override
   public String toString() {
-    return "LogEntry[" + index + "@" + term + (type == EntryType.NO_OP ? " no-op" : " " + command.length + "B") + "]";
+    return "LogEntry[" + index + "@" + term + switch (type) {
+      case NO_OP -> " no-op";
+      case CONFIGURATION -> " " + configuration();
+      case COMMAND -> " " + command.length + "B";
+    } + "]";
   }
 }

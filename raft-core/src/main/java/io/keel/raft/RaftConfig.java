@@ -36,6 +36,11 @@ public final class RaftConfig {
   /** The most log entries kept behind a snapshot. */
   public static final long MAX_SNAPSHOT_TRAILING_ENTRIES_LIMIT = 1L << 40;
 
+  /** The largest catch-up lag accepted. */
+  public static final long MAX_CATCH_UP_LAG_LIMIT = 1L << 40;
+  /** The longest catch-up timeout accepted. */
+  public static final Duration MAX_CATCH_UP_TIMEOUT = Duration.ofDays(1);
+
   private final Duration electionTimeoutMin;
   private final Duration electionTimeoutMax;
   private final Duration heartbeatInterval;
@@ -51,6 +56,8 @@ public final class RaftConfig {
   private final long snapshotTrailingEntries;
   private final boolean preVote;
   private final boolean checkQuorum;
+  private final long maxCatchUpLag;
+  private final Duration catchUpTimeout;
 
   /** {@code heartbeat} is the builder's interval, or the one derived from the election timeout if unset. */
   private RaftConfig(Builder builder, Duration heartbeat) {
@@ -68,6 +75,8 @@ public final class RaftConfig {
     this.snapshotTrailingEntries = builder.snapshotTrailingEntries;
     this.preVote = builder.preVote;
     this.checkQuorum = builder.checkQuorum;
+    this.maxCatchUpLag = builder.maxCatchUpLag;
+    this.catchUpTimeout = builder.catchUpTimeout;
   }
 
   /** A builder holding the defaults. */
@@ -97,7 +106,9 @@ public final class RaftConfig {
         .maxInflightSnapshotChunks(maxInflightSnapshotChunks)
         .snapshotTrailingEntries(snapshotTrailingEntries)
         .preVote(preVote)
-        .checkQuorum(checkQuorum);
+        .checkQuorum(checkQuorum)
+        .maxCatchUpLag(maxCatchUpLag)
+        .catchUpTimeout(catchUpTimeout);
   }
 
   /** The shortest election timeout a follower draws; also the leader lease of PreVote and CheckQuorum. */
@@ -171,11 +182,30 @@ public final class RaftConfig {
   }
 
   /**
-   * Whether a leader steps down when it has not heard from a majority within the minimum election
-   * timeout, and whether nodes ignore vote requests while they hear from a leader (thesis §6.2, §4.2.3).
+   * Whether a leader steps down when it has not heard from a quorum within the minimum election
+   * timeout (thesis §6.2). Whatever this says, a node ignores vote requests while it hears from a
+   * leader (thesis §4.2.3), so that a server removed from the configuration cannot disrupt it.
    */
   public boolean checkQuorum() {
     return checkQuorum;
+  }
+
+  /**
+   * How many entries a node may lag behind the leader's log and still be made a voter: a change
+   * that adds voters waits until each of them is this close (Raft thesis §4.2.1), so that the new
+   * configuration does not wait on a node that is still catching up to commit.
+   */
+  public long maxCatchUpLag() {
+    return maxCatchUpLag;
+  }
+
+  /**
+   * How long a change that adds voters waits for them to catch up before it fails. A node whose
+   * state takes longer to copy is best added as a learner first, which needs no wait, and promoted
+   * once it has caught up.
+   */
+  public Duration catchUpTimeout() {
+    return catchUpTimeout;
   }
 
   @Override
@@ -188,7 +218,8 @@ public final class RaftConfig {
         + ", snapshotChunkBytes=" + snapshotChunkBytes + ", maxInflightSnapshotChunks=" + maxInflightSnapshotChunks
         + ", snapshotTrailingEntries=" + snapshotTrailingEntries
         + ", preVote=" + preVote
-        + ", checkQuorum=" + checkQuorum + "}";
+        + ", checkQuorum=" + checkQuorum
+        + ", maxCatchUpLag=" + maxCatchUpLag + ", catchUpTimeout=" + catchUpTimeout.toMillis() + "ms}";
   }
 
   /** Collects values; {@link #build()} validates them all. */
@@ -207,6 +238,8 @@ public final class RaftConfig {
     private long snapshotTrailingEntries = 10_000;
     private boolean preVote = true;
     private boolean checkQuorum = true;
+    private long maxCatchUpLag = 1_000;
+    private Duration catchUpTimeout = Duration.ofMinutes(2);
 
     private Builder() {}
 
@@ -280,9 +313,21 @@ public final class RaftConfig {
       return this;
     }
 
-    /** Turns CheckQuorum (and the leader lease on votes) on or off. */
+    /** Turns CheckQuorum on or off. */
     public Builder checkQuorum(boolean enabled) {
       this.checkQuorum = enabled;
+      return this;
+    }
+
+    /** How far behind the leader a node may be and still be made a voter. */
+    public Builder maxCatchUpLag(long entries) {
+      this.maxCatchUpLag = entries;
+      return this;
+    }
+
+    /** How long a change that adds voters waits for them to catch up. */
+    public Builder catchUpTimeout(Duration timeout) {
+      this.catchUpTimeout = timeout;
       return this;
     }
 
@@ -318,6 +363,8 @@ public final class RaftConfig {
       requireRange("snapshotChunkBytes", snapshotChunkBytes, 1, MAX_SNAPSHOT_CHUNK_BYTES_LIMIT);
       requireRange("maxInflightSnapshotChunks", maxInflightSnapshotChunks, 1, MAX_INFLIGHT_SNAPSHOT_CHUNKS_LIMIT);
       requireRange("snapshotTrailingEntries", snapshotTrailingEntries, 0, MAX_SNAPSHOT_TRAILING_ENTRIES_LIMIT);
+      requireRange("maxCatchUpLag", maxCatchUpLag, 0, MAX_CATCH_UP_LAG_LIMIT);
+      requireDuration("catchUpTimeout", catchUpTimeout, electionTimeoutMin, MAX_CATCH_UP_TIMEOUT);
       return new RaftConfig(this, heartbeat);
     }
 

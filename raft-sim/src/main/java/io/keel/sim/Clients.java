@@ -166,6 +166,6 @@ final class Clients {
   }
 
   private int randomNode() {
-    return 1 + (int) random.nextLong(config.nodes());
+    return 1 + (int) random.nextLong(numbers.size()); // spares included: a client may ask any node
   }
 }

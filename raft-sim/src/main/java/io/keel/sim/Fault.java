@@ -179,6 +179,69 @@ public sealed interface Fault {
     }
   }
 
+  /** What a {@link Membership} fault asks the leader of the moment to do. */
+  enum MembershipOp {
+    /** Add a node that is no member (a spare, or a node removed before) as a voter. */
+    GROW("grow"),
+    /** Remove a voter other than the leader, keeping at least three voters (or one, from fewer). */
+    SHRINK("shrink"),
+    /** Remove a voter (the leader included) and add, in the same change, a spare that never ran: a failed machine replaced by a new empty one. */
+    REPLACE("replace"),
+    /** Add a node that is no member as a learner. */
+    ADD_LEARNER("add-learner"),
+    /** Make a learner a voter. */
+    PROMOTE("promote"),
+    /** Add the named node as a voter. */
+    ADD("add"),
+    /** Remove the named member. */
+    REMOVE("remove"),
+    /** Hand leadership to a random other voter. */
+    TRANSFER("transfer"),
+    /** Hand leadership to the voter furthest behind. */
+    TRANSFER_LAGGING("transfer-lagging"),
+    /** Hand leadership to the named voter. */
+    TRANSFER_TO("transfer-to");
+
+    final String text;
+
+    MembershipOp(String text) {
+      this.text = text;
+    }
+
+    /** Whether the op names its node. */
+    boolean namesNode() {
+      return this == ADD || this == REMOVE || this == TRANSFER_TO;
+    }
+
+    static MembershipOp named(String text) {
+      for (MembershipOp op : values()) {
+        if (op.text.equals(text)) {
+          return op;
+        }
+      }
+      throw new IllegalArgumentException("unknown membership change '" + text + "'");
+    }
+  }
+
+  /**
+   * Whichever node leads (of the highest term) is asked for a membership change or a leadership
+   * transfer ({@link MembershipNemesis}); it may refuse (another change under way, not ready), and
+   * nothing happens if none leads. {@code node} is the node an op names, else 0.
+   */
+  record Membership(MembershipOp op, int node) implements Fault {
+    /** Validates that the op names a node exactly when it needs one. */
+    public Membership {
+      if (op.namesNode() != (node > 0)) {
+        throw new IllegalArgumentException("membership " + op.text + (op.namesNode() ? " names a node" : " names none"));
+      }
+    }
+
+    @Override
+    public String describe() {
+      return "membership " + op.text + (node > 0 ? " n" + node : "");
+    }
+  }
+
   /**
    * Every fault ends: crashed and failed nodes restart, pauses end, the partition and slow disks
    * go, and the network loses no more messages. Liveness is judged from here.

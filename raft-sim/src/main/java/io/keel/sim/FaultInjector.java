@@ -7,6 +7,7 @@ import io.keel.sim.EventQueue.Kind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Carries out the faults of a run as their times come: crashes and restarts, partitions, pauses,
@@ -33,6 +34,9 @@ final class FaultInjector<R> {
 
     /** Writes {@code text} to the run's trace, as a fault line. */
     void note(String text);
+
+    /** Runs {@code action} on {@code node}'s Raft node as an event of its own (time first, checks after). */
+    void act(SimulatedNode<R> node, Consumer<RaftNode<R>> action);
   }
 
   private final Host<R> host;
@@ -45,9 +49,31 @@ final class FaultInjector<R> {
   private final List<Figure8Attack<R>> attacks = new ArrayList<>();
   int pauses;
   int partitions;
+  final MembershipNemesis<R> membership;
 
   FaultInjector(Host<R> host, SimNetwork network, EventQueue queue, FaultSchedule schedule, Rogue rogue,
-      SimRandom random) {
+      SimRandom random, int founders) {
+    this.membership = new MembershipNemesis<>(new MembershipNemesis.Host<>() {
+      @Override
+      public List<SimulatedNode<R>> nodes() {
+        return host.nodes();
+      }
+
+      @Override
+      public SimulatedNode<R> leader() {
+        return FaultInjector.this.leader();
+      }
+
+      @Override
+      public void act(SimulatedNode<R> node, Consumer<RaftNode<R>> action) {
+        host.act(node, action);
+      }
+
+      @Override
+      public void note(String text) {
+        host.note(text);
+      }
+    }, random, founders);
     this.host = host;
     this.network = network;
     this.queue = queue;
@@ -101,6 +127,8 @@ final class FaultInjector<R> {
       network.model(change.model());
     } else if (fault instanceof Fault.Lie lie) {
       lie(lie);
+    } else if (fault instanceof Fault.Membership change) {
+      membership.inject(change);
     } else if (fault instanceof Fault.Heal) {
       heal();
     }

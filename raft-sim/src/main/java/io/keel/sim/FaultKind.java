@@ -23,6 +23,12 @@ public enum FaultKind {
   /** Clocks drift apart and jump forward. */
   CLOCK,
   /**
+   * Membership changes and leadership transfers: the cluster grows onto spare nodes and shrinks,
+   * replaces a voter with a new empty node, adds learners and promotes them, and hands leadership
+   * to a random or a lagging voter.
+   */
+  MEMBERSHIP,
+  /**
    * A member lies: well-formed messages forged in its name, with values no correct node would send.
    * Not part of {@code all}: a lying member may break Raft's guarantees by design, so a run with it
    * checks only what a node must keep whatever it is told — its own invariants, and that it never

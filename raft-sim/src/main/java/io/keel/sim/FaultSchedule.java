@@ -18,8 +18,10 @@ import java.util.Objects;
  * <pre>
  * network delay=1ms..5ms tail=0.020/40ms drop=0.0100 duplicate=0.0050
  * disk fsync=2ms torn-writes=on
- * drift n1=+1200ppm n2=-300ppm n3=0ppm
+ * spares 2
+ * drift n1=+1200ppm n2=-300ppm n3=0ppm n4=0ppm n5=0ppm
  * at 1.5s crash n2
+ * at 2s membership grow
  * at 3s partition split n1,n2|n3
  * at 50s heal
  * </pre>
@@ -27,9 +29,11 @@ import java.util.Objects;
  * @param network how the network treats messages until a {@link Fault.Network} changes it
  * @param fsyncLatency the disks' typical fsync latency
  * @param tornWrites whether a crash may keep part of the unsynced writes (else it loses them all)
- * @param driftPpm each node's clock drift in parts per million, node 1 first
+ * @param driftPpm each node's clock drift in parts per million, node 1 first, spares included
  * @param faults the timed faults, in time order
  * @param buggify the rare but legal paths the simulator's own machinery takes
+ * @param spares how many nodes run beside the cluster's founding ones, numbered after them: they
+ *     start empty, as nodes that join, and take part only once a {@link Fault.Membership} adds them
  */
 public record FaultSchedule(
     NetworkModel network,
@@ -37,7 +41,8 @@ public record FaultSchedule(
     boolean tornWrites,
     List<Long> driftPpm,
     List<Timed> faults,
-    Buggify buggify) {
+    Buggify buggify,
+    int spares) {
 
   /**
    * Rare but legal behaviour of the simulated disks, event loop and state machine ("buggify"): a
@@ -98,6 +103,7 @@ public record FaultSchedule(
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(buggify, "buggify");
     Checks.nonNegative("fsyncLatency", fsyncLatency);
+    Checks.range("spares", spares, 0, 8);
     driftPpm = List.copyOf(driftPpm);
     for (long drift : driftPpm) {
       Checks.range("driftPpm", drift, -200_000, 200_000);
@@ -110,32 +116,39 @@ public record FaultSchedule(
   /** No faults at all: a reliable network, 1 ms fsyncs, no drift, nothing injected. */
   public static FaultSchedule none(int nodes) {
     return new FaultSchedule(NetworkModel.reliable(), Duration.ofMillis(1), false,
-        Collections.nCopies(nodes, 0L), List.of(), Buggify.NONE);
+        Collections.nCopies(nodes, 0L), List.of(), Buggify.NONE, 0);
+  }
+
+  /** This schedule with {@code count} spare nodes, which do not drift. */
+  public FaultSchedule withSpares(int count) {
+    List<Long> drift = new ArrayList<>(driftPpm.subList(0, driftPpm.size() - spares));
+    drift.addAll(Collections.nCopies(count, 0L));
+    return new FaultSchedule(network, fsyncLatency, tornWrites, drift, faults, buggify, count);
   }
 
   /** This schedule with other faults. */
   public FaultSchedule withFaults(List<Timed> newFaults) {
-    return new FaultSchedule(network, fsyncLatency, tornWrites, driftPpm, newFaults, buggify);
+    return new FaultSchedule(network, fsyncLatency, tornWrites, driftPpm, newFaults, buggify, spares);
   }
 
   /** This schedule with another network model. */
   public FaultSchedule withNetwork(NetworkModel newNetwork) {
-    return new FaultSchedule(newNetwork, fsyncLatency, tornWrites, driftPpm, faults, buggify);
+    return new FaultSchedule(newNetwork, fsyncLatency, tornWrites, driftPpm, faults, buggify, spares);
   }
 
   /** This schedule with other disk settings. */
   public FaultSchedule withDisk(Duration newFsyncLatency, boolean newTornWrites) {
-    return new FaultSchedule(network, newFsyncLatency, newTornWrites, driftPpm, faults, buggify);
+    return new FaultSchedule(network, newFsyncLatency, newTornWrites, driftPpm, faults, buggify, spares);
   }
 
   /** This schedule with other clock drifts. */
   public FaultSchedule withDrift(List<Long> newDriftPpm) {
-    return new FaultSchedule(network, fsyncLatency, tornWrites, newDriftPpm, faults, buggify);
+    return new FaultSchedule(network, fsyncLatency, tornWrites, newDriftPpm, faults, buggify, spares);
   }
 
   /** This schedule with other rare paths. */
   public FaultSchedule withBuggify(Buggify newBuggify) {
-    return new FaultSchedule(network, fsyncLatency, tornWrites, driftPpm, faults, newBuggify);
+    return new FaultSchedule(network, fsyncLatency, tornWrites, driftPpm, faults, newBuggify, spares);
   }
 
   /** When the last {@link Fault.Heal} happens, or null if none does. */
@@ -155,6 +168,9 @@ public record FaultSchedule(
     text.append("network ").append(network.describe()).append('\n');
     text.append("disk fsync=").append(Durations.format(fsyncLatency))
         .append(" torn-writes=").append(tornWrites ? "on" : "off").append('\n');
+    if (spares > 0) {
+      text.append("spares ").append(spares).append('\n');
+    }
     text.append("drift");
     for (int i = 0; i < driftPpm.size(); i++) {
       text.append(String.format(Locale.ROOT, " n%d=%+dppm", i + 1, driftPpm.get(i)));
@@ -170,15 +186,18 @@ public record FaultSchedule(
   }
 
   /**
-   * Reads a schedule for a cluster of {@code nodes} from its text form. Blank lines and lines from
-   * {@code #} on are ignored; settings not given keep {@link #none}'s values.
+   * Reads a schedule for a cluster of {@code founders} nodes (and the spares its {@code spares}
+   * line names) from its text form. Blank lines and lines from {@code #} on are ignored; settings
+   * not given keep {@link #none}'s values.
    *
    * @throws IllegalArgumentException naming the line, if one cannot be read
    */
-  public static FaultSchedule parse(int nodes, String text) {
-    FaultSchedule schedule = none(nodes);
-    List<Timed> faults = new ArrayList<>();
+  public static FaultSchedule parse(int founders, String text) {
     String[] lines = text.split("\n", -1);
+    int spares = sparesIn(lines);
+    int nodes = founders + spares;
+    FaultSchedule schedule = none(founders).withSpares(spares);
+    List<Timed> faults = new ArrayList<>();
     for (int number = 1; number <= lines.length; number++) {
       String line = lines[number - 1].replaceAll("#.*", "").trim();
       if (line.isEmpty()) {
@@ -193,12 +212,28 @@ public record FaultSchedule(
           case "drift" -> schedule = schedule.withDrift(ScheduleText.drift(nodes, rest));
           case "buggify" -> schedule = schedule.withBuggify(ScheduleText.buggify(rest));
           case "at" -> faults.add(ScheduleText.timed(nodes, rest));
-          default -> throw new IllegalArgumentException("expected network, disk, drift, buggify or at");
+          case "spares" -> { } // read first
+          default -> throw new IllegalArgumentException("expected network, disk, spares, drift, buggify or at");
         }
       } catch (RuntimeException e) {
         throw new IllegalArgumentException("schedule line " + number + " '" + line + "': " + e.getMessage(), e);
       }
     }
     return schedule.withFaults(faults);
+  }
+
+  /** The count on the {@code spares N} line, if any: it must be known before nodes are named. */
+  private static int sparesIn(String[] lines) {
+    int spares = 0;
+    for (String raw : lines) {
+      String[] words = raw.replaceAll("#.*", "").trim().split("\\s+");
+      if (words[0].equals("spares")) {
+        if (words.length != 2 || !words[1].matches("[0-8]")) {
+          throw new IllegalArgumentException("schedule line '" + raw.trim() + "': spares is a count from 0 to 8");
+        }
+        spares = Integer.parseInt(words[1]);
+      }
+    }
+    return spares;
   }
 }

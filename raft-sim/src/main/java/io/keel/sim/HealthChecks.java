@@ -32,7 +32,7 @@ final class HealthChecks {
     long late = schedule.buggify().lateTimers() > 0 ? FaultSchedule.Buggify.LATE_TIMER_MAX_NANOS : 0;
     long bound = (long) (lease / (1 - maxDriftPpm / 1e6)) + late + 1_000_000;
     Duration heal = schedule.healAt();
-    return new Checkers.Settings(config.nodes(), minTimeout, config.raft().checkQuorum() ? bound : -1,
+    return new Checkers.Settings(config.nodes() + schedule.spares(), minTimeout, config.raft().checkQuorum() ? bound : -1,
         config.raft().checkQuorum(), heal == null ? -1 : heal.toNanos(), referencePerSecond);
   }
 
@@ -53,7 +53,7 @@ final class HealthChecks {
     FaultSchedule.Buggify buggify = schedule.buggify();
     FaultSchedule none = new FaultSchedule(schedule.network().healed(), schedule.fsyncLatency(), false,
         schedule.driftPpm(), List.of(),
-        new FaultSchedule.Buggify(0, 0, 0, buggify.applyLagMicros(), buggify.slowApplies()));
+        new FaultSchedule.Buggify(0, 0, 0, buggify.applyLagMicros(), buggify.slowApplies()), schedule.spares());
     Simulation<R> reference = new Simulation<>(calm, none, stateMachines, workload, true);
     long[] acknowledged = new long[1];
     reference.countAcknowledgedFrom(1_000_000_000L, acknowledged);

@@ -14,8 +14,14 @@ import java.util.Set;
  */
 public final class Nemesis {
 
+  /** How many spare nodes a run with membership changes has beside its founding ones. */
+  static final int MEMBERSHIP_SPARES = 2;
+
   private final SimRandom random;
+  /** Every node, the spares included: faults strike any of them. */
   private final int nodes;
+  private final int spares;
+  private final Duration catchUpTimeout;
   private final long healAtMicros;
   private final Set<FaultKind> kinds;
   private FaultRates rates;
@@ -23,7 +29,9 @@ public final class Nemesis {
 
   private Nemesis(SimRandom random, SimulationConfig config) {
     this.random = random;
-    this.nodes = config.nodes();
+    this.spares = config.faults().contains(FaultKind.MEMBERSHIP) ? MEMBERSHIP_SPARES : 0;
+    this.nodes = config.nodes() + spares;
+    this.catchUpTimeout = config.raft().catchUpTimeout();
     this.healAtMicros = config.healAt().toNanos() / 1_000;
     this.kinds = config.faults();
     this.rates = FaultRates.draw(random, kinds);
@@ -45,6 +53,9 @@ public final class Nemesis {
   public record Drawn(FaultRates rates, FaultSchedule schedule) {}
 
   private FaultSchedule schedule() {
+    // Membership changes draw from a stream of their own, forked first and only when they are on:
+    // runs without them draw as before, and the other kinds do not shift their times.
+    SimRandom membershipRandom = spares > 0 ? random.fork() : null;
     List<Long> drift = new ArrayList<>();
     for (int node = 1; node <= nodes; node++) {
       drift.add(rates.maxDriftPpm() == 0 ? 0 : random.between(-rates.maxDriftPpm(), rates.maxDriftPpm()));
@@ -57,8 +68,36 @@ public final class Nemesis {
     clockJumps();
     FaultSchedule.Buggify buggify = buggify();
     lies();
+    memberships(membershipRandom);
     faults.add(new FaultSchedule.Timed(Duration.ofNanos(healAtMicros * 1_000), new Fault.Heal()));
-    return new FaultSchedule(rates.network(), rates.fsyncLatency(), rates.tornWrites(), drift, faults, buggify);
+    return new FaultSchedule(rates.network(), rates.fsyncLatency(), rates.tornWrites(), drift, faults, buggify,
+        spares);
+  }
+
+  /**
+   * Membership changes and leadership transfers, at a gap each seed draws: growing onto the spares
+   * and shrinking back, replacing a voter with a new empty node, learners added and promoted, and
+   * transfers to a random or the most lagging voter. The last comes a catch-up timeout and a second
+   * before the heal, so that every change has ended, one way or the other, when liveness is judged.
+   */
+  private void memberships(SimRandom membershipRandom) {
+    if (membershipRandom == null) {
+      return;
+    }
+    Duration gap = FaultRates.micros(membershipRandom.between(300_000, 4_000_000));
+    // A change still catching up at the heal could go on after it; one that ends in time cannot.
+    long lastMicros = healAtMicros - (catchUpTimeout.toNanos() / 1_000 + 1_000_000);
+    for (long at = nextFrom(membershipRandom, 0, gap); at < lastMicros; at = nextFrom(membershipRandom, at, gap)) {
+      double kind = membershipRandom.nextDouble();
+      Fault.MembershipOp op = kind < 0.2 ? Fault.MembershipOp.GROW
+          : kind < 0.4 ? Fault.MembershipOp.SHRINK
+          : kind < 0.5 ? Fault.MembershipOp.REPLACE
+          : kind < 0.6 ? Fault.MembershipOp.ADD_LEARNER
+          : kind < 0.7 ? Fault.MembershipOp.PROMOTE
+          : kind < 0.85 ? Fault.MembershipOp.TRANSFER
+          : Fault.MembershipOp.TRANSFER_LAGGING;
+      add(at, new Fault.Membership(op, 0));
+    }
   }
 
   /** Rare, legal paths of the disks, the event loop and the state machine, each on for some seeds only. */
@@ -186,10 +225,14 @@ public final class Nemesis {
 
   /** The start of the next fault of a kind with mean gap {@code gap}, or never if the kind is off. */
   private long next(long fromMicros, Duration gap) {
+    return nextFrom(random, fromMicros, gap);
+  }
+
+  private static long nextFrom(SimRandom source, long fromMicros, Duration gap) {
     if (gap.isZero()) {
       return Long.MAX_VALUE;
     }
-    return fromMicros + 1 + (long) random.exponential(gap.toNanos() / 1_000.0);
+    return fromMicros + 1 + (long) source.exponential(gap.toNanos() / 1_000.0);
   }
 
   private long upTo(Duration longest) {

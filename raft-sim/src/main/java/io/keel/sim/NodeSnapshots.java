@@ -1,6 +1,6 @@
 package io.keel.sim;
 
-import io.keel.raft.NodeId;
+import io.keel.raft.Configuration;
 import io.keel.raft.SnapshotReceiver;
 import io.keel.raft.StateMachine;
 import io.keel.raft.StateMachineSnapshot;
@@ -106,12 +106,13 @@ final class NodeSnapshots {
   }
 
   /**
-   * The state machine applied {@code count} entries, the last {@code index}@{@code term}: takes
-   * its point-in-time view if a snapshot is due. Writing it into the store takes two later steps.
+   * The state machine applied {@code count} entries, the last {@code index}@{@code term}, where the
+   * configuration is {@code configuration}: takes its point-in-time view if a snapshot is due. Writing it into the store takes two later steps.
    */
-  void onApplied(int count, long index, long term, StateMachine<?> stateMachine, List<NodeId> voters) {
+  void onApplied(int count, long index, long term, StateMachine<?> stateMachine, Configuration configuration) {
     appliedSinceSnapshot += count;
     if (snapshotEvery == 0 || appliedSinceSnapshot < snapshotEvery || pending != null
+        || configuration.voters().isEmpty() // a joining node that has not applied the entry that added it
         || store.latest().map(latest -> latest.lastIndex() >= index).orElse(false)) {
       return;
     }
@@ -121,7 +122,7 @@ final class NodeSnapshots {
     }
     appliedSinceSnapshot = 0;
     // The point-in-time view, written now; the store sees it later.
-    pending = new PendingSnapshot(new SnapshotMeta(index, term, voters), bytesOf(view));
+    pending = new PendingSnapshot(new SnapshotMeta(index, term, configuration), bytesOf(view));
   }
 
   /** What {@code view} writes, which it then closes. */

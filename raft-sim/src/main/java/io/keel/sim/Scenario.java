@@ -120,8 +120,23 @@ public final class Scenario {
 
   /** Adds the faults of a schedule written in {@link FaultSchedule}'s text form ({@code at} lines). */
   public Scenario script(String text) {
-    faults.addAll(FaultSchedule.parse(nodes, text).faults());
+    String spares = schedule.spares() > 0 ? "spares " + schedule.spares() + "\n" : "";
+    faults.addAll(FaultSchedule.parse(nodes, spares + text).faults());
     return this;
+  }
+
+  /**
+   * Runs {@code count} spare nodes beside the cluster, numbered after its nodes: they start empty,
+   * as nodes that join, and take part once a {@link Fault.Membership} adds them.
+   */
+  public Scenario spares(int count) {
+    this.schedule = schedule.withSpares(count);
+    return this;
+  }
+
+  /** The leader of the moment is asked for {@code op} at {@code time}, naming {@code node} if the op names one (else 0). */
+  public Scenario membership(String time, Fault.MembershipOp op, int node) {
+    return at(time, new Fault.Membership(op, node));
   }
 
   /** Injects {@code fault} at {@code time}. */

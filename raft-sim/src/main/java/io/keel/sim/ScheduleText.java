@@ -113,6 +113,7 @@ final class ScheduleText {
       case "lie" -> new Fault.Lie(node(nodes, word(words, 2)), count(word(words, 3)));
       case "isolate-leader-with-minority" -> new Fault.IsolateLeaderWithMinority();
       case "figure-8" -> new Fault.Figure8();
+      case "membership" -> membership(nodes, words);
       default -> momentOr(words);
     };
     return new FaultSchedule.Timed(at, fault);
@@ -124,7 +125,12 @@ final class ScheduleText {
       return new Fault.MomentFault(moment, Durations.parse(word(words, 2)));
     }
     throw new IllegalArgumentException("unknown fault '" + words[1] + "' (expected crash, crash-leader, restart, "
-        + "isolate-leader, propose, partition, pause, slow-disk, disk-error, clock-jump, lie, network or heal)");
+        + "isolate-leader, propose, partition, pause, slow-disk, disk-error, clock-jump, lie, membership, network or heal)");
+  }
+
+  private static Fault membership(int nodes, String[] words) {
+    Fault.MembershipOp op = Fault.MembershipOp.named(word(words, 2));
+    return new Fault.Membership(op, op.namesNode() ? node(nodes, word(words, 3)) : 0);
   }
 
   private static String word(String[] words, int index) {

@@ -10,6 +10,7 @@ import io.keel.raft.Transport;
 import io.keel.raft.protocol.CommittedEntry;
 import io.keel.raft.protocol.ImpossibleMessage;
 import io.keel.raft.protocol.RaftNode;
+import io.keel.raft.protocol.RaftNodeBuilder;
 import io.keel.raft.message.InstallSnapshot;
 import io.keel.raft.snapshot.SnapshotInfo;
 import io.keel.raft.snapshot.SnapshotMeta;
@@ -48,7 +49,8 @@ public final class SimulatedNode<R> {
 
   private final int number;
   private final NodeId id;
-  private final List<NodeId> voters;
+  /** The voters the cluster was founded with; a node not among them starts as one that joins. */
+  private final List<NodeId> founders;
   private final RaftConfig config;
   private final Supplier<? extends StateMachine<R>> stateMachines;
   private final Transport transport;
@@ -74,14 +76,14 @@ public final class SimulatedNode<R> {
   private long pausedUntilNanos;
   private int incarnation;
 
-  SimulatedNode(int number, List<NodeId> voters, RaftConfig config, Supplier<? extends StateMachine<R>> stateMachines,
+  SimulatedNode(int number, NodeId id, List<NodeId> founders, RaftConfig config, Supplier<? extends StateMachine<R>> stateMachines,
       boolean persistentStateMachine, long snapshotEvery, Transport transport, SimulatedDisk disk, NodeClock clock,
       long seed, Observer observer) {
     this.persistentStateMachine = persistentStateMachine;
     this.snapshots = new NodeSnapshots(snapshotEvery, new SimRandom(seed ^ 0x5EED5EED5EEDL), () -> toApply.size());
     this.number = number;
-    this.id = voters.get(number - 1);
-    this.voters = voters;
+    this.id = id;
+    this.founders = founders;
     this.config = config;
     this.stateMachines = stateMachines;
     this.transport = transport;
@@ -111,9 +113,13 @@ public final class SimulatedNode<R> {
       stateMachineApplied = restored.lastIndex();
       observer.restored(number, restored.lastIndex(), contentHash(), true);
     });
-    node = RaftNode.<R>builder()
-        .id(id)
-        .voters(voters)
+    RaftNodeBuilder<R> builder = RaftNode.<R>builder().id(id);
+    if (founders.contains(id)) {
+      builder.voters(founders);
+    } else {
+      builder.join();
+    }
+    node = builder
         .config(config)
         .logStore(disk)
         .transport(transport)
@@ -217,7 +223,7 @@ public final class SimulatedNode<R> {
     }
     if (last >= 0) {
       node.onApplied(last);
-      snapshots.onApplied(count, last, lastTerm, stateMachine, voters);
+      snapshots.onApplied(count, last, lastTerm, stateMachine, node.membership().configurationAt(last));
     }
   }
 

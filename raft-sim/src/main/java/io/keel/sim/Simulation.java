@@ -1,5 +1,6 @@
 package io.keel.sim;
 
+import io.keel.raft.Configuration;
 import io.keel.raft.NodeId;
 import io.keel.raft.StateMachine;
 import io.keel.raft.message.Message;
@@ -51,6 +52,8 @@ public final class Simulation<R> {
   private long nowNanos;
   private long events;
   private long maxTerm;
+  /** The highest term in which a member of the committed configuration leads or knows its leader. */
+  private long leadershipTerm;
   private long firstLeaderNanos = -1;
   private int crashes;
   private int restarts;
@@ -83,40 +86,44 @@ public final class Simulation<R> {
     this.schedule = schedule != null ? schedule : drawn.schedule();
     this.rates = schedule != null ? null : drawn.rates();
     boolean lies = this.schedule.faults().stream().anyMatch(timed -> timed.fault() instanceof Fault.Lie);
-    if (this.schedule.driftPpm().size() != config.nodes()) {
+    int total = config.nodes() + this.schedule.spares();
+    if (this.schedule.driftPpm().size() != total) {
       throw new IllegalArgumentException("the schedule has clock drifts for " + this.schedule.driftPpm().size()
-          + " nodes, the cluster has " + config.nodes());
+          + " nodes, the cluster has " + config.nodes() + " and " + this.schedule.spares() + " spares");
     }
     this.checkers = new Checkers(lies, reference ? Checkers.Settings.none()
         : HealthChecks.settings(config, this.schedule,
             lies ? 0 : HealthChecks.referenceRate(config, this.schedule, stateMachines, workload)));
-    this.network = new SimNetwork(seedRandom.fork(), queue, this.schedule.network(), config.nodes());
+    this.network = new SimNetwork(seedRandom.fork(), queue, this.schedule.network(), total);
     SimRandom clientRandom = seedRandom.fork();
     this.diskRandom = seedRandom.fork();
     Duration healAt = this.schedule.healAt();
     // A liar may wedge a correct cluster by design (a forged commit index, say): liveness is not judged.
     this.liveness = new Liveness(healAt == null || lies ? -1 : healAt.toNanos(), config.livenessBound().toNanos(),
         config.stormElections(), config.clients() > 0);
-    List<NodeId> voters = new ArrayList<>();
-    for (int number = 1; number <= config.nodes(); number++) {
-      voters.add(NodeId.of("n" + number));
-      numbers.put(voters.get(number - 1), number);
+    List<NodeId> ids = new ArrayList<>();
+    for (int number = 1; number <= total; number++) {
+      ids.add(NodeId.of("n" + number));
+      numbers.put(ids.get(number - 1), number);
     }
-    for (int number = 1; number <= config.nodes(); number++) {
+    List<NodeId> founders = List.copyOf(ids.subList(0, config.nodes()));
+    checkers.founders(Configuration.ofVoters(founders));
+    for (int number = 1; number <= total; number++) {
       int from = number;
       SimulatedDisk disk = new SimulatedDisk(() -> nowNanos, diskRandom.fork(), this.schedule.fsyncLatency().toNanos());
       disk.buggify(this.schedule.buggify());
       disk.committedPrefix(checkers.committedPrefix(), "n" + number);
-      nodes.add(new SimulatedNode<>(number, voters, config.raft(), stateMachines, config.persistentStateMachines(),
+      nodes.add(new SimulatedNode<>(number, ids.get(number - 1), founders, config.raft(), stateMachines, config.persistentStateMachines(),
           config.snapshotEveryEntries(), (to, message) -> send(from, numbers.get(to), message), disk,
           new NodeClock(this.schedule.driftPpm().get(number - 1)), seedRandom.nextLong(), observer()));
     }
     // The last draws, so that they shift no other stream.
     Rogue rogue = new Rogue(seedRandom.fork());
-    this.injector = new FaultInjector<>(host(), network, queue, this.schedule, rogue, seedRandom.fork());
+    this.injector = new FaultInjector<>(host(), network, queue, this.schedule, rogue, seedRandom.fork(),
+        config.nodes());
     SimRandom timerRandom = seedRandom.fork();
     SimRandom applyRandom = seedRandom.fork();
-    this.nodeEvents = new NodeEvents(queue, this.schedule.buggify(), timerRandom, applyRandom, config.nodes(),
+    this.nodeEvents = new NodeEvents(queue, this.schedule.buggify(), timerRandom, applyRandom, total,
         () -> nowNanos);
     this.clients = new Clients(config, workload, clientRandom, queue, () -> nowNanos, checkers, liveness, numbers);
   }
@@ -278,8 +285,8 @@ public final class Simulation<R> {
         checkers.afterEvent(nodes, null, nowNanos);
       }
       case LIVENESS -> {
-        liveness.observe(nowNanos, maxTerm);
-        liveness.observeNodes(nowNanos, nodes);
+        liveness.observe(nowNanos, leadershipTerm);
+        liveness.observeNodes(nowNanos, members());
       }
       case RELEASE -> network.release((SimNetwork.Held) event.payload, nowNanos);
     }
@@ -315,7 +322,12 @@ public final class Simulation<R> {
     if (raft.currentTerm() > maxTerm) {
       maxTerm = raft.currentTerm();
     }
-    liveness.observe(nowNanos, maxTerm);
+    if (raft.currentTerm() > leadershipTerm && raft.leader().isPresent() && isMember(node)) {
+      // Elections count once someone leads their term: a node cut off from the leader, or removed
+      // without learning it, that campaigns alone in vain raises its own term and nothing else.
+      leadershipTerm = raft.currentTerm();
+    }
+    liveness.observe(nowNanos, leadershipTerm);
     if (firstLeaderNanos < 0 && raft.role() == Role.LEADER) {
       firstLeaderNanos = nowNanos;
     }
@@ -385,7 +397,28 @@ public final class Simulation<R> {
       public void note(String text) {
         trace.line(nowNanos, 0, text, null);
       }
+
+      @Override
+      public void act(SimulatedNode<R> node, Consumer<RaftNode<R>> action) {
+        if (!node.isCrashed() && nowNanos >= node.pausedUntilNanos()) {
+          node.raft().tick(node.clock().localNanos(nowNanos));
+          action.accept(node.raft());
+          afterNodeEvent(node, null);
+        }
+      }
     };
+  }
+
+  private boolean isMember(SimulatedNode<R> node) {
+    Configuration configuration = checkers.committedConfiguration();
+    return configuration == null || configuration.isMember(node.id());
+  }
+
+  /** The nodes that belong to the committed configuration: those that must catch up. */
+  private List<SimulatedNode<R>> members() {
+    Configuration configuration = checkers.committedConfiguration();
+    return configuration == null ? nodes
+        : nodes.stream().filter(node -> configuration.isMember(node.id())).toList();
   }
 
   private void crash(SimulatedNode<R> node) {

@@ -81,12 +81,15 @@ public record SimulationConfig(
    * {@link RaftConfig#defaults()} with the Raft paper's timings: an election timeout of 150–300 ms
    * and a heartbeat every 50 ms. A simulated node has no garbage collector to allow for (the reason
    * the library's defaults are longer), shorter timeouts pack more elections into a simulated
-   * second, and the scenarios and figures in docs/simulator.md were written against these.
+   * second, and the scenarios and figures in docs/simulator.md were written against these. A new
+   * voter gets 5 s to catch up, against the library's 2 minutes, so that a change held up by a
+   * fault fails within a run.
    */
   public static RaftConfig simulatedDefaults() {
     return RaftConfig.defaults().toBuilder()
         .electionTimeout(Duration.ofMillis(150), Duration.ofMillis(300))
         .heartbeatInterval(Duration.ofMillis(50))
+        .catchUpTimeout(Duration.ofSeconds(5))
         .build();
   }
 

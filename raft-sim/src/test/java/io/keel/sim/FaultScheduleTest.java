@@ -22,7 +22,7 @@ class FaultScheduleTest {
   @Test
   void badLinesAreNamedWithTheirNumber() {
     assertEquals("schedule line 2 'at 1s explode n1': unknown fault 'explode' (expected crash, crash-leader, restart, "
-            + "isolate-leader, propose, partition, pause, slow-disk, disk-error, clock-jump, lie, network or heal)",
+            + "isolate-leader, propose, partition, pause, slow-disk, disk-error, clock-jump, lie, membership, network or heal)",
         assertThrows(IllegalArgumentException.class, () -> FaultSchedule.parse(3, "# comment\nat 1s explode n1"))
             .getMessage());
     assertEquals("schedule line 1 'at 1s crash n4': node n4 is not in a cluster of 3",

@@ -60,7 +60,11 @@ class SimulationTest {
       SimulationReport report = simulation.run();
       assertTrue(report.ok(), report.summary());
       for (SimulatedNode<Long> node : simulation.nodes()) {
-        assertTrue(node.snapshotsTaken() > 0, "n" + node.number() + " took no snapshot: " + report.summary());
+        // Every node that applied twice the snapshot interval took one; a spare that was never
+        // added, or a node removed early, may apply too little.
+        if (node.isCrashed() || node.raft().lastApplied() >= 40) {
+          assertTrue(node.snapshotsTaken() > 0, node.id() + " took no snapshot: " + report.summary());
+        }
         restored += node.snapshotsRestored();
         interrupted += node.snapshotsInterrupted();
       }

@@ -8,7 +8,7 @@ import io.keel.raft.NodeId;
  */
 public sealed interface Message
     permits PreVote, PreVoteResponse, RequestVote, RequestVoteResponse, AppendEntries,
-        AppendEntriesResponse, InstallSnapshot, InstallSnapshotResponse {
+        AppendEntriesResponse, InstallSnapshot, InstallSnapshotResponse, TimeoutNow {
 
   /** The sender's term (for a {@link PreVote}, the term the sender would campaign in). */
   long term();

@@ -10,13 +10,22 @@ import java.util.Objects;
  * @param from the candidate
  * @param lastLogIndex index of the candidate's last log entry
  * @param lastLogTerm term of the candidate's last log entry
+ * @param leadershipTransfer whether the candidate campaigns because the leader handed leadership
+ *     over to it ({@link TimeoutNow}); voters then grant the vote even though they hear from that
+ *     leader (Raft thesis §3.10 and §4.2.3)
  */
-public record RequestVote(long term, NodeId from, long lastLogIndex, long lastLogTerm) implements Message {
+public record RequestVote(long term, NodeId from, long lastLogIndex, long lastLogTerm, boolean leadershipTransfer)
+    implements Message {
 
   /** Validates the message. */
   public RequestVote {
     Objects.requireNonNull(from, "from");
     Messages.requireTerm(term);
     Messages.requireIndexAndTerm(lastLogIndex, lastLogTerm);
+  }
+
+  /** A request from a candidate whose election timeout elapsed (no leadership transfer). */
+  public RequestVote(long term, NodeId from, long lastLogIndex, long lastLogTerm) {
+    this(term, from, lastLogIndex, lastLogTerm, false);
   }
 }

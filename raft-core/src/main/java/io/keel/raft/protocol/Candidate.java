@@ -1,5 +1,6 @@
 package io.keel.raft.protocol;
 
+import io.keel.raft.Configuration;
 import io.keel.raft.HardState;
 import io.keel.raft.NodeId;
 import io.keel.raft.message.PreVote;
@@ -14,20 +15,25 @@ import java.util.Set;
  * a majority would vote for it; in a real election it has incremented its term, voted for itself
  * and asks for votes (Figure 2, "Candidates").
  *
- * <p>A candidate counts its own vote only once that vote is durable: a node that crashed and
- * forgot it could otherwise vote for someone else in the same term.
+ * <p>It asks the voters of the configuration in force and counts their answers by it: a majority
+ * of each half of a joint configuration (thesis §4.3). A candidate counts its own vote only once
+ * that vote is durable: a node that crashed and forgot it could otherwise vote for someone else in
+ * the same term. A candidate that a leader handed leadership to ({@link io.keel.raft.message.TimeoutNow})
+ * says so in its requests, so that voters still hearing from that leader vote (thesis §3.10).
  */
 final class Candidate extends RoleState {
 
   private final RaftNode<?> node;
   private final boolean preVote;
+  private final boolean leadershipTransfer;
   private final long electionDeadlineNanos;
   private final Set<NodeId> granted = new HashSet<>();
   private final Set<NodeId> refused = new HashSet<>();
 
-  Candidate(RaftNode<?> node, boolean preVote, long electionDeadlineNanos) {
+  Candidate(RaftNode<?> node, boolean preVote, boolean leadershipTransfer, long electionDeadlineNanos) {
     this.node = node;
     this.preVote = preVote;
+    this.leadershipTransfer = leadershipTransfer;
     this.electionDeadlineNanos = electionDeadlineNanos;
   }
 
@@ -44,18 +50,22 @@ final class Candidate extends RoleState {
   /** Figure 2, Candidates: if the election timeout elapses, start a new election. */
   @Override
   void onDeadline() {
-    node.campaign();
+    node.elections().onTimeout();
   }
 
-  /** Asks every peer for its (pre-)vote, then counts, which settles a single-node cluster. */
+  /** Asks every other voter for its (pre-)vote, then counts, which settles a single-node cluster. */
   void start() {
     long lastIndex = node.lastLogIndex();
     long lastTerm = node.lastLogTerm();
-    for (NodeId peer : node.peers()) {
+    Configuration configuration = node.configuration();
+    for (NodeId voter : configuration.members()) {
+      if (voter.equals(node.id()) || !configuration.isVoter(voter)) {
+        continue;
+      }
       if (preVote) {
-        node.send(peer, new PreVote(node.currentTerm() + 1, node.id(), lastIndex, lastTerm));
+        node.send(voter, new PreVote(node.currentTerm() + 1, node.id(), lastIndex, lastTerm));
       } else {
-        node.send(peer, new RequestVote(node.currentTerm(), node.id(), lastIndex, lastTerm));
+        node.send(voter, new RequestVote(node.currentTerm(), node.id(), lastIndex, lastTerm, leadershipTransfer));
       }
     }
     tally();
@@ -97,16 +107,18 @@ final class Candidate extends RoleState {
   }
 
   private void tally() {
-    int votes = granted.size() + (ownVoteCounts() ? 1 : 0);
-    switch (Quorum.voteResult(votes, refused.size(), node.voters().size())) {
+    boolean ownVote = ownVoteCounts();
+    NodeId self = node.id();
+    switch (Quorum.voteResult(node.configuration(), voter -> granted.contains(voter) || (ownVote && voter.equals(self)),
+        refused::contains)) {
       case WON -> {
         if (preVote) {
-          node.becomeCandidate();
+          node.elections().onPreVoteWon();
         } else {
           node.becomeLeader();
         }
       }
-      case LOST -> node.lostElection();
+      case LOST -> node.elections().onLost();
       case PENDING -> { }
     }
   }

@@ -5,6 +5,7 @@ import io.keel.raft.NodeId;
 import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
 import io.keel.raft.message.InstallSnapshot;
+import io.keel.raft.message.TimeoutNow;
 import java.util.List;
 
 /**
@@ -45,7 +46,7 @@ final class Follower extends RoleState {
   /** Figure 2, Followers: the election timeout elapsed without hearing from a leader or voting. */
   @Override
   void onDeadline() {
-    node.campaign();
+    node.elections().onTimeout();
   }
 
   void resetElectionTimer() {
@@ -106,6 +107,20 @@ final class Follower extends RoleState {
     resetElectionTimer();
     snapshots.onChunk(chunk);
     return null;
+  }
+
+  /**
+   * The leader of the current term hands leadership to this node (thesis §3.10): it campaigns at
+   * once, if it is a voter.
+   *
+   * @return why the message is impossible (a second leader in the term), or null
+   */
+  String handle(TimeoutNow request) {
+    String impossibility = secondLeader(request.from());
+    if (impossibility == null) {
+      node.elections().onTimeoutNow();
+    }
+    return impossibility;
   }
 
   private String secondLeader(NodeId from) {

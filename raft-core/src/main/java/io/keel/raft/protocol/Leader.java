@@ -1,5 +1,6 @@
 package io.keel.raft.protocol;
 
+import io.keel.raft.Configuration;
 import io.keel.raft.LogEntry;
 import io.keel.raft.NodeId;
 import io.keel.raft.RaftConfig;
@@ -7,13 +8,17 @@ import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
 import io.keel.raft.message.InstallSnapshot;
 import io.keel.raft.message.InstallSnapshotResponse;
+import io.keel.raft.message.TimeoutNow;
 import io.keel.raft.snapshot.SnapshotInfo;
 import io.keel.raft.snapshot.SnapshotSource;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The leader of a term: appends proposals to its log, replicates them to each follower through that
@@ -23,7 +28,9 @@ import java.util.Map;
  *
  * <p>It counts itself towards a majority only for entries its own store reported durable, so its
  * disk write overlaps replication; and it commits by counting replicas only entries of its own term
- * (Raft paper §5.4.2).
+ * (Raft paper §5.4.2). It replicates to every member of the configuration in force, learners
+ * included, and counts by it ({@link LeaderQuorum}); its {@link MembershipChanges} change that
+ * configuration, and a {@link LeadershipTransfer} hands leadership over.
  */
 final class Leader extends RoleState {
 
@@ -33,7 +40,10 @@ final class Leader extends RoleState {
   private final long heartbeatIntervalNanos;
   private final Snapshots snapshots;
   private final Map<NodeId, Progress> progress = new LinkedHashMap<>();
-  private final long[] matchScratch;
+  private final LeaderQuorum quorum = new LeaderQuorum();
+  /** The highest index sent in this term to each follower no longer replicated to: its answers may still come. */
+  private final Map<NodeId, Long> retiredSentUpTo = new HashMap<>();
+  private final MembershipChanges changes;
   private long heartbeatDeadlineNanos;
 
   Leader(RaftNode<?> node, RaftLog log, RaftConfig config, Snapshots snapshots) {
@@ -42,11 +52,8 @@ final class Leader extends RoleState {
     this.log = log;
     this.config = config;
     this.heartbeatIntervalNanos = config.heartbeatInterval().toNanos();
-    long now = node.nowNanos();
-    for (NodeId peer : node.peers()) {
-      progress.put(peer, new Progress(peer, log.lastIndex() + 1, config.maxInflightAppends(), now));
-    }
-    this.matchScratch = new long[progress.size() + 1];
+    this.changes = new MembershipChanges(node, this, log, config);
+    syncMembers();
   }
 
   @Override
@@ -72,6 +79,84 @@ final class Leader extends RoleState {
     maybeCommit();
   }
 
+  /** The leader's membership changes. */
+  MembershipChanges changes() {
+    return changes;
+  }
+
+  /**
+   * Replicates to exactly the members of the configuration in force and the nodes catching up for
+   * a change: a new one starts probing from the end of the log, a removed one is dropped.
+   */
+  void syncMembers() {
+    Configuration configuration = log.configurations().latest();
+    Set<NodeId> wanted = new TreeSet<>(configuration.members());
+    wanted.addAll(changes.catchingUp());
+    wanted.remove(node.id());
+    progress.entrySet().removeIf(entry -> {
+      boolean removed = !wanted.contains(entry.getKey());
+      if (removed) {
+        entry.getValue().closeTransfer();
+        retiredSentUpTo.put(entry.getKey(), entry.getValue().sentUpTo());
+      }
+      return removed;
+    });
+    List<Progress> added = new ArrayList<>();
+    for (NodeId member : wanted) {
+      if (!progress.containsKey(member)) {
+        Progress follower = new Progress(member, log.lastIndex() + 1, config.maxInflightAppends(), node.nowNanos());
+        follower.sentBefore(retiredSentUpTo.getOrDefault(member, 0L)); // removed and added again in this term
+        progress.put(member, follower);
+        added.add(follower);
+      }
+    }
+    quorum.use(configuration, node.id(), progress);
+    if (heartbeatDeadlineNanos != 0) {
+      added.forEach(this::sendAppend); // a probe; start() sends the first ones of the term
+    }
+  }
+
+  /** Appends {@code configuration}, which takes effect at once, and replicates it. */
+  void appendConfiguration(Configuration configuration) {
+    log.append(List.of(LogEntry.configuration(log.lastIndex() + 1, node.currentTerm(), configuration)));
+    syncMembers();
+    for (Progress follower : progress.values()) {
+      sendAppends(follower);
+    }
+  }
+
+  /** Stops leading, for {@code reason}; the caller must not act as leader after. */
+  void stepDown(String reason) {
+    node.elections().stepDown(reason);
+  }
+
+  /** The voter other than this node whose log is the most up to date (the first in id order on a tie); null if none. */
+  NodeId mostUpToDateVoter() {
+    NodeId best = null;
+    for (NodeId voter : log.configurations().latest().voters()) {
+      if (!voter.equals(node.id()) && (best == null || matchIndexOf(voter) > matchIndexOf(best))) {
+        best = voter;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Whether {@code member} has acknowledged an append in this term and is at most {@code lag}
+   * entries behind this leader's log.
+   */
+  boolean isCaughtUp(NodeId member, long lag) {
+    Progress follower = progress.get(member);
+    return follower != null && follower.state() == Progress.State.REPLICATE
+        && follower.matchIndex() >= log.lastIndex() - lag;
+  }
+
+  /** The match index of {@code member}; -1 if it is not replicated to. */
+  long matchIndexOf(NodeId member) {
+    Progress follower = progress.get(member);
+    return follower == null ? -1 : follower.matchIndex();
+  }
+
   /** Appends client commands to the log and starts replicating them; returns the first index. */
   long appendCommands(List<byte[]> commands) {
     long term = node.currentTerm();
@@ -92,10 +177,16 @@ final class Leader extends RoleState {
   void onDeadline() {
     long now = node.nowNanos();
     heartbeatDeadlineNanos = now + heartbeatIntervalNanos;
-    if (config.checkQuorum() && !hasActiveQuorum(now)) {
-      node.becomeFollower(node.currentTerm(), null);
+    if (config.checkQuorum() && !quorum.heardFromQuorum(now, node.electionTimeoutMinNanos())) {
+      node.elections().stepDown("CheckQuorum: no quorum of " + quorum.configuration() + " was heard from within the minimum "
+          + "election timeout, " + node.electionTimeoutMinNanos() / 1_000_000 + " ms");
       return;
     }
+    changes.onProgress();
+    if (!isCurrent()) {
+      return;
+    }
+    sendTimeoutNowIfReady();
     for (Progress follower : progress.values()) {
       if (follower.hasStalledAppend(now, node.electionTimeoutMinNanos())) {
         follower.becomeProbe();
@@ -134,6 +225,20 @@ final class Leader extends RoleState {
     maybeCommit();
   }
 
+  /** Whether this node still leads through this role (a commit can depose it). */
+  private boolean isCurrent() {
+    return node.roleState() == this;
+  }
+
+  /** Hands leadership over once the transfer's target holds the whole log (thesis §3.10). */
+  void sendTimeoutNowIfReady() {
+    NodeId target = node.membership().transferTarget();
+    Progress follower = target == null ? null : progress.get(target);
+    if (follower != null && follower.matchIndex() == log.lastIndex()) {
+      node.send(target, new TimeoutNow(node.currentTerm(), node.id()));
+    }
+  }
+
   /**
    * Handles a follower's answer of the current term.
    *
@@ -141,8 +246,8 @@ final class Leader extends RoleState {
    */
   String handle(AppendEntriesResponse response) {
     Progress follower = progress.get(response.from());
-    if (response.isStaleTermAnswer()) {
-      return null; // it answers an append of an earlier term, sent before this node led
+    if (response.isStaleTermAnswer() || follower == null) {
+      return null; // it answers an append of an earlier term, or comes from a node no longer replicated to
     }
     String impossibility = impossibility(response, follower.sentUpTo());
     if (impossibility != null) {
@@ -152,6 +257,13 @@ final class Leader extends RoleState {
     if (response.success()) {
       if (follower.onAccepted(response.matchIndex())) {
         maybeCommit();
+        if (!isCurrent()) {
+          return null;
+        }
+        changes.onProgress();
+        if (response.from().equals(node.membership().transferTarget())) {
+          sendTimeoutNowIfReady();
+        }
       }
       if (follower.state() == Progress.State.PROBE) {
         follower.allowProbe(); // a heartbeat's answer: the probe goes again, in case it was lost
@@ -163,6 +275,9 @@ final class Leader extends RoleState {
       return null;
     }
     sendAppends(follower);
+    if (follower.state() == Progress.State.PROBE && !follower.isPaused() && follower.matchIndex() < log.lastIndex()) {
+      sendAppend(follower); // a probe at the log's end: nothing new to send, but the follower lags
+    }
     return null;
   }
 
@@ -222,6 +337,9 @@ final class Leader extends RoleState {
    */
   String handle(InstallSnapshotResponse response) {
     Progress follower = progress.get(response.from());
+    if (follower == null) {
+      return null; // from a node no longer replicated to
+    }
     SnapshotTransfer transfer = follower.transfer();
     if (transfer == null || transfer.snapshotIndex() != response.snapshotIndex()) {
       follower.heardAt(node.nowNanos());
@@ -317,28 +435,16 @@ final class Leader extends RoleState {
     return true;
   }
 
-  /** Figure 2, Leaders: commit the highest index a majority holds, if it is of this term. */
+  /**
+   * Figure 2, Leaders: commit the highest index a quorum of the configuration in force holds, if it
+   * is of this term; then let the membership changes act on it, which may depose this leader.
+   */
   private void maybeCommit() {
-    int i = 0;
-    matchScratch[i++] = log.durableIndex();
-    for (Progress follower : progress.values()) {
-      matchScratch[i++] = follower.matchIndex();
+    long quorumIndex = quorum.committedIndex(log.durableIndex());
+    if (quorumIndex > node.commitIndex() && log.term(quorumIndex) == node.currentTerm()) {
+      node.commitTo(quorumIndex);
+      changes.onCommit();
     }
-    long majorityIndex = Quorum.majorityIndex(matchScratch);
-    if (majorityIndex > node.commitIndex() && log.term(majorityIndex) == node.currentTerm()) {
-      node.commitTo(majorityIndex);
-    }
-  }
-
-  /** CheckQuorum: whether a majority, counting this node, was heard from within the lease. */
-  private boolean hasActiveQuorum(long now) {
-    int active = 1;
-    for (Progress follower : progress.values()) {
-      if (now - follower.lastHeardNanos() < node.electionTimeoutMinNanos()) {
-        active++;
-      }
-    }
-    return active >= Quorum.majority(node.voters().size());
   }
 
   /** Each follower's durable match index, in peer order. */
@@ -352,12 +458,13 @@ final class Leader extends RoleState {
     return progress.get(peer);
   }
 
-  /** The node stops leading: releases the snapshots being sent. */
+  /** The node stops leading: releases the snapshots being sent, and fails a change not yet begun. */
   @Override
   void exit() {
     for (Progress follower : progress.values()) {
       follower.closeTransfer();
     }
+    changes.onLeadershipLost();
   }
 
   @Override

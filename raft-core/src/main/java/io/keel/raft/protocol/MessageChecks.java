@@ -42,9 +42,6 @@ final class MessageChecks {
     if (message.from().equals(node.id())) {
       return "it claims to come from this node itself";
     }
-    if (!node.voters().contains(message.from())) {
-      return message.from() + " is not a voter of this group " + node.voters();
-    }
     if (message.term() > MAX_TERM) {
       return "term " + message.term() + " is beyond the largest possible, " + MAX_TERM;
     }
@@ -84,8 +81,7 @@ final class MessageChecks {
   }
 
   /**
-   * A snapshot holds committed entries only, of terms up to its leader's, and records the group's
-   * voters; a leader of this node's term or a later one cannot send one that contradicts an entry
+   * A snapshot holds committed entries only, of terms up to its leader's; a leader of this node's term or a later one cannot send one that contradicts an entry
    * this node knows committed.
    */
   private String impossibility(InstallSnapshot chunk) {
@@ -93,10 +89,6 @@ final class MessageChecks {
     long term = chunk.meta().lastTerm();
     if (term > chunk.term()) {
       return "a leader of term " + chunk.term() + " cannot hold a snapshot ending in term " + term;
-    }
-    List<NodeId> voters = chunk.meta().voters();
-    if (voters.size() != node.voters().size() || !node.voters().containsAll(voters)) {
-      return "a snapshot whose voters " + voters + " are not this group's " + node.voters();
     }
     if (chunk.term() >= node.currentTerm() && index <= node.commitIndex() && isHeld(index) && log.term(index) != term) {
       return "a snapshot ending at " + index + "@" + term + " contradicts committed entry " + index + "@"

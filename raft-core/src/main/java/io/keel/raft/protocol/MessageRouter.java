@@ -1,6 +1,5 @@
 package io.keel.raft.protocol;
 
-import io.keel.raft.RaftConfig;
 import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
 import io.keel.raft.message.InstallSnapshot;
@@ -10,6 +9,7 @@ import io.keel.raft.message.PreVote;
 import io.keel.raft.message.PreVoteResponse;
 import io.keel.raft.message.RequestVote;
 import io.keel.raft.message.RequestVoteResponse;
+import io.keel.raft.message.TimeoutNow;
 import java.util.function.Consumer;
 
 /**
@@ -21,15 +21,13 @@ import java.util.function.Consumer;
 final class MessageRouter {
 
   private final RaftNode<?> node;
-  private final RaftConfig config;
   private final MessageChecks checks;
   private final Voter voter;
   private final Consumer<ImpossibleMessage> impossibleMessageListener;
   private long impossibleMessages;
 
-  MessageRouter(RaftNode<?> node, RaftLog log, RaftConfig config, Consumer<ImpossibleMessage> listener) {
+  MessageRouter(RaftNode<?> node, RaftLog log, Consumer<ImpossibleMessage> listener) {
     this.node = node;
-    this.config = config;
     this.impossibleMessageListener = listener;
     this.checks = new MessageChecks(node, log);
     this.voter = new Voter(node, log);
@@ -71,7 +69,9 @@ final class MessageRouter {
   /**
    * A message of a higher term: Figure 2, "if RPC request or response contains term T >
    * currentTerm: set currentTerm = T, convert to follower" — except for pre-votes, which change no
-   * term, and for vote requests that arrive while this node hears from a leader (thesis §4.2.3).
+   * term, for vote requests that arrive while this node hears from a leader (thesis §4.2.3),
+   * unless that leader handed its leadership to the candidate (thesis §3.10), and for answers from
+   * nodes this one neither counts nor replicates to.
    *
    * @return whether to go on handling the message
    */
@@ -79,12 +79,23 @@ final class MessageRouter {
     if (message instanceof PreVote || (message instanceof PreVoteResponse response && response.granted())) {
       return true;
     }
-    if (message instanceof RequestVote && config.checkQuorum() && voter.hearsFromLeader()) {
+    if (message instanceof RequestVote request && !request.leadershipTransfer() && voter.hearsFromLeader()) {
       return false;
     }
-    boolean fromLeader = message instanceof AppendEntries || message instanceof InstallSnapshot;
+    if (isAnswer(message) && !node.configuration().isMember(message.from()) && node.matchIndex(message.from()) < 0) {
+      // An answer from a node outside the configuration that this node does not replicate to (one
+      // removed, still answering a late message with the term it campaigned alone to) cannot depose it.
+      return false;
+    }
+    boolean fromLeader = message instanceof AppendEntries || message instanceof InstallSnapshot
+        || message instanceof TimeoutNow;
     node.becomeFollower(message.term(), fromLeader ? message.from() : null);
     return true;
+  }
+
+  private static boolean isAnswer(Message message) {
+    return message instanceof AppendEntriesResponse || message instanceof InstallSnapshotResponse
+        || message instanceof RequestVoteResponse || message instanceof PreVoteResponse;
   }
 
   /** A message of a lower term: refuse requests, so that their stale sender learns the term. */
@@ -127,6 +138,12 @@ final class MessageRouter {
     }
     if (message instanceof InstallSnapshotResponse response) {
       return role instanceof Leader leader ? leader.handle(response) : null;
+    }
+    if (message instanceof TimeoutNow request) {
+      if (role instanceof Leader) {
+        return "a second leader: this node leads term " + node.currentTerm();
+      }
+      return role instanceof Follower follower ? follower.handle(request) : null; // a candidate campaigns already
     }
     if (message instanceof RequestVote request) {
       voter.handle(request);

@@ -66,6 +66,14 @@ final class Progress {
     return sentUpTo;
   }
 
+  /**
+   * An earlier progress of the same follower in this term sent appends up to {@code index}: the
+   * answers to them may still arrive.
+   */
+  void sentBefore(long index) {
+    sentUpTo = Math.max(sentUpTo, index);
+  }
+
   int inflightCount() {
     return inflights.size();
   }

@@ -1,5 +1,7 @@
 package io.keel.raft.protocol;
 
+import io.keel.raft.Configuration;
+import io.keel.raft.EntryType;
 import io.keel.raft.LogEntry;
 import io.keel.raft.LogStore;
 import java.util.ArrayDeque;
@@ -15,6 +17,9 @@ import java.util.List;
  * an entry of the same index and term was written again (docs/architecture.md, rule 6). So the log
  * remembers the truncations not yet covered by a report.
  *
+ * <p>Every append, truncation and compaction goes through here, so the log also keeps its
+ * {@link ConfigurationLog} in step: the configuration in force is always the newest in the log.
+ *
  * <p>Invariant: {@code durableIndex <= lastIndex()}.
  */
 final class RaftLog {
@@ -22,13 +27,38 @@ final class RaftLog {
   /** A truncation made by the write numbered {@code sequence}, removing entries from {@code fromIndex}. */
   private record Truncation(long sequence, long fromIndex) {}
 
+  /** How many bytes of entries to read at a time when scanning the log for configurations. */
+  private static final long SCAN_BATCH_BYTES = 4 << 20;
+
   private final LogStore store;
   private final ArrayDeque<Truncation> uncoveredTruncations = new ArrayDeque<>();
+  private final ConfigurationLog configurations;
   private long durableIndex;
 
-  RaftLog(LogStore store) {
+  /**
+   * The node's log as {@code store} holds it, whose configuration at {@code baseIndex} is
+   * {@code base} (from the newest snapshot, or the one the group started with at 0): the entries
+   * after it are read once for the configurations they carry.
+   */
+  RaftLog(LogStore store, long baseIndex, Configuration base) {
     this.store = store;
     this.durableIndex = store.lastIndex();
+    this.configurations = new ConfigurationLog(baseIndex, base);
+    long next = Math.max(store.firstIndex(), baseIndex + 1);
+    while (next <= store.lastIndex()) {
+      List<LogEntry> entries = store.entries(next, store.lastIndex() + 1, SCAN_BATCH_BYTES);
+      for (LogEntry entry : entries) {
+        if (entry.type() == EntryType.CONFIGURATION) {
+          configurations.onAppend(List.of(entry));
+        }
+      }
+      next += entries.size();
+    }
+  }
+
+  /** The configurations this log holds; the newest is in force. */
+  ConfigurationLog configurations() {
+    return configurations;
   }
 
   long firstIndex() {
@@ -73,11 +103,13 @@ final class RaftLog {
 
   void append(List<LogEntry> entries) {
     store.append(entries);
+    configurations.onAppend(entries);
   }
 
   /** Removes the suffix from {@code fromIndex}; what was durable there no longer counts. */
   void truncateSuffix(long fromIndex) {
     long sequence = store.truncateSuffix(fromIndex);
+    configurations.onTruncate(fromIndex);
     uncoveredTruncations.addLast(new Truncation(sequence, fromIndex));
     durableIndex = Math.min(durableIndex, fromIndex - 1);
   }
@@ -89,7 +121,29 @@ final class RaftLog {
    * store reports the compaction durable, so that no earlier report covers later appends.
    */
   void compactPrefix(long index, long term) {
+    compactPrefix(index, term, null);
+  }
+
+  /**
+   * Compacts as {@link #compactPrefix(long, long)}, behind a snapshot through {@code index} whose
+   * configuration is {@code configuration}: it becomes the base of the configurations, and the only
+   * one if the whole log is discarded.
+   */
+  void compactBehindSnapshot(long index, long term, Configuration configuration) {
+    compactPrefix(index, term, configuration);
+  }
+
+  private void compactPrefix(long index, long term, Configuration snapshotConfiguration) {
     boolean keepsSuffix = matches(index, term);
+    if (snapshotConfiguration == null && !keepsSuffix) {
+      throw new IllegalArgumentException("compacting through " + index + "@" + term + ", which the log does not hold, "
+          + "needs the snapshot's configuration");
+    }
+    if (snapshotConfiguration == null) {
+      configurations.onCompact(index);
+    } else {
+      configurations.onSnapshot(index, snapshotConfiguration, keepsSuffix);
+    }
     long sequence = store.compactPrefix(index, term);
     if (!keepsSuffix) {
       uncoveredTruncations.addLast(new Truncation(sequence, index + 1));

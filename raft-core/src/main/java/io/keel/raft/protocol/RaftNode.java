@@ -1,6 +1,8 @@
 package io.keel.raft.protocol;
 
+import io.keel.raft.Configuration;
 import io.keel.raft.HardState;
+import io.keel.raft.LeadershipTransferException;
 import io.keel.raft.LogStore;
 import io.keel.raft.NodeId;
 import io.keel.raft.NotLeaderException;
@@ -36,20 +38,16 @@ import java.util.concurrent.CompletableFuture;
  * outputs. All calls must come from one thread at a time. A proposal's future fails on that thread
  * (not the leader, leadership lost, node stopped) or completes where the driver applies its entry.
  *
- * <p>{@code receive} first checks that a correct peer could have sent the message
- * ({@link MessageChecks}); an impossible one is dropped, counted and reported as an
- * {@link ImpossibleMessage}, never a reason to halt. Then it applies the term rules common to all
- * roles (Figure 2, "All servers") and hands the message to the current role: {@link Follower},
- * {@link Candidate} or {@link Leader}, or to the {@link Voter}. The node halts only when its own
- * state breaks an invariant or its store fails.
+ * <p>A message goes through {@link MessageRouter} to the current role ({@link Follower},
+ * {@link Candidate}, {@link Leader}) or the {@link Voter}; an impossible one is dropped, counted and
+ * reported as an {@link ImpossibleMessage}. The node halts only when its own state breaks an
+ * invariant or its store fails.
  *
  * @param <R> the state machine's result type
  */
 public final class RaftNode<R> {
 
   private final NodeId id;
-  private final List<NodeId> voters;
-  private final List<NodeId> peers;
   private final RaftConfig config;
   private final LogStore store;
   private final RaftLog log;
@@ -70,14 +68,17 @@ public final class RaftNode<R> {
   private RoleState role;
   /** Why the node stopped, once it is {@link Role#FAILED}; proposals fail with it. */
   private RuntimeException failure;
+  private final Membership membership;
+  private final Elections elections;
 
   RaftNode(RaftNodeBuilder<R> builder, long startNanos) {
     this.id = Objects.requireNonNull(builder.id, "id");
-    this.voters = builder.sortedVoters();
-    this.peers = voters.stream().filter(voter -> !voter.equals(id)).toList();
     this.config = Objects.requireNonNull(builder.config, "config");
     this.store = Objects.requireNonNull(builder.logStore, "logStore");
-    this.log = new RaftLog(store);
+    ConfigurationLog.Indexed base = builder.baseConfiguration();
+    this.log = new RaftLog(store, base.index(), base.configuration());
+    this.membership = new Membership(this, log);
+    this.elections = new Elections(this, config);
     long snapshotIndex = Snapshots.recoverLog(log, builder.snapshotStore);
     this.commits = new CommitQueue<>(id, store, config.maxBytesPerAppend(), config.maxUnappliedBytes(),
         builder.appliedIndex);
@@ -85,7 +86,7 @@ public final class RaftNode<R> {
     this.snapshots = new Snapshots(this, log, commits, builder.snapshotStore, builder.snapshotReceiver, config);
     this.hardState = store.hardState();
     this.outbox = new Outbox(Objects.requireNonNull(builder.transport, "transport"), hardState);
-    this.router = new MessageRouter(this, log, config,
+    this.router = new MessageRouter(this, log,
         Objects.requireNonNull(builder.impossibleMessageListener, "impossibleMessageListener"));
     this.electionTimeouts = new ElectionTimeouts(config, builder.randomSeed);
     this.nowNanos = startNanos;
@@ -117,6 +118,7 @@ public final class RaftNode<R> {
       throw new IllegalArgumentException("time went backwards: " + nowNanos + " < " + this.nowNanos);
     }
     this.nowNanos = nowNanos;
+    membership.onTick();
     if (nowNanos >= role.deadlineNanos()) {
       role.onDeadline();
     }
@@ -154,7 +156,6 @@ public final class RaftNode<R> {
     long firstIndex = ((Leader) role).appendCommands(commands);
     return commits.track(firstIndex, currentTerm(), commands.size());
   }
-
   /**
    * The store reports every log write up to the one numbered {@code sequence} durable, its durable
    * log ending at {@code index}@{@code term} ({@link io.keel.raft.DurabilityListener#logDurable}).
@@ -216,6 +217,7 @@ public final class RaftNode<R> {
     failure = reason;
     leaderId = null;
     commits.proposals().failAll(reason);
+    membership.onStop(reason);
   }
 
   // ---------------------------------------------------------------- queries
@@ -225,9 +227,9 @@ public final class RaftNode<R> {
     return id;
   }
 
-  /** Every voter, this node included, in id order. */
-  public List<NodeId> voters() {
-    return voters;
+  /** Why this node last stepped down in its own term (CheckQuorum, or a configuration without it); null if never. */
+  public String stepDownReason() {
+    return elections.stepDownReason();
   }
 
   /** The role this node plays now. */
@@ -301,6 +303,19 @@ public final class RaftNode<R> {
     return snapshots;
   }
 
+  /**
+   * The group's members as this node sees them, and the administration of membership: changes
+   * by joint consensus and leadership transfer, on the leader.
+   */
+  public Membership membership() {
+    return membership;
+  }
+
+  /** The configuration in force here ({@link Membership#configuration()}). */
+  public Configuration configuration() {
+    return membership.configuration();
+  }
+
   /** Why the node stopped, if it is {@link Role#FAILED}. */
   public Optional<RuntimeException> failure() {
     return Optional.ofNullable(failure);
@@ -349,6 +364,9 @@ public final class RaftNode<R> {
     if (!(role instanceof Leader)) {
       return new NotLeaderException(id, leaderId);
     }
+    if (membership.transferTarget() != null) {
+      return new LeadershipTransferException(id + " is handing leadership to " + membership.transferTarget());
+    }
     if (commits.proposals().size() + commandCount > config.maxPendingProposals()) {
       return new TooManyPendingProposalsException(config.maxPendingProposals());
     }
@@ -376,38 +394,27 @@ public final class RaftNode<R> {
     leaderId = leader;
     if (leader != null) {
       lastLeaderContactNanos = nowNanos;
+      membership.onLeaderKnown(leader);
     }
     long deadline = leader != null || wasLeading ? randomElectionDeadline() : role.deadlineNanos();
     enter(new Follower(this, log, deadline));
   }
 
-  /**
-   * This node's (pre-)vote round failed: it waits, as a follower of its term, a fresh election
-   * timeout counted from now. The moment a round fails depends on when the refusals arrived, so
-   * candidates whose timeouts were drawn alike drift apart instead of splitting every vote again.
-   */
-  void lostElection() {
+  /** When and how this node campaigns. */
+  Elections elections() {
+    return elections;
+  }
+
+  /** Waits, as a follower of the current term with no leader known, a fresh election timeout. */
+  void waitAsFollower() {
     leaderId = null;
     enter(new Follower(this, log, randomElectionDeadline()));
   }
 
-  /** The election timer fired: campaign, through a PreVote round if configured. */
-  void campaign() {
-    if (!config.preVote()) {
-      persist(new HardState(currentTerm() + 1, id));
-    }
-    becomeCandidate(config.preVote());
-  }
-
-  /** Figure 2, Candidates: increment the term, vote for self, reset the timer, request votes. */
-  void becomeCandidate() {
-    persist(new HardState(currentTerm() + 1, id));
-    becomeCandidate(false);
-  }
-
-  private void becomeCandidate(boolean preVote) {
+  /** Campaigns: a PreVote round, or an election in the term it has just persisted. */
+  void enterCandidate(boolean preVote, boolean leadershipTransfer) {
     leaderId = null;
-    enter(new Candidate(this, preVote, randomElectionDeadline())).start();
+    enter(new Candidate(this, preVote, leadershipTransfer, randomElectionDeadline())).start();
   }
 
   void becomeLeader() {
@@ -430,12 +437,7 @@ public final class RaftNode<R> {
     }
     leaderId = leader;
     lastLeaderContactNanos = nowNanos;
-  }
-
-  void resetElectionTimerIfFollower() {
-    if (role instanceof Follower follower) {
-      follower.resetElectionTimer();
-    }
+    membership.onLeaderKnown(leader);
   }
 
   /** Advances the commit index; the driver takes the newly committed entries to apply them. */
@@ -473,10 +475,6 @@ public final class RaftNode<R> {
 
   long electionTimeoutMinNanos() {
     return electionTimeouts.minNanos();
-  }
-
-  List<NodeId> peers() {
-    return peers;
   }
 
   NodeId leaderId() {

@@ -1,10 +1,12 @@
 package io.keel.raft.protocol;
 
+import io.keel.raft.Configuration;
 import io.keel.raft.LogStore;
 import io.keel.raft.NodeId;
 import io.keel.raft.RaftConfig;
 import io.keel.raft.SnapshotReceiver;
 import io.keel.raft.Transport;
+import io.keel.raft.snapshot.SnapshotMeta;
 import io.keel.raft.snapshot.SnapshotStore;
 import java.util.Collection;
 import java.util.List;
@@ -20,6 +22,7 @@ import java.util.function.Consumer;
 public final class RaftNodeBuilder<R> {
   NodeId id;
   Collection<NodeId> voters;
+  boolean join;
   RaftConfig config = RaftConfig.defaults();
   LogStore logStore;
   Transport transport;
@@ -37,9 +40,24 @@ public final class RaftNodeBuilder<R> {
     return this;
   }
 
-  /** Every voter in the cluster, this node included. */
+  /**
+   * The voters a new group starts with, this node included: its configuration until the log or a
+   * snapshot holds one, which then wins. Every founding node is given the same voters.
+   */
   public RaftNodeBuilder<R> voters(Collection<NodeId> voters) {
     this.voters = voters;
+    this.join = false;
+    return this;
+  }
+
+  /**
+   * Starts this node to join an existing group instead of founding one: it knows no configuration
+   * ({@link Configuration#NONE}) and never campaigns until the leader, once an administrator has
+   * added it, sends it the log or a snapshot that holds one.
+   */
+  public RaftNodeBuilder<R> join() {
+    this.voters = null;
+    this.join = true;
     return this;
   }
 
@@ -101,13 +119,25 @@ public final class RaftNodeBuilder<R> {
     return this;
   }
 
-  /** The voters in id order, checked to include this node. */
-  List<NodeId> sortedVoters() {
-    List<NodeId> sorted = List.copyOf(new TreeSet<>(Objects.requireNonNull(voters, "voters")));
-    if (!sorted.contains(Objects.requireNonNull(id, "id"))) {
-      throw new IllegalArgumentException("voters " + sorted + " must include the node itself, " + id);
+  /**
+   * The configuration the node starts from, before the configuration entries in its log: the newest
+   * snapshot's, or else the founding voters (checked to include this node) at index 0, or none
+   * for a joining node.
+   */
+  ConfigurationLog.Indexed baseConfiguration() {
+    Objects.requireNonNull(id, "id");
+    if (!join) {
+      List<NodeId> sorted = List.copyOf(new TreeSet<>(Objects.requireNonNull(voters, "voters (or join)")));
+      if (!sorted.contains(id)) {
+        throw new IllegalArgumentException("voters " + sorted + " must include the node itself, " + id
+            + " (a node added to a running group starts with join())");
+      }
     }
-    return sorted;
+    SnapshotMeta snapshot = snapshotStore == null ? null : snapshotStore.latest().map(info -> info.meta()).orElse(null);
+    if (snapshot != null) {
+      return new ConfigurationLog.Indexed(snapshot.lastIndex(), snapshot.configuration());
+    }
+    return new ConfigurationLog.Indexed(0, join ? Configuration.NONE : Configuration.ofVoters(voters));
   }
 
   /** Builds the node as a follower of its stored term, its clock at {@code nowNanos}. */

@@ -73,7 +73,7 @@ public final class Snapshots {
     }
     SnapshotMeta meta = latest.meta();
     if (meta.lastIndex() >= log.firstIndex() && !log.matches(meta.lastIndex(), meta.lastTerm())) {
-      log.compactPrefix(meta.lastIndex(), meta.lastTerm());
+      log.compactBehindSnapshot(meta.lastIndex(), meta.lastTerm(), meta.configuration());
     }
     return log.matches(meta.lastIndex(), meta.lastTerm()) ? meta.lastIndex() : 0;
   }
@@ -154,7 +154,7 @@ public final class Snapshots {
     }
     long index = info.lastIndex();
     if (index > log.firstIndex() - 1) {
-      log.compactPrefix(index, info.meta().lastTerm());
+      log.compactBehindSnapshot(index, info.meta().lastTerm(), info.meta().configuration());
     }
     commits.onSnapshotInstalled(index);
     answerLeader(index, info.sizeBytes(), true);

@@ -29,7 +29,9 @@ final class Voter {
     boolean grant = mayVote && log.isUpToDate(request.lastLogIndex(), request.lastLogTerm());
     if (grant) {
       node.persist(new HardState(node.currentTerm(), request.from()));
-      node.resetElectionTimerIfFollower();
+      if (node.roleState() instanceof Follower follower) {
+        follower.resetElectionTimer(); // Figure 2, Followers: a vote granted resets the timer
+      }
     }
     node.send(request.from(), new RequestVoteResponse(node.currentTerm(), node.id(), grant));
   }

@@ -1,5 +1,6 @@
 package io.keel.raft.runtime;
 
+import io.keel.raft.EntryType;
 import io.keel.raft.NodeStoppedException;
 import io.keel.raft.StateMachine;
 import io.keel.raft.protocol.CommittedEntry;
@@ -104,6 +105,9 @@ final class ApplyPipeline<R> {
         if (fatal == null) {
           try {
             entry.applyTo(stateMachine);
+            if (snapshotter != null && entry.entry().type() == EntryType.CONFIGURATION) {
+              snapshotter.onConfigurationApplied(entry.entry().configuration());
+            }
             lastApplied = entry.index();
             lastTerm = entry.entry().term();
             entries++;

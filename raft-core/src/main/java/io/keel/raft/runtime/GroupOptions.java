@@ -31,6 +31,7 @@ public final class GroupOptions<R> {
 
   private final GroupId group;
   private final List<NodeId> voters;
+  private final boolean joins;
   private final RaftConfig config;
   private final LogStoreFactory logStore;
   private final StateMachine<R> stateMachine;
@@ -46,8 +47,9 @@ public final class GroupOptions<R> {
 
   private GroupOptions(Builder<R> builder) {
     this.group = builder.group;
-    this.voters = List.copyOf(new TreeSet<>(require(builder.voters, "voters")));
-    if (voters.isEmpty()) {
+    this.joins = builder.joins;
+    this.voters = joins ? List.of() : List.copyOf(new TreeSet<>(require(builder.voters, "voters (or join)")));
+    if (!joins && voters.isEmpty()) {
       throw new IllegalArgumentException("voters: at least one voter is required");
     }
     this.config = require(builder.config, "config");
@@ -75,9 +77,18 @@ public final class GroupOptions<R> {
     return group;
   }
 
-  /** Every voter of the group, this node included, in id order. */
+  /**
+   * The voters the group was founded with, this node included, in id order; empty for a node that
+   * {@link #joins()}. Once the log or a snapshot holds a configuration, that one is in force
+   * ({@link RaftGroup#configuration()}).
+   */
   public List<NodeId> voters() {
     return voters;
+  }
+
+  /** Whether this node joins a running group instead of founding it ({@link Builder#join()}). */
+  public boolean joins() {
+    return joins;
   }
 
   /** The protocol's tunables. */
@@ -129,6 +140,7 @@ public final class GroupOptions<R> {
   public static final class Builder<R> {
     private final GroupId group;
     private Collection<NodeId> voters;
+    private boolean joins;
     private RaftConfig config = RaftConfig.defaults();
     private LogStoreFactory logStore;
     private StateMachine<R> stateMachine;
@@ -143,9 +155,26 @@ public final class GroupOptions<R> {
       this.group = group;
     }
 
-    /** Every voter of the group, this node included. */
+    /**
+     * The voters the group is founded with, this node included, the same on every founding node.
+     * They are the group's configuration until the log or a snapshot holds one, which then wins:
+     * a restarted node takes its members from its own log.
+     */
     public Builder<R> voters(Collection<NodeId> voters) {
       this.voters = voters;
+      this.joins = false;
+      return this;
+    }
+
+    /**
+     * Starts this node to join a running group rather than found one: it knows no members, never
+     * campaigns, and waits until an administrator adds it ({@link RaftGroup#changeMembership}) and
+     * the leader sends it the log or a snapshot. A node that joined and restarts may be started
+     * the same way: its own log then says what it is.
+     */
+    public Builder<R> join() {
+      this.voters = null;
+      this.joins = true;
       return this;
     }
 

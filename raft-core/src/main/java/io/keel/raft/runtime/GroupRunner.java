@@ -1,5 +1,6 @@
 package io.keel.raft.runtime;
 
+import io.keel.raft.Configuration;
 import io.keel.raft.DurabilityListener;
 import io.keel.raft.GroupId;
 import io.keel.raft.HardState;
@@ -12,7 +13,6 @@ import io.keel.raft.protocol.RaftNode;
 import io.keel.raft.protocol.RaftNodeBuilder;
 import io.keel.raft.runtime.ProposalInbox.Proposal;
 import io.keel.raft.snapshot.SnapshotInfo;
-import io.keel.raft.snapshot.SnapshotMeta;
 import io.keel.raft.storage.file.FileLogStore;
 import io.keel.raft.storage.file.LogStoreFailedException;
 import io.keel.raft.storage.file.StorageStats;
@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +29,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +71,7 @@ final class GroupRunner<R> implements DurabilityListener {
   private RaftNode<R> node;
   /** Set with {@link #node}. */
   private RoleChangeLog roleChanges;
+  private final ConfigurationWatch configurations;
   private volatile GroupStatus status;
   private volatile RuntimeException stopReason;
   /** How far the state machine has applied. Set by {@link #start}. */
@@ -90,6 +93,7 @@ final class GroupRunner<R> implements DurabilityListener {
     this.maxOutstanding = options.config().maxPendingProposals();
     this.inbox = new ProposalInbox<>(loop, this::onProposals);
     this.leaderWaiters = new LeaderWaiters(applyExecutor);
+    this.configurations = new ConfigurationWatch(group + " on " + self, group, self, options.network());
   }
 
   // ---------------------------------------------------------------- life cycle
@@ -115,11 +119,16 @@ final class GroupRunner<R> implements DurabilityListener {
         RaftNodeBuilder<R> builder = RaftNode.<R>builder();
         if (snapshotter != null) {
           builder.snapshots(snapshotter.store(), new SnapshotInstaller(group + " on " + self, snapshotter.store(),
-              options.stateMachine(), snapshotExecutor, applyExecutor, new InstallReports()));
+              options.stateMachine(), snapshotExecutor, applyExecutor,
+              new LoopInstallReports<R>(loop::execute, this::onEvent, snapshotter, applied, this::onStateMachineError)));
+        }
+        if (options.joins()) {
+          builder.join();
+        } else {
+          builder.voters(options.voters());
         }
         node = builder
             .id(self)
-            .voters(options.voters())
             .config(options.config())
             .logStore(store)
             .transport((to, message) -> options.network().send(group, to, message))
@@ -129,6 +138,9 @@ final class GroupRunner<R> implements DurabilityListener {
                 options.network().onImpossibleMessage(group, impossible.from(), impossible.reason()))
             .start(loop.now());
         roleChanges = new RoleChangeLog(group + " on " + self, node);
+        if (snapshotter != null) {
+          snapshotter.startFrom(configurationAt(restoredOrApplied));
+        }
         loop.touch(this);
         started.complete(null);
       } catch (RuntimeException e) {
@@ -148,7 +160,7 @@ final class GroupRunner<R> implements DurabilityListener {
     long appliedIndex = options.stateMachine().appliedIndex();
     if (options.snapshotStore().isPresent()) {
       snapshotter = new Snapshotter(group + " on " + self, options.snapshotStore().get().open(),
-          options.snapshotPolicy(), options.voters(), snapshotExecutor, applyExecutor,
+          options.snapshotPolicy(), snapshotExecutor, applyExecutor,
           info -> loop.execute(() -> onEvent(raft -> {
             applied.report(raft); // the snapshot stands for entries applied: the core learns of them first
             raft.snapshots().onTaken(info);
@@ -223,17 +235,34 @@ final class GroupRunner<R> implements DurabilityListener {
     return store instanceof FileLogStore files ? Optional.of(files.stats()) : Optional.empty();
   }
 
+  /** The status of the last burst, with what is applied since and how the network reaches each member now. */
   GroupStatus status() {
     GroupStatus published = status;
-    long appliedIndex = applied.appliedIndex();
-    if (published == null || published.appliedIndex() == appliedIndex) {
-      return published;
-    }
-    // What is applied was committed, even where the published status (of the last burst) is older.
-    return new GroupStatus(published.group(), published.node(), published.role(), published.term(),
-        published.leader(), Math.max(published.commitIndex(), appliedIndex), appliedIndex, published.lastLogIndex(),
-        published.durableIndex(), published.matchIndexes(), published.impossibleMessages(), published.failure(),
-        published.snapshots());
+    return published == null ? null
+        : published.with(applied.appliedIndex(), configurations.reachability(published.configuration()));
+  }
+
+  /**
+   * Runs {@code call} on the node, on the loop; its outcome reaches the caller on the apply thread,
+   * like a proposal's. Fails at once if the node has stopped.
+   */
+  <T> CompletableFuture<T> administer(Function<RaftNode<R>, CompletableFuture<T>> call) {
+    CompletableFuture<T> client = new CompletableFuture<>();
+    loop.execute(() -> {
+      RuntimeException stopped = stopReason;
+      if (stopped != null) {
+        applyExecutor.execute(() -> client.completeExceptionally(stopped));
+        return;
+      }
+      onEvent(raft -> call.apply(raft).whenCompleteAsync((result, failure) -> {
+        if (failure != null) {
+          client.completeExceptionally(failure instanceof CompletionException wrapped ? wrapped.getCause() : failure);
+        } else {
+          client.complete(result);
+        }
+      }, applyExecutor));
+    });
+    return client;
   }
 
   @Override
@@ -348,33 +377,6 @@ final class GroupRunner<R> implements DurabilityListener {
     });
   }
 
-  /** How the snapshots a leader sends get on: each outcome goes to the node, on the loop. */
-  private final class InstallReports implements SnapshotInstaller.Reports {
-    @Override
-    public void chunkStored(SnapshotMeta meta, long position) {
-      loop.execute(() -> onEvent(raft -> raft.snapshots().onChunkStored(meta, position)));
-    }
-
-    @Override
-    public void installed(SnapshotInfo info) {
-      snapshotter.afterInstalled();
-      loop.execute(() -> onEvent(raft -> {
-        raft.snapshots().onInstalled(info);
-        applied.installed(info.lastIndex());
-      }));
-    }
-
-    @Override
-    public void failed(SnapshotMeta meta, Exception cause) {
-      loop.execute(() -> onEvent(raft -> raft.snapshots().onInstallFailed(meta, cause)));
-    }
-
-    @Override
-    public void stateMachineLost(Throwable cause) {
-      onStateMachineError(cause);
-    }
-  }
-
   /** On the loop: tells the core how far the state machine got, so it may hand out more. */
   private void onApplied() {
     if (stopReason == null && applied.onWake(node)) {
@@ -394,6 +396,7 @@ final class GroupRunner<R> implements DurabilityListener {
         applied.handedOut(committed.get(committed.size() - 1).index());
       }
       applied.afterHandOut(node);
+      configurations.afterEvents(node);
     }
     pipeline.flush();
     roleChanges.observe(node, loop.now());
@@ -458,11 +461,20 @@ final class GroupRunner<R> implements DurabilityListener {
     loop.touch(this);
   }
 
-
   private GroupStatus snapshot() {
     return new GroupStatus(group, self, node.role(), node.currentTerm(), node.leader(),
         node.commitIndex(), applied.appliedIndex(), node.lastLogIndex(), node.durableIndex(),
-        node.matchIndexes(), node.impossibleMessages(), node.failure().map(Throwable::getMessage), snapshotStatus());
+        node.matchIndexes(), node.impossibleMessages(), node.failure().map(Throwable::getMessage), snapshotStatus(),
+        node.configuration(), Map.of());
+  }
+
+  /** The configuration at {@code index}, where the state machine starts; the one in force if the log no longer knows. */
+  private Configuration configurationAt(long index) {
+    try {
+      return node.membership().configurationAt(index);
+    } catch (IllegalArgumentException e) {
+      return node.configuration();
+    }
   }
 
   private SnapshotStatus snapshotStatus() {
@@ -470,20 +482,17 @@ final class GroupRunner<R> implements DurabilityListener {
   }
 
   private void closeStore() {
-    if (snapshotter != null) {
-      try {
-        snapshotter.close();
-      } catch (IOException e) {
-        LOG.warn("{} on {}: closing the snapshot store failed", group, self, e);
-      }
-    }
-    if (store instanceof AutoCloseable closeable) {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        LOG.warn("{} on {}: closing the log store failed", group, self, e);
-      }
-    }
+    closeQuietly(snapshotter, "snapshot store");
+    closeQuietly(store instanceof AutoCloseable closeable ? closeable : null, "log store");
   }
 
+  private void closeQuietly(AutoCloseable closeable, String what) {
+    try {
+      if (closeable != null) {
+        closeable.close();
+      }
+    } catch (Exception e) {
+      LOG.warn("{} on {}: closing the {} failed", group, self, what, e);
+    }
+  }
 }

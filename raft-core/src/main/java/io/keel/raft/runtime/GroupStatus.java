@@ -1,10 +1,13 @@
 package io.keel.raft.runtime;
 
+import io.keel.raft.Configuration;
 import io.keel.raft.GroupId;
 import io.keel.raft.NodeId;
 import io.keel.raft.protocol.Role;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What one group's node looked like at the end of its latest burst of events: a consistent
@@ -26,6 +29,11 @@ import java.util.Optional;
  *     peer is broken, corrupted or lying
  * @param failure why the node stopped, if its role is {@link Role#FAILED}
  * @param snapshots the node's snapshots: the newest, and how many were taken, sent and installed
+ * @param configuration the configuration in force on this node: the newest in its log
+ * @param reachability what the network knows of its way to each other member: filled in by
+ *     {@link RaftGroup#status()}, empty in the statuses a {@link GroupListener} hears. A voter that
+ *     is {@link PeerNetwork.Reachability#NO_ADDRESS} or stays
+ *     {@link PeerNetwork.Reachability#DISCONNECTED} cannot take part; the runtime also logs it
  */
 public record GroupStatus(
     GroupId group,
@@ -40,11 +48,36 @@ public record GroupStatus(
     Map<NodeId, Long> matchIndexes,
     long impossibleMessages,
     Optional<String> failure,
-    SnapshotStatus snapshots) {
+    SnapshotStatus snapshots,
+    Configuration configuration,
+    Map<NodeId, PeerNetwork.Reachability> reachability) {
 
-  /** Copies the map. */
+  /** Copies the maps. */
   public GroupStatus {
     matchIndexes = Map.copyOf(matchIndexes);
+    reachability = Map.copyOf(reachability);
+  }
+
+  /**
+   * This status with {@code appliedIndex} (what is applied was committed, so the commit index is at
+   * least that) and {@code reachability}.
+   */
+  GroupStatus with(long newAppliedIndex, Map<NodeId, PeerNetwork.Reachability> newReachability) {
+    return new GroupStatus(group, node, role, term, leader, Math.max(commitIndex, newAppliedIndex), newAppliedIndex,
+        lastLogIndex, durableIndex, matchIndexes, impossibleMessages, failure, snapshots, configuration,
+        newReachability);
+  }
+
+  /** The voters of the configuration in force that the network cannot reach now (by {@link #reachability()}). */
+  public Set<NodeId> unreachableVoters() {
+    Set<NodeId> unreachable = new TreeSet<>();
+    reachability.forEach((peer, state) -> {
+      if (configuration.isVoter(peer) && (state == PeerNetwork.Reachability.NO_ADDRESS
+          || state == PeerNetwork.Reachability.DISCONNECTED)) {
+        unreachable.add(peer);
+      }
+    });
+    return unreachable;
   }
 
   /** Whether this node leads its group. */

@@ -1,5 +1,6 @@
 package io.keel.raft.runtime;
 
+import io.keel.raft.Configuration;
 import io.keel.raft.GroupId;
 import io.keel.raft.NodeId;
 import io.keel.raft.message.Message;
@@ -39,4 +40,35 @@ public interface PeerNetwork {
    * @throws IllegalArgumentException naming the group's setting and the network's that disagree
    */
   default void checkGroup(GroupOptions<?> options) {}
+
+  /**
+   * Group {@code group}'s configuration in force on this node is now {@code configuration}: once
+   * when the group starts, and on every change after (an appended configuration entry, a
+   * truncation that removed one, an installed snapshot). A network that dials its peers connects to
+   * members it did not know, at the address the configuration gives them, and may drop peers that
+   * no group's configuration names any more (but should keep those it was built with). Called on
+   * the group's event thread: it must return quickly and never block or throw. By default it does
+   * nothing.
+   */
+  default void onConfiguration(GroupId group, Configuration configuration) {}
+
+  /**
+   * Whether this network can reach {@code peer} now, for status reports ({@link GroupStatus}): a
+   * voter it cannot reach must not go unnoticed. By default {@link Reachability#UNKNOWN}.
+   */
+  default Reachability reachability(NodeId peer) {
+    return Reachability.UNKNOWN;
+  }
+
+  /** What a network knows of its way to one peer. */
+  enum Reachability {
+    /** A connection is open. */
+    CONNECTED,
+    /** The peer has an address, but no connection is open now (being dialled, or refused). */
+    DISCONNECTED,
+    /** The network has no address for the peer: nothing can be sent to it. */
+    NO_ADDRESS,
+    /** The network does not say. */
+    UNKNOWN
+  }
 }

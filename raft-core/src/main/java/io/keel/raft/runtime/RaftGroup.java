@@ -1,5 +1,7 @@
 package io.keel.raft.runtime;
 
+import io.keel.raft.Configuration;
+import io.keel.raft.ConfigurationChange;
 import io.keel.raft.GroupId;
 import io.keel.raft.NodeId;
 import io.keel.raft.snapshot.SnapshotInfo;
@@ -62,7 +64,59 @@ public final class RaftGroup<R> {
     return runner.awaitLeader(timeout);
   }
 
-  /** The node's latest status: role, term, leader, indexes, followers' progress. */
+  /**
+   * Changes the group's members: any adds, promotions, demotions and removals at once, through a
+   * joint configuration (Raft thesis §4.3). Call it on the leader. The future completes, on the
+   * apply thread, with the new configuration once it has committed; it fails with
+   * {@link io.keel.raft.NotLeaderException} on another node,
+   * {@link io.keel.raft.ConfigurationChangeException} when the change is refused (another is under
+   * way, an unknown node, no voter left) or its new voters do not catch up within
+   * {@link io.keel.raft.RaftConfig#catchUpTimeout()}, and {@link io.keel.raft.LeadershipLostException}
+   * when this node stops leading once the change began (its outcome is then unknown: read
+   * {@link #configuration()} on the new leader).
+   */
+  public CompletableFuture<Configuration> changeMembership(ConfigurationChange change) {
+    return runner.administer(raft -> raft.membership().change(change));
+  }
+
+  /** Adds {@code node} as a learner, which receives the log but does not vote ({@link #changeMembership}). */
+  public CompletableFuture<Configuration> addLearner(NodeId node, String address) {
+    return changeMembership(ConfigurationChange.addLearner(node, address));
+  }
+
+  /** Adds {@code node} as a voter once it has caught up with the leader ({@link #changeMembership}). */
+  public CompletableFuture<Configuration> addVoter(NodeId node, String address) {
+    return changeMembership(ConfigurationChange.addVoter(node, address));
+  }
+
+  /** Makes learner {@code node} a voter once it has caught up ({@link #changeMembership}). */
+  public CompletableFuture<Configuration> promote(NodeId node) {
+    return changeMembership(ConfigurationChange.promote(node));
+  }
+
+  /** Removes member {@code node}, voter or learner ({@link #changeMembership}). */
+  public CompletableFuture<Configuration> remove(NodeId node) {
+    return changeMembership(ConfigurationChange.remove(node));
+  }
+
+  /**
+   * Hands leadership to {@code target}, or, if null, to the most up-to-date voter (Raft thesis
+   * §3.10). Call it on the leader, which refuses proposals meanwhile with
+   * {@link io.keel.raft.LeadershipTransferException}. The future completes with the new leader
+   * once this node hears from it, or fails if the transfer is refused or abandoned after an
+   * election timeout (this node then leads again).
+   */
+  public CompletableFuture<NodeId> transferLeadership(NodeId target) {
+    return runner.administer(raft -> raft.membership().transferLeadership(target));
+  }
+
+  /** The configuration in force on this node, as of its latest burst of events. */
+  public Configuration configuration() {
+    GroupStatus status = runner.status();
+    return status == null ? Configuration.NONE : status.configuration();
+  }
+
+  /** The node's latest status: role, term, leader, indexes, followers' progress, members and their reachability. */
   public GroupStatus status() {
     return runner.status();
   }

@@ -113,9 +113,10 @@ public final class RaftRuntime implements MessageReceiver, AutoCloseable {
     if (groups.containsKey(options.group())) {
       throw new IllegalStateException("group " + options.group() + " already runs on " + node);
     }
-    if (!options.voters().contains(node)) {
+    if (!options.joins() && !options.voters().contains(node)) {
       throw new IllegalArgumentException(
-          "voters " + options.voters() + " of group " + options.group() + " must include this node, " + node);
+          "voters " + options.voters() + " of group " + options.group() + " must include this node, " + node
+              + " (a node added to a running group starts with GroupOptions.Builder.join())");
     }
     options.network().checkGroup(options);
     EventLoop loop = leastLoadedLoop();

@@ -69,8 +69,7 @@ final class RoleChangeLog {
       return "leads term " + nowTerm;
     }
     if (role == Role.LEADER && nowRole == Role.FOLLOWER && nowTerm == term) {
-      return "stepped down in term " + nowTerm + ": CheckQuorum heard from no majority within the minimum "
-          + "election timeout";
+      return "stepped down in term " + nowTerm + ": " + node.stepDownReason();
     }
     if (nowRole == Role.FOLLOWER && nowTerm > term) {
       return "follows term " + nowTerm + " (" + node.leader().map(id -> "leader " + id).orElse("no leader known yet")

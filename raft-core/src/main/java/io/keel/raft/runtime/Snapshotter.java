@@ -1,6 +1,6 @@
 package io.keel.raft.runtime;
 
-import io.keel.raft.NodeId;
+import io.keel.raft.Configuration;
 import io.keel.raft.StateMachine;
 import io.keel.raft.StateMachineSnapshot;
 import io.keel.raft.protocol.Snapshots;
@@ -10,7 +10,6 @@ import io.keel.raft.snapshot.SnapshotPolicy;
 import io.keel.raft.snapshot.SnapshotSink;
 import io.keel.raft.snapshot.SnapshotStore;
 import java.io.IOException;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,14 +25,13 @@ import org.slf4j.LoggerFactory;
  * is being written, the policy waits. A failed snapshot is logged and counted, and the next one
  * is tried when the policy next calls for it; applying never waits on a snapshot.
  */
-final class Snapshotter {
+final class Snapshotter implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Snapshotter.class);
 
   private final String name;
   private final SnapshotStore store;
   private final SnapshotPolicy policy;
-  private final List<NodeId> voters;
   private final Executor writer;
   private final Consumer<SnapshotInfo> onTaken;
   private final Executor applier;
@@ -46,6 +44,12 @@ final class Snapshotter {
   private boolean unsupported;
   /** When the last snapshot began, on the monotonic clock; 0 before the first. Apply thread only. */
   private long lastStartNanos;
+  /**
+   * The configuration at the applied index, which a snapshot records: set before the first apply,
+   * then followed through the configuration entries applied and the snapshots installed. Apply
+   * thread only.
+   */
+  private Configuration configuration = Configuration.NONE;
   /** The state machine and the last index and term applied, as of the last batch. Apply thread only. */
   private StateMachine<?> lastStateMachine;
   private long lastIndex;
@@ -58,14 +62,13 @@ final class Snapshotter {
    * @param applier the group's apply thread, where the policy is asked again once a snapshot is written
    * @param onTaken told, on the snapshot thread, of each snapshot written and durable
    */
-  Snapshotter(String name, SnapshotStore store, SnapshotPolicy policy, List<NodeId> voters, Executor writer,
-      Executor applier, Consumer<SnapshotInfo> onTaken) {
+  Snapshotter(String name, SnapshotStore store, SnapshotPolicy policy, Executor writer, Executor applier,
+      Consumer<SnapshotInfo> onTaken) {
     this.name = name;
     this.applier = applier;
     this.onTaken = onTaken;
     this.store = store;
     this.policy = policy;
-    this.voters = voters;
     this.writer = writer;
   }
 
@@ -93,6 +96,9 @@ final class Snapshotter {
     lastStateMachine = stateMachine;
     lastIndex = index;
     lastTerm = term;
+    if (configuration.voters().isEmpty()) {
+      return; // a joining node that has not yet applied the entry that added it: no snapshot can record it
+    }
     if (unsupported || !policy.due(entriesSince, bytesSince) || writing.get()
         || (lastStartNanos != 0 && !policy.intervalElapsed(System.nanoTime() - lastStartNanos))) {
       return;
@@ -119,7 +125,7 @@ final class Snapshotter {
     bytesSince = 0;
     lastStartNanos = System.nanoTime();
     writing.set(true);
-    SnapshotMeta meta = new SnapshotMeta(index, term, voters);
+    SnapshotMeta meta = new SnapshotMeta(index, term, configuration);
     writer.execute(() -> write(meta, view));
   }
 
@@ -162,9 +168,20 @@ final class Snapshotter {
   }
 
   /** On the apply thread: the state machine was restored from a snapshot received from the leader. */
-  void afterInstalled() {
+  void afterInstalled(SnapshotInfo installed) {
     entriesSince = 0;
     bytesSince = 0;
+    configuration = installed.meta().configuration();
+  }
+
+  /** Before the first apply: the configuration at the index the state machine starts from. */
+  void startFrom(Configuration atStart) {
+    configuration = atStart;
+  }
+
+  /** On the apply thread: a configuration entry was applied (in log order with the commands). */
+  void onConfigurationApplied(Configuration applied) {
+    configuration = applied;
   }
 
   /** The group's snapshot store. */
@@ -202,7 +219,8 @@ final class Snapshotter {
     return failed.sum();
   }
 
-  void close() throws IOException {
+  @Override
+  public void close() throws IOException {
     store.close();
   }
 }

@@ -1,27 +1,23 @@
 package io.keel.raft.snapshot;
 
+import io.keel.raft.Configuration;
 import io.keel.raft.NodeId;
-import java.util.HashSet;
-import java.util.List;
+import java.util.Collection;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * What a snapshot stands for: the state machine's state after applying every entry through
- * {@code lastIndex}, whose term is {@code lastTerm}, and the voters of the cluster at that index.
- * Membership changes will add to it (learners, a joint configuration), so every stored encoding of
- * it carries its own version.
+ * {@code lastIndex}, whose term is {@code lastTerm}, and the group's configuration at that index
+ * (the newest configuration entry at or before it, or the one the group started with): a node
+ * that installs the snapshot and discards its log learns its members from here.
  *
  * @param lastIndex the index of the last entry the snapshot includes; 0 for the empty state
  * @param lastTerm the term of that entry; 0 exactly when {@code lastIndex} is 0
- * @param voters the voters at {@code lastIndex}: at least one, none twice, in the order given
+ * @param configuration the configuration at {@code lastIndex}, with at least one voter
  */
-public record SnapshotMeta(long lastIndex, long lastTerm, List<NodeId> voters) {
+public record SnapshotMeta(long lastIndex, long lastTerm, Configuration configuration) {
 
-  /** The most voters a snapshot records. */
-  public static final int MAX_VOTERS = 1024;
-
-  /** Validates the meta and copies the voters. */
+  /** Validates the meta. */
   public SnapshotMeta {
     if (lastIndex < 0 || lastTerm < 0) {
       throw new IllegalArgumentException("a snapshot's last index and term must not be negative, got "
@@ -31,21 +27,19 @@ public record SnapshotMeta(long lastIndex, long lastTerm, List<NodeId> voters) {
       throw new IllegalArgumentException("a snapshot's last term is 0 exactly when its last index is 0 (entry 0 has "
           + "term 0, and every other entry a term of at least 1), got " + lastIndex + "@" + lastTerm);
     }
-    Objects.requireNonNull(voters, "voters");
-    if (voters.isEmpty() || voters.size() > MAX_VOTERS) {
-      throw new IllegalArgumentException("a snapshot records 1 to " + MAX_VOTERS + " voters, got " + voters.size());
+    Objects.requireNonNull(configuration, "configuration");
+    if (configuration.voters().isEmpty()) {
+      throw new IllegalArgumentException("a snapshot's configuration has at least one voter, got " + configuration);
     }
-    voters = List.copyOf(voters); // refuses a null voter
-    Set<NodeId> seen = new HashSet<>();
-    for (NodeId voter : voters) {
-      if (!seen.add(voter)) {
-        throw new IllegalArgumentException("voter " + voter + " appears twice in " + voters);
-      }
-    }
+  }
+
+  /** A snapshot of a group whose configuration is {@code voters} alone ({@link Configuration#ofVoters}). */
+  public SnapshotMeta(long lastIndex, long lastTerm, Collection<NodeId> voters) {
+    this(lastIndex, lastTerm, Configuration.ofVoters(voters));
   }
 
   @Override
   public String toString() {
-    return lastIndex + "@" + lastTerm + " voters " + voters;
+    return lastIndex + "@" + lastTerm + " " + configuration;
   }
 }

@@ -62,6 +62,12 @@ class Figure8Test {
   void laterLeaderOverwritesTheUncommittedEntry() {
     cluster.dropAll();
     cluster.crash("n1");
+    // S2..S4 heard from S1 a moment ago: they ignore vote requests until a minimum election
+    // timeout has passed (thesis §4.2.3); their own timers are drawn longer than that.
+    for (String id : new String[] {"n2", "n3", "n4"}) {
+      cluster.advance(id, CONFIG.electionTimeoutMin().toNanos());
+      assertEquals(Role.FOLLOWER, cluster.node(id).role());
+    }
     cluster.restart("n5");
     cluster.fireTimer("n5"); // term 4: refused, S2..S4 already voted in term 4
     cluster.deliverAll();

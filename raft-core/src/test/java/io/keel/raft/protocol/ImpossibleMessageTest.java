@@ -195,10 +195,15 @@ class ImpossibleMessageTest {
   class InAnyRole {
 
     @Test
-    void a_message_from_a_non_voter_or_from_itself_is_refused() {
+    void a_message_from_itself_is_refused_and_one_from_outside_the_configuration_is_handled() {
       NodeFixture f = new NodeFixture(classic());
-      assertRefusedUntouched(f, new RequestVote(5, NodeId.of("n9"), 0, 0), "not a voter");
       assertRefusedUntouched(f, new RequestVote(5, N1, 0, 0), "this node itself");
+      // Thesis §4.1: a node handles messages from servers outside its configuration, which may
+      // be in a newer one it has not yet received.
+      long refused = f.node.impossibleMessages();
+      f.receive(new RequestVote(5, NodeId.of("n9"), 0, 0));
+      assertEquals(refused, f.node.impossibleMessages());
+      assertEquals(5, f.node.currentTerm());
     }
 
     @Test

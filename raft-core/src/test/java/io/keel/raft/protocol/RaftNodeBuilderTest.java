@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keel.raft.Configuration;
 import io.keel.raft.HardState;
 import io.keel.raft.LogEntry;
 import io.keel.raft.NodeId;
@@ -36,7 +37,7 @@ class RaftNodeBuilderTest {
         () -> complete(store()).transport(null).start(0)).getMessage());
     assertEquals("logStore", assertThrows(NullPointerException.class,
         () -> complete(store()).logStore(null).start(0)).getMessage());
-    assertEquals("voters", assertThrows(NullPointerException.class,
+    assertEquals("voters (or join)", assertThrows(NullPointerException.class,
         () -> complete(store()).voters(null).start(0)).getMessage());
   }
 
@@ -44,7 +45,8 @@ class RaftNodeBuilderTest {
   void votersMustIncludeTheNode() {
     IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
         () -> complete(store()).voters(List.of(B)).start(0));
-    assertEquals("voters [b] must include the node itself, a", error.getMessage());
+    assertEquals("voters [b] must include the node itself, a (a node added to a running group starts with join())",
+        error.getMessage());
   }
 
   @Test
@@ -69,7 +71,7 @@ class RaftNodeBuilderTest {
     assertEquals(Role.FOLLOWER, node.role());
     assertEquals(7, node.currentTerm());
     assertEquals(B, node.votedFor().orElseThrow());
-    assertEquals(List.of(A, B), node.voters());
+    assertEquals(Configuration.ofVoters(List.of(A, B)), node.configuration());
     node.checkInvariants();
   }
 }

@@ -37,6 +37,8 @@ final class TestCluster {
     long clockNanos;
     RaftNode<Long> node;
     boolean crashed;
+    /** Whether the node was started to join the group rather than found it. */
+    boolean joining;
     final List<Long> applied = new ArrayList<>();
     final StateMachine<Long> stateMachine = (index, command) -> {
       long value = ByteBuffer.wrap(command).getLong();
@@ -51,13 +53,17 @@ final class TestCluster {
 
     void start() {
       applied.clear();
-      node = RaftNode.<Long>builder()
-          .id(id)
-          .voters(ids)
+      RaftNodeBuilder<Long> builder = RaftNode.<Long>builder().id(id);
+      if (joining) {
+        builder.join();
+      } else {
+        builder.voters(ids);
+      }
+      node = builder
           .config(config)
           .logStore(store)
           .transport((to, message) -> send(to, message))
-          .randomSeed(seed * 31 + ids.indexOf(id) + 7L * restarts++)
+          .randomSeed(seed * 31 + (ids.contains(id) ? ids.indexOf(id) : id.hashCode()) + 7L * restarts++)
           .impossibleMessageListener(impossible::add)
           .start(clockNanos);
     }
@@ -140,6 +146,15 @@ final class TestCluster {
     return members.get(NodeId.of(id));
   }
 
+  /** Starts a new, empty node {@code id} that joins the group once the leader adds it. */
+  Member addJoiningNode(String id) {
+    Member member = new Member(NodeId.of(id));
+    member.joining = true;
+    members.put(member.id, member);
+    member.start();
+    return member;
+  }
+
   RaftNode<Long> node(String id) {
     return member(id).node;
   }
@@ -154,7 +169,7 @@ final class TestCluster {
   void deliver(int position) {
     InFlight inFlight = network.remove(position);
     Member target = members.get(inFlight.to());
-    if (target.crashed || isolated.contains(inFlight.to()) || isolated.contains(inFlight.message().from())) {
+    if (target == null || target.crashed || isolated.contains(inFlight.to()) || isolated.contains(inFlight.message().from())) {
       return;
     }
     target.node.receive(inFlight.message());

@@ -90,8 +90,8 @@ class RoleChangeLogTest {
     assertEquals("leads term 2", log.observe(node, now));
 
     lines = step(node, log, 400 * MS); // no follower answers: CheckQuorum deposes it
-    assertEquals("stepped down in term 2: CheckQuorum heard from no majority within the minimum election timeout",
-        lines.get(0));
+    assertEquals("stepped down in term 2: CheckQuorum: no quorum of voters [n1, n2, n3] was heard from within the "
+        + "minimum election timeout, 150 ms", lines.get(0));
   }
 
   /**

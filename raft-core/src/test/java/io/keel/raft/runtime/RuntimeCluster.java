@@ -61,8 +61,30 @@ final class RuntimeCluster implements AutoCloseable {
   /** As above, taking snapshots into a directory of the node's as {@code snapshots} says (null: none). */
   <R> RaftGroup<R> start(NodeId node, GroupId group, StateMachine<R> stateMachine, RaftConfig config,
       SnapshotPolicy snapshots) {
-    GroupOptions.Builder<R> options = GroupOptions.<R>builder(group)
-        .voters(nodes)
+    return start(node, group, stateMachine, config, snapshots, false);
+  }
+
+  /**
+   * Starts a runtime for a new node {@code node} and its replica of {@code group}, which joins the
+   * running group once the leader adds it.
+   */
+  <R> RaftGroup<R> startJoining(NodeId node, GroupId group, StateMachine<R> stateMachine, RaftConfig config,
+      SnapshotPolicy snapshots) {
+    if (!runtimes.containsKey(node)) {
+      startRuntime(node);
+    }
+    return start(node, group, stateMachine, config, snapshots, true);
+  }
+
+  private <R> RaftGroup<R> start(NodeId node, GroupId group, StateMachine<R> stateMachine, RaftConfig config,
+      SnapshotPolicy snapshots, boolean joins) {
+    GroupOptions.Builder<R> options = GroupOptions.<R>builder(group);
+    if (joins) {
+      options.join();
+    } else {
+      options.voters(nodes);
+    }
+    options
         .config(config)
         .fileLog(dir.resolve(group.value()).resolve(node.value()), FileLogStoreOptions.defaults())
         .stateMachine(stateMachine)

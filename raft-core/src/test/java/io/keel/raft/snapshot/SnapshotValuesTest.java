@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keel.raft.Configuration;
 import io.keel.raft.NodeId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -17,17 +19,17 @@ class SnapshotValuesTest {
   private static final List<NodeId> VOTERS = List.of(NodeId.of("n1"), NodeId.of("n2"));
 
   @Test
-  void aMetaStandsForAnIndexItsTermAndAtLeastOneVoter() {
-    assertEquals(VOTERS, new SnapshotMeta(5, 2, VOTERS).voters());
+  void aMetaStandsForAnIndexItsTermAndAConfigurationWithAVoter() {
+    assertEquals(Configuration.ofVoters(VOTERS), new SnapshotMeta(5, 2, VOTERS).configuration());
     new SnapshotMeta(0, 0, VOTERS);
     assertMessage(() -> new SnapshotMeta(-1, 1, VOTERS), "must not be negative");
     assertMessage(() -> new SnapshotMeta(1, -1, VOTERS), "must not be negative");
     assertMessage(() -> new SnapshotMeta(5, 0, VOTERS), "0 exactly when its last index is 0");
     assertMessage(() -> new SnapshotMeta(0, 3, VOTERS), "0 exactly when its last index is 0");
-    assertMessage(() -> new SnapshotMeta(5, 2, List.of()), "1 to 1024 voters");
-    assertMessage(() -> new SnapshotMeta(5, 2, List.of(NodeId.of("n1"), NodeId.of("n1"))), "appears twice");
-    List<NodeId> many = IntStream.rangeClosed(0, SnapshotMeta.MAX_VOTERS).mapToObj(i -> NodeId.of("n" + i)).toList();
-    assertMessage(() -> new SnapshotMeta(5, 2, many), "1 to 1024 voters");
+    assertMessage(() -> new SnapshotMeta(5, 2, List.of()), "at least one voter");
+    assertMessage(() -> new SnapshotMeta(5, 2, Configuration.NONE), "at least one voter");
+    List<NodeId> many = IntStream.rangeClosed(0, Configuration.MAX_MEMBERS).mapToObj(i -> NodeId.of("n" + i)).toList();
+    assertMessage(() -> new SnapshotMeta(5, 2, many), "at most 1024 members");
     assertThrows(NullPointerException.class, () -> new SnapshotMeta(5, 2, Arrays.asList(NodeId.of("n1"), null)));
   }
 
@@ -36,8 +38,8 @@ class SnapshotValuesTest {
     List<NodeId> voters = new ArrayList<>(VOTERS);
     SnapshotMeta meta = new SnapshotMeta(5, 2, voters);
     voters.add(NodeId.of("n3"));
-    assertEquals(VOTERS, meta.voters());
-    assertThrows(UnsupportedOperationException.class, () -> meta.voters().add(NodeId.of("n4")));
+    assertEquals(new TreeSet<>(VOTERS), meta.configuration().voters());
+    assertThrows(UnsupportedOperationException.class, () -> meta.configuration().voters().add(NodeId.of("n4")));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.keel.sim.check;
 
+import io.keel.raft.Configuration;
 import io.keel.raft.message.AppendEntriesResponse;
 import io.keel.raft.message.Message;
 import io.keel.raft.protocol.ImpossibleMessage;
@@ -95,8 +96,7 @@ public final class Checkers {
   public Checkers(boolean rogue, Settings settings) {
     this.rogue = rogue;
     this.settings = settings;
-    this.electionTimers = new ElectionTimers(settings.nodes(), settings.electionTimeoutMinNanos(),
-        settings.checkQuorum());
+    this.electionTimers = new ElectionTimers(settings.nodes(), settings.electionTimeoutMinNanos());
     this.checkQuorum = settings.checkQuorumBoundNanos() >= 0
         ? new CheckQuorumChecker(settings.nodes(), settings.checkQuorumBoundNanos()) : null;
     this.disruption = new Disruption(settings.healNanos());
@@ -140,7 +140,7 @@ public final class Checkers {
         checkQuorum.afterEvent(touched, nowNanos);
       }
     }
-    disruption.afterEvent(nodes, nowNanos);
+    disruption.afterEvent(nodes, committedLog.configuration(), nowNanos);
     if (disruption.settledNanos() >= 0) {
       throughput.onSettled(disruption.settledNanos());
     }
@@ -275,6 +275,16 @@ public final class Checkers {
   /** How many terms elected a leader. */
   public int termsWithLeader() {
     return electionSafety.termsWithLeader();
+  }
+
+  /** The cluster was founded with {@code founders}: the configuration in force until one commits. */
+  public void founders(Configuration founders) {
+    committedLog.founders(founders);
+  }
+
+  /** The configuration in force for the committed log (null if the run never said). */
+  public Configuration committedConfiguration() {
+    return committedLog.configuration();
   }
 
   /** How many entries are committed. */

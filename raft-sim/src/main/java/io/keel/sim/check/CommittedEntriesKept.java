@@ -1,13 +1,21 @@
 package io.keel.sim.check;
 
+import io.keel.raft.Configuration;
+import io.keel.raft.NodeId;
+import io.keel.raft.protocol.Quorum;
 import io.keel.sim.SimulatedDisk;
 import io.keel.sim.SimulatedNode;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * No committed entry is ever lost: at every moment, every committed entry is durable, unchanged, on
- * a majority of the nodes' disks, so that no combination of crashes can erase it. This is what
+ * the disks of a quorum of the configuration in force for the committed log (the newest one in it;
+ * of a joint one, a majority of the voters it enters), so that no combination of crashes can erase
+ * it. This is what
  * turns "acknowledged before durable" into a violation the moment an entry commits, without waiting
  * for the crash that would expose it.
  */
@@ -36,18 +44,23 @@ public final class CommittedEntriesKept implements Invariant {
     } else {
       durableMatch[touched.number() - 1] = durableMatch(touched.disk(), size);
     }
-    int holding = 0;
-    for (long match : durableMatch) {
-      if (match >= size) {
-        holding++;
+    Set<NodeId> holding = new HashSet<>();
+    for (SimulatedNode<?> node : nodes) {
+      if (durableMatch[node.number() - 1] >= size) {
+        holding.add(node.id());
       }
     }
-    if (holding < nodes.size() / 2 + 1) {
-      long[] sorted = durableMatch.clone();
-      Arrays.sort(sorted);
+    // Once a joint configuration is committed, every later election (under it, under the
+    // configuration it leads to, or under the next change's) needs a majority of its incoming
+    // voters: a quorum of those is what keeps an entry, and the leader may already commit by them
+    // alone once it has appended the configuration the joint one leads to.
+    Configuration configuration = committed.configuration() == null ? null : committed.configuration().leaveJoint();
+    boolean kept = configuration == null ? holding.size() >= nodes.size() / 2 + 1
+        : Quorum.isQuorum(configuration, holding::contains);
+    if (!kept) {
       throw Violation.safety("Committed Entries Kept", "entries up to index " + size + " are committed but only "
-          + holding + " of " + nodes.size() + " disks hold them durably (durable matching prefixes: "
-          + Arrays.toString(durableMatch) + ")");
+          + new TreeSet<>(holding) + " of " + (configuration == null ? nodes.size() + " nodes" : configuration)
+          + " hold them durably: no quorum (durable matching prefixes: " + Arrays.toString(durableMatch) + ")");
     }
   }
 

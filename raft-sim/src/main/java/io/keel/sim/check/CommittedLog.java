@@ -1,5 +1,6 @@
 package io.keel.sim.check;
 
+import io.keel.raft.Configuration;
 import io.keel.raft.EntryType;
 import io.keel.raft.LogEntry;
 import io.keel.sim.CommittedPrefix;
@@ -14,7 +15,7 @@ import java.util.Map;
 /**
  * The cluster's committed log as the checkers know it: every entry any node has counted as
  * committed, with the hash of each prefix, the term in which each was first seen committed, and
- * where each client proposal landed. It is also the first check after every event: a node's log
+ * where each client proposal landed, and the newest configuration it holds. It is also the first check after every event: a node's log
  * must hold, unchanged, every entry the node counts as committed (State Machine Safety's
  * precondition: a committed entry never changes and is never lost from a log that committed it).
  */
@@ -26,6 +27,11 @@ public final class CommittedLog implements Invariant, CommittedPrefix {
   private long[] entryTerm = new long[1024];
   private final Map<Long, Long> indexOfAttempt = new HashMap<>();
   private final LeaderCompleteness completeness;
+  /**
+   * The newest configuration in the committed log, or the one the cluster was founded with; null
+   * if the run did not say (then every node is a voter).
+   */
+  private Configuration configuration;
 
   CommittedLog(LeaderCompleteness completeness) {
     this.completeness = completeness;
@@ -66,6 +72,9 @@ public final class CommittedLog implements Invariant, CommittedPrefix {
     commitTerm[index] = term;
     entryTerm[index] = entry.term();
     size = index;
+    if (entry.type() == EntryType.CONFIGURATION) {
+      configuration = entry.configuration();
+    }
     if (entry.type() == EntryType.COMMAND && entry.command().length >= Long.BYTES) {
       long attemptId = ByteBuffer.wrap(entry.command()).getLong();
       Long before = indexOfAttempt.putIfAbsent(attemptId, entry.index());
@@ -95,6 +104,21 @@ public final class CommittedLog implements Invariant, CommittedPrefix {
       throw new IndexOutOfBoundsException("index " + index + " is not known committed");
     }
     return hashes[(int) index];
+  }
+
+  /** The cluster was founded with {@code founders}, before any configuration entry. */
+  void founders(Configuration founders) {
+    if (configuration == null) {
+      configuration = founders;
+    }
+  }
+
+  /**
+   * The configuration in force for the committed log: the newest configuration entry in it, or
+   * the founders'; null if neither is known (every node then counts as a voter).
+   */
+  public Configuration configuration() {
+    return configuration;
   }
 
   /** How many entries are committed. */

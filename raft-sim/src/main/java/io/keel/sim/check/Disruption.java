@@ -1,5 +1,6 @@
 package io.keel.sim.check;
 
+import io.keel.raft.Configuration;
 import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.Message;
 import io.keel.raft.protocol.RaftNode;
@@ -49,14 +50,20 @@ public final class Disruption {
     return settledNanos;
   }
 
-  /** After any event at simulated time {@code nowNanos}. */
-  void afterEvent(List<? extends SimulatedNode<?>> nodes, long nowNanos) {
+  /**
+   * After any event at simulated time {@code nowNanos}; {@code configuration} is the committed
+   * log's (null: every node is a member). Only its members are judged: a node outside it hears
+   * from no leader, and one removed may campaign in vain.
+   */
+  void afterEvent(List<? extends SimulatedNode<?>> allNodes, Configuration configuration, long nowNanos) {
     if (healNanos < 0 || nowNanos < healNanos) {
       return;
     }
+    List<? extends SimulatedNode<?>> nodes = configuration == null ? allNodes
+        : allNodes.stream().filter(node -> configuration.isMember(node.id())).toList();
     if (lastIndexAtHeal == null) {
-      lastIndexAtHeal = new long[nodes.size() + 1];
-      for (SimulatedNode<?> node : nodes) {
+      lastIndexAtHeal = new long[allNodes.size() + 1];
+      for (SimulatedNode<?> node : allNodes) {
         lastIndexAtHeal[node.number()] = node.disk().lastIndex();
       }
     }
@@ -64,8 +71,12 @@ public final class Disruption {
       settle(nodes, nowNanos);
       return;
     }
-    SimulatedNode<?> leader = nodes.get(settledLeader - 1);
+    SimulatedNode<?> leader = allNodes.get(settledLeader - 1);
     RaftNode<?> raft = leader.raft();
+    if (configuration != null && !configuration.isVoter(leader.id())) {
+      settledTerm = -1; // a change removed the leader, which steps down: leadership settles anew
+      return;
+    }
     if (leader.isCrashed() || raft.role() != Role.LEADER || raft.currentTerm() != settledTerm) {
       throw Violation.livelock("Disruption", leader.id() + " stopped leading term " + settledTerm + " at "
           + Durations.formatNanos(nowNanos) + " in the healed network, " + Durations.formatNanos(nowNanos - settledNanos)

@@ -5,6 +5,7 @@ import io.keel.raft.message.Message;
 import io.keel.raft.message.PreVote;
 import io.keel.raft.message.PreVoteResponse;
 import io.keel.raft.message.RequestVote;
+import io.keel.raft.message.TimeoutNow;
 import io.keel.raft.protocol.Role;
 import io.keel.sim.Durations;
 import java.util.ArrayDeque;
@@ -17,13 +18,13 @@ import java.util.Arrays;
  * <ul>
  *   <li><b>Election Timer</b>: a node starts a campaign (sends a PreVote or a RequestVote for the
  *       term after its own) only if it has not heard from the leader of its term for the minimum
- *       election timeout (Raft paper §5.2).
+ *       election timeout (Raft paper §5.2), or that leader handed leadership to it (TimeoutNow).
  *   <li><b>Pre-Vote Lease</b>: a node grants a pre-vote only if it neither leads nor heard from a
  *       leader of its term within the minimum election timeout (thesis §9.6).
  *   <li><b>Pre-Vote Keeps Terms</b>: a pre-vote request changes no one's term.
- *   <li><b>Vote Lease</b>, with CheckQuorum: a vote request of a higher term does not make a node
+ *   <li><b>Vote Lease</b>: a vote request of a higher term does not make a node
  *       that leads, or heard from a leader within the minimum election timeout, adopt the term
- *       (thesis §4.2.3).
+ *       (thesis §4.2.3), unless the request is a leadership transfer's (thesis §3.10).
  * </ul>
  *
  * <p>"Heard from the leader" means an AppendEntries of the node's current term was delivered to
@@ -32,7 +33,6 @@ import java.util.Arrays;
 public final class ElectionTimers {
 
   private final long minTimeoutNanos;
-  private final boolean checkQuorum;
   /** Per node: the term and the node's local time of the last AppendEntries of its term it received. */
   private final long[] contactTerm;
   private final long[] contactLocalNanos;
@@ -47,9 +47,8 @@ public final class ElectionTimers {
   private final long[] termSeen;
 
   /** Checks a cluster of {@code nodes} whose minimum election timeout is {@code minTimeoutNanos}. */
-  public ElectionTimers(int nodes, long minTimeoutNanos, boolean checkQuorum) {
+  public ElectionTimers(int nodes, long minTimeoutNanos) {
     this.minTimeoutNanos = minTimeoutNanos;
-    this.checkQuorum = checkQuorum;
     this.contactTerm = new long[nodes + 1];
     this.contactLocalNanos = new long[nodes + 1];
     this.preVotesPending = newPending(nodes);
@@ -76,10 +75,12 @@ public final class ElectionTimers {
     if (message instanceof AppendEntries && message.term() == termAfter) {
       contactTerm[node] = termAfter;
       contactLocalNanos[node] = localNanos;
+    } else if (message instanceof TimeoutNow) {
+      contactTerm[node] = -1; // the leader handed over: campaigning at once is what it asked for
     } else if (message instanceof PreVote && termAfter != termBefore) {
       throw Violation.safety("Pre-Vote Keeps Terms", "n" + node + " moved from term " + termBefore + " to "
           + termAfter + " on a pre-vote request from " + message.from());
-    } else if (message instanceof RequestVote && checkQuorum && termAfter > termBefore
+    } else if (message instanceof RequestVote request && !request.leadershipTransfer() && termAfter > termBefore
         && (roleBefore == Role.LEADER || heardLeader(node, termBefore, localNanos))) {
       throw Violation.safety("Vote Lease", "n" + node + (roleBefore == Role.LEADER ? ", leader of term "
           + termBefore : ", which heard from its leader " + ago(node, localNanos) + " ago,")

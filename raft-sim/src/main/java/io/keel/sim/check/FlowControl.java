@@ -1,5 +1,6 @@
 package io.keel.sim.check;
 
+import io.keel.raft.NodeId;
 import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
 import io.keel.raft.message.Message;
@@ -31,6 +32,12 @@ final class FlowControl {
 
   /** Node {@code from} sent {@code message} to {@code to}. */
   void onSent(SimulatedNode<?> from, int to, Message message) {
+    if (message instanceof AppendEntries probe && probe.entries().isEmpty() && probe.term() == sentTerm[from.number()][to]) {
+      // A probe beyond what was sent: a follower added back in this term, probed at the log's end.
+      // Acknowledgements of what was sent before no longer free a window that holds it.
+      sentUpTo[from.number()][to] = Math.max(sentUpTo[from.number()][to], probe.prevLogIndex());
+      return;
+    }
     if (message instanceof AppendEntries append && !append.entries().isEmpty()) {
       int leader = from.number();
       if (sentTerm[leader][to] != append.term()) {
@@ -66,7 +73,9 @@ final class FlowControl {
       return;
     }
     boolean stillLeads = !to.isCrashed() && to.raft().role() == Role.LEADER && to.raft().currentTerm() == owedTerm;
-    if (owedSend && stillLeads) {
+    // A follower the configuration no longer names is no longer replicated to: nothing is owed.
+    boolean stillFollower = stillLeads && to.raft().matchIndex(NodeId.of("n" + owedFollower)) >= 0;
+    if (owedSend && stillFollower) {
       throw Violation.livelock("Flow Control", to.id() + ", leader of term " + owedTerm + ", heard n" + owedFollower
           + " acknowledge index " + sentUpTo[owedLeader][owedFollower] + ", the last it had sent it, and sent it "
           + "nothing more though its log reaches " + to.raft().lastLogIndex());

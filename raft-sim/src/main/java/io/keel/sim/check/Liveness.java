@@ -60,7 +60,10 @@ public final class Liveness {
     return startNanos + boundNanos / 2;
   }
 
-  /** The time is {@code nowNanos} and the highest term any node holds is {@code maxTerm}. */
+  /**
+   * The time is {@code nowNanos} and {@code maxTerm} is the highest term in which a member leads or
+   * knows its leader: a node that campaigns alone in vain, cut off or removed, does not storm.
+   */
   public void observe(long nowNanos, long maxTerm) {
     if (startNanos < 0 || nowNanos < settledNanos() || judged) {
       return;

@@ -7,7 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A leader's match index for a follower never moves backwards within its term: a reordered, older
+ * A leader's match index for a follower never moves backwards within its term while it replicates
+ * to that follower (a follower removed by a change and added again starts afresh): a reordered, older
  * acknowledgement must not undo what a newer one established (the leader would resend entries the
  * follower holds, and its commit decisions would rest on a number that shrank).
  */
@@ -40,7 +41,9 @@ public final class MatchIndexes implements Invariant {
         throw Violation.safety("Match Indexes", touched.id() + ", leader of term " + term + ", moved the match index of "
             + peer.id() + " back from " + before + " to " + match);
       }
-      matchesOf[number][peer.number()] = Math.max(before, match);
+      // A follower the leader stopped replicating to (-1: a change removed it) starts again from
+      // nothing if a later change adds it back.
+      matchesOf[number][peer.number()] = match < 0 ? 0 : Math.max(before, match);
     }
   }
 }

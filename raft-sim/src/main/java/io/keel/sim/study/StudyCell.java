@@ -6,7 +6,7 @@ package io.keel.sim.study;
  *
  * @param range the election timeout range (the heartbeat interval is half its minimum)
  * @param preVote whether nodes run a PreVote round before each election
- * @param checkQuorum whether CheckQuorum (and its leader lease on votes) is on
+ * @param checkQuorum whether CheckQuorum is on
  */
 public record StudyCell(TimeoutRange range, boolean preVote, boolean checkQuorum) {
 

@@ -180,9 +180,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     PeerLink claimed = transport.link(hello.from());
+    if (claimed == null || claimed.isRemoved()) { // removed since checkHello looked
+      refuse(ctx, describe(ctx) + ": node " + hello.from() + " is not a configured peer of " + transport.self());
+      return;
+    }
     SocketAddress open = claimed.remoteAddress();
     // Only TLS proves who is calling: without it, the connection already open keeps its place.
     if (!claimed.attach(ctx.channel(), tls)) {
+      if (claimed.isRemoved()) {
+        refuse(ctx, describe(ctx) + ": node " + hello.from() + " stopped being a peer of " + transport.self()
+            + " during the handshake");
+        return;
+      }
       refuse(ctx, "unknown peer (" + ctx.channel().remoteAddress() + "): a connection in the name of "
           + hello.from() + ", which already has an open connection (" + open + "); without TLS nothing "
           + "proves the newcomer is " + hello.from() + ", so the open connection is kept");
@@ -232,8 +241,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
           + "', not '" + transport.clusterId() + "'");
     } else if (!ack.node().equals(link.peer)) {
       refuse(ctx, link.address + " is node " + ack.node() + ", not the expected " + link.peer);
+    } else if (!link.attach(ctx.channel(), true)) { // this node dialed the peer's address: the newest dial wins
+      refuse(ctx, link.peer + " at " + link.address + " stopped being a peer of " + transport.self()
+          + " during the handshake");
     } else {
-      link.attach(ctx.channel(), true); // this node dialed the peer's address: the newest dial wins
       open(ctx);
     }
   }

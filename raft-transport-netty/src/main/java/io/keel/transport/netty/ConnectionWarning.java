@@ -21,5 +21,9 @@ enum ConnectionWarning {
   /** A connection failed with an unexpected error. */
   CONNECTION_ERROR,
   /** A message too large for {@code maxFrameBytes} was dropped instead of sent. */
-  MESSAGE_TOO_LARGE
+  MESSAGE_TOO_LARGE,
+  /** A group's configuration gave a member an address that does not parse; it was skipped. */
+  MALFORMED_PEER_ADDRESS,
+  /** A group's configuration names members this transport has no address for. */
+  UNADDRESSED_MEMBER
 }

@@ -59,18 +59,23 @@ final class GroupLimits {
 
   /**
    * An InstallSnapshot chunk must fit a frame, and a window of them the peer's outbound queue;
-   * otherwise a transfer could never complete, or would lose chunks on an idle link.
+   * otherwise a transfer could never complete, or would lose chunks on an idle link. The chunk's
+   * meta is taken at its largest: the group's members change while it runs, and a snapshot records
+   * those of its time. A configuration entry alone in an AppendEntries takes less than such a
+   * chunk, so passing this check means it fits the frame and the queue too.
    */
   private static void checkSnapshotChunks(NodeId self, GroupOptions<?> group, TransportOptions options,
       String prefix) {
     RaftConfig config = group.config();
-    long chunkFrame = FrameSizes.installSnapshotBodyBytes(group.group(), self, group.voters(),
-        config.snapshotChunkBytes());
+    long chunkFrame = FrameSizes.installSnapshotBodyBytes(group.group(), self, config.snapshotChunkBytes());
+    long framing = chunkFrame - config.snapshotChunkBytes();
     if (chunkFrame > options.maxFrameBytes()) {
+      String remedy = options.maxFrameBytes() > framing
+          ? "lower snapshotChunkBytes to at most " + (options.maxFrameBytes() - framing) + " or raise maxFrameBytes"
+          : "raise maxFrameBytes to at least " + (framing + config.snapshotChunkBytes());
       throw new IllegalArgumentException(prefix + "an InstallSnapshot chunk of snapshotChunkBytes ("
-          + config.snapshotChunkBytes() + ") takes " + chunkFrame + " bytes, above the transport's maxFrameBytes ("
-          + options.maxFrameBytes() + "); lower snapshotChunkBytes to at most "
-          + (options.maxFrameBytes() - (chunkFrame - config.snapshotChunkBytes())) + " or raise maxFrameBytes");
+          + config.snapshotChunkBytes() + ") with the largest configuration a snapshot may record takes " + chunkFrame
+          + " bytes, above the transport's maxFrameBytes (" + options.maxFrameBytes() + "); " + remedy);
     }
     long window = (long) config.maxInflightSnapshotChunks()
         * PeerLink.estimatedBytes(chunkFrame);

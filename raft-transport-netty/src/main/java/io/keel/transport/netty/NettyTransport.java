@@ -1,5 +1,6 @@
 package io.keel.transport.netty;
 
+import io.keel.raft.Configuration;
 import io.keel.raft.GroupId;
 import io.keel.raft.NodeId;
 import io.keel.raft.message.Message;
@@ -33,11 +34,9 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -53,6 +52,10 @@ import org.slf4j.LoggerFactory;
  * <p>Of two nodes, the one with the smaller id dials and the other accepts; both then send over
  * the same connection. Incoming messages go to the {@link MessageReceiver} (a
  * {@link io.keel.raft.runtime.RaftRuntime}) from Netty's I/O threads.
+ *
+ * <p>Peers come from the builder and {@link #addPeer}, and from the groups' configurations
+ * ({@link #onConfiguration}): a member whose configuration gives it an address becomes a peer, and
+ * stops being one when no group's configuration names it any more.
  *
  * <p>Without TLS the handshake checks ids but cannot prove them: anyone who reaches the port can
  * claim to be a configured peer that is not connected at the moment. With mutual TLS every
@@ -78,10 +81,9 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
   private final boolean epoll;
   private final EventLoopGroup ioThreads;
   private final Bootstrap dialer;
-  private final Map<NodeId, PeerLink> links = new ConcurrentHashMap<>();
+  /** The link to each peer, and who owns it. */
+  private final PeerTable peers = new PeerTable(this);
   private final LongAdder droppedUnknownPeer = new LongAdder();
-  /** Nodes messages were addressed to without an address; each is warned about once. */
-  private final Set<NodeId> unknownPeers = ConcurrentHashMap.newKeySet();
   private final LongAdder refused = new LongAdder();
   private final LongAdder violations = new LongAdder();
   private final LongAdder unauthenticatedBytes = new LongAdder();
@@ -167,12 +169,13 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
   /** Queues {@code message} for {@code to}; drops and counts it if that is not possible now. */
   @Override
   public void send(GroupId group, NodeId to, Message message) {
-    PeerLink link = links.get(to);
+    PeerLink link = peers.link(to);
     if (link == null) {
       droppedUnknownPeer.increment();
-      if (unknownPeers.add(to)) {
+      if (peers.noteUnknown(to)) {
         LOG.warn("{}: group {} sends to {}, which has no address among this transport's peers: its messages "
-            + "are dropped until it is added (Builder.peer or addPeer)", self, group, to);
+            + "are dropped until it is added (Builder.peer, addPeer, or an address in a configuration)", self, group,
+            to);
       }
       return;
     }
@@ -187,7 +190,7 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
    */
   @Override
   public void onImpossibleMessage(GroupId group, NodeId peer, String reason) {
-    PeerLink link = links.get(peer);
+    PeerLink link = peers.link(peer);
     boolean closed = link != null && link.closeForImpossibleMessage(group, reason);
     warn(ConnectionWarning.IMPOSSIBLE_MESSAGE, self + ": group " + group + " refused a message from " + peer
         + " as impossible (" + reason + "); " + (closed ? "closed its connection" : "it has no connection to close"));
@@ -204,38 +207,64 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
   public void checkGroup(GroupOptions<?> group) {
     GroupLimits.check(self, group, options);
     List<NodeId> unaddressed = group.voters().stream()
-        .filter(voter -> !voter.equals(self) && !links.containsKey(voter)).sorted().toList();
+        .filter(voter -> !voter.equals(self) && peers.link(voter) == null).sorted().toList();
     if (!unaddressed.isEmpty()) {
       LOG.warn("{}: group {} has voters with no address among this transport's peers, {}: it cannot reach "
-          + "them until they are added (Builder.peer or addPeer), and may never elect a leader", self,
-          group.group(), unaddressed);
+          + "them until they are added (Builder.peer, addPeer, or an address in the group's configuration), and "
+          + "may never elect a leader", self, group.group(), unaddressed);
     }
+  }
+
+  /**
+   * Group {@code group}'s configuration is now {@code configuration}: adds as peers its members
+   * that carry an address ({@code host:port}, IPv6 as {@code [address]:port}) and that this
+   * transport has no link to, or one to another address; removes the peers configurations added
+   * that no group's configuration names any more (peers of the builder or {@link #addPeer} stay).
+   * An address that does not parse is skipped, and a member with neither an address nor a link
+   * reported, both in a rate-limited warning. Runs on the group's event thread, for any number of
+   * groups at once; never blocks or throws: new peers are dialed from an I/O thread.
+   */
+  @Override
+  public void onConfiguration(GroupId group, Configuration configuration) {
+    peers.onConfiguration(group, configuration);
+  }
+
+  /**
+   * {@link Reachability#CONNECTED} if an authenticated connection to {@code peer} is open,
+   * {@link Reachability#DISCONNECTED} if {@code peer} has an address but no open connection (being
+   * dialed, or waiting to be), {@link Reachability#NO_ADDRESS} if it is no peer of this transport,
+   * and {@link Reachability#UNKNOWN} for this node itself.
+   */
+  @Override
+  public Reachability reachability(NodeId peer) {
+    if (peer.equals(self)) {
+      return Reachability.UNKNOWN;
+    }
+    PeerLink link = peers.link(peer);
+    if (link == null) {
+      return Reachability.NO_ADDRESS;
+    }
+    return link.connectedAndOpen() ? Reachability.CONNECTED : Reachability.DISCONNECTED;
   }
 
   // ---------------------------------------------------------------- peers
 
-  /** Adds (or re-addresses) a peer; this side dials it at once if its id is the smaller. */
+  /**
+   * Adds (or re-addresses) a peer; this side dials it at once if its id is the smaller. The peer
+   * stays until {@link #removePeer}, whatever the groups' configurations say.
+   */
   public void addPeer(NodeId peer, InetSocketAddress address) {
     Objects.requireNonNull(peer, "peer");
     Objects.requireNonNull(address, "address");
     if (peer.equals(self)) {
       throw new IllegalArgumentException("a node is not its own peer: " + peer);
     }
-    unknownPeers.remove(peer);
-    PeerLink link = new PeerLink(peer, address, self.compareTo(peer) < 0, this);
-    PeerLink previous = links.put(peer, link);
-    if (previous != null) {
-      previous.remove();
-    }
-    link.connect();
+    peers.addByUser(peer, address);
   }
 
   /** Forgets a peer and closes its connection. */
   public void removePeer(NodeId peer) {
-    PeerLink link = links.remove(peer);
-    if (link != null) {
-      link.remove();
-    }
+    peers.removeByUser(peer);
   }
 
   /** The address the transport listens on (useful when it was asked for port 0). */
@@ -250,7 +279,7 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
 
   /** Whether an authenticated connection to {@code peer} is open. */
   public boolean isConnected(NodeId peer) {
-    PeerLink link = links.get(peer);
+    PeerLink link = peers.link(peer);
     return link != null && link.connected();
   }
 
@@ -260,7 +289,7 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
    */
   public void setCutOff(boolean cut) {
     this.cutOff = cut;
-    for (PeerLink link : links.values()) {
+    for (PeerLink link : peers.all()) {
       if (cut) {
         link.disconnect();
       } else {
@@ -271,13 +300,13 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
 
   /** The transport's counters now. */
   public TransportStats stats() {
-    List<PeerStats> peers = new ArrayList<>();
-    for (PeerLink link : links.values()) {
-      peers.add(link.stats());
+    List<PeerStats> links = new ArrayList<>();
+    for (PeerLink link : peers.all()) {
+      links.add(link.stats());
     }
-    peers.sort((a, b) -> a.peer().compareTo(b.peer()));
-    return new TransportStats(peers, refused.sum(), violations.sum(), unauthenticatedBytes.sum(),
-        Optional.ofNullable(lastRefusal), unknownPeers);
+    links.sort((a, b) -> a.peer().compareTo(b.peer()));
+    return new TransportStats(links, refused.sum(), violations.sum(), unauthenticatedBytes.sum(),
+        Optional.ofNullable(lastRefusal), peers.unknownPeers());
   }
 
   /** Messages dropped because they were addressed to a node that is not a configured peer. */
@@ -292,7 +321,7 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
       return;
     }
     running = false;
-    for (PeerLink link : links.values()) {
+    for (PeerLink link : peers.all()) {
       link.remove();
     }
     if (server != null) {
@@ -332,7 +361,7 @@ public final class NettyTransport implements PeerNetwork, AutoCloseable {
   }
 
   PeerLink link(NodeId peer) {
-    return links.get(peer);
+    return peers.link(peer);
   }
 
   ChannelFuture dial(PeerLink link) {

@@ -179,7 +179,7 @@ final class PeerLink {
 
   /**
    * What a message whose variable part (an AppendEntries' entries, an InstallSnapshot's chunk and
-   * voters) takes {@code variableWireBytes} on the wire counts for against
+   * configuration) takes {@code variableWireBytes} on the wire counts for against
    * {@code outboundQueueBytes}: a message can be queued only if this is within the bound.
    */
   static long estimatedBytes(long variableWireBytes) {
@@ -194,9 +194,13 @@ final class PeerLink {
    * A connection whose identity TLS proved, or one this node dialed, may replace an open one (the
    * peer restarted); without that proof a newcomer claiming the peer's id must not displace it.
    *
-   * @return whether {@code authenticated} is now the peer's connection
+   * @return whether {@code authenticated} is now the peer's connection; never if the link was
+   *     removed
    */
   synchronized boolean attach(Channel authenticated, boolean mayReplace) {
+    if (removed) {
+      return false; // removed while the connection shook hands: remove() has closed all it will close
+    }
     Channel previous = channel;
     boolean replacing = previous != null && previous != authenticated && previous.isActive();
     if (replacing && !mayReplace) {
@@ -271,6 +275,17 @@ final class PeerLink {
     return channel != null;
   }
 
+  /** Whether the peer's authenticated connection is set and still open. */
+  boolean connectedAndOpen() {
+    Channel current = channel;
+    return current != null && current.isActive();
+  }
+
+  /** Whether the link was removed: it never connects again. */
+  boolean isRemoved() {
+    return removed;
+  }
+
   /** Dials now, if this side dials and no connection or attempt exists. */
   void connect() {
     if (!dials || removed || channel != null || !transport.isRunning() || transport.isCutOff()) {
@@ -311,7 +326,8 @@ final class PeerLink {
     return ceiling / 2 + random.nextLong(ceiling / 2 + 1);
   }
 
-  void remove() {
+  /** Forgets the peer: closes its connection, and no other attaches or is dialed after. */
+  synchronized void remove() {
     removed = true;
     disconnect();
   }

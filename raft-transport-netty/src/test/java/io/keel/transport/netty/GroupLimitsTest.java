@@ -5,13 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keel.raft.Configuration;
+import io.keel.raft.ConfigurationCodec;
 import io.keel.raft.GroupId;
 import io.keel.raft.LogEntry;
 import io.keel.raft.NodeId;
 import io.keel.raft.RaftConfig;
 import io.keel.raft.message.AppendEntries;
+import io.keel.raft.message.InstallSnapshot;
 import io.keel.raft.runtime.GroupOptions;
 import io.keel.raft.runtime.RaftRuntime;
+import io.keel.raft.snapshot.SnapshotMeta;
 import io.keel.raft.storage.file.FileLogStoreOptions;
 import io.keel.transport.netty.wire.FrameSizes;
 import io.keel.transport.netty.wire.WireCodec;
@@ -22,6 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,16 +60,51 @@ class GroupLimitsTest {
 
   @Test
   void a_snapshot_chunk_above_the_frame_limit_is_refused_and_one_that_fills_a_frame_is_not() {
-    List<NodeId> voters = List.of(SELF, NodeId.of("node-2"), NodeId.of("node-3"));
-    int fixed = (int) FrameSizes.installSnapshotBodyBytes(GROUP, SELF, voters, 0);
+    int fixed = (int) FrameSizes.installSnapshotBodyBytes(GROUP, SELF, 0);
     RaftConfig fits = RaftConfig.builder().maxBytesPerAppend(1024).snapshotChunkBytes(FRAME - fixed).build();
     GroupLimits.check(SELF, group(fits, 1024), OPTIONS);
     RaftConfig tooBig = fits.toBuilder().snapshotChunkBytes(FRAME - fixed + 1).build();
     IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
         () -> GroupLimits.check(SELF, group(tooBig, 1024), OPTIONS));
     assertEquals("group orders on node-1: an InstallSnapshot chunk of snapshotChunkBytes (" + (FRAME - fixed + 1)
-        + ") takes " + (FRAME + 1) + " bytes, above the transport's maxFrameBytes (" + FRAME
-        + "); lower snapshotChunkBytes to at most " + (FRAME - fixed) + " or raise maxFrameBytes", refused.getMessage());
+        + ") with the largest configuration a snapshot may record takes " + (FRAME + 1) + " bytes, above the "
+        + "transport's maxFrameBytes (" + FRAME + "); lower snapshotChunkBytes to at most " + (FRAME - fixed)
+        + " or raise maxFrameBytes", refused.getMessage());
+  }
+
+  /**
+   * The bound is the codec's own, for the largest configuration there can be, whatever the group's
+   * voters at start: members change while the group runs, and a snapshot records those of its time.
+   */
+  @Test
+  void the_snapshot_chunk_bound_is_the_frame_of_the_largest_configuration() {
+    TreeSet<NodeId> voters = new TreeSet<>();
+    TreeMap<NodeId, String> addresses = new TreeMap<>();
+    for (int i = 0; i < Configuration.MAX_MEMBERS; i++) {
+      String number = Integer.toString(i);
+      NodeId member = NodeId.of(number + "n".repeat(NodeId.MAX_LENGTH - number.length()));
+      voters.add(member);
+      addresses.put(member, "a".repeat(Configuration.MAX_ADDRESS_BYTES));
+    }
+    Configuration largest = new Configuration(voters, new TreeSet<>(), new TreeSet<>(), addresses);
+    assertEquals(ConfigurationCodec.MAX_ENCODED_BYTES, ConfigurationCodec.encode(largest).length);
+    InstallSnapshot chunk = new InstallSnapshot(Long.MAX_VALUE, SELF, new SnapshotMeta(Long.MAX_VALUE, Long.MAX_VALUE,
+        largest), Long.MAX_VALUE, 0xFFFF_FFFFL, 0, new byte[1000]);
+    ByteBuf buffer = Unpooled.buffer();
+    WireCodec.encodeMessage(GROUP, chunk, buffer);
+    assertEquals(buffer.readableBytes() - 4, FrameSizes.installSnapshotBodyBytes(GROUP, SELF, 1000));
+    buffer.release();
+  }
+
+  @Test
+  void a_frame_limit_too_small_for_the_largest_configuration_asks_for_a_larger_frame() {
+    TransportOptions small = TransportOptions.defaults().withMaxFrameBytes(256 * 1024);
+    RaftConfig config = RaftConfig.builder().maxBytesPerAppend(1024).snapshotChunkBytes(1024).build();
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> GroupLimits.check(SELF, group(config, 1024), small));
+    long needed = FrameSizes.installSnapshotBodyBytes(GROUP, SELF, 1024);
+    assertTrue(needed > ConfigurationCodec.MAX_ENCODED_BYTES);
+    assertTrue(refused.getMessage().endsWith("raise maxFrameBytes to at least " + needed), refused.getMessage());
   }
 
   @Test

@@ -211,28 +211,32 @@ class HostileInputTest {
     long before = targetTransport().stats().protocolViolations();
     byte[] hello = encode(new Frame.Hello(NettyCluster.CLUSTER, impostor, target));
 
-    byte[] answer = attack(concat(hello, installSnapshotWithDuplicateVoter(impostor)));
+    byte[] answer = attack(concat(hello, installSnapshotWithDuplicateMember(impostor)));
 
     ByteBuf buffer = Unpooled.wrappedBuffer(answer);
     assertInstanceOf(Frame.HelloAck.class, WireCodec.decode(buffer.readSlice(buffer.readInt())));
     assertFalse(buffer.isReadable(), "a decoder violation closes without answering");
     await().atMost(Duration.ofSeconds(5)).until(() -> targetTransport().stats().protocolViolations() == before + 1);
     String recorded = targetTransport().stats().lastRefusal().orElseThrow();
-    assertTrue(recorded.contains("malformed frame: invalid InstallSnapshot meta: voter n1 appears twice"), recorded);
+    assertTrue(recorded.contains("malformed frame: invalid InstallSnapshot configuration: member n1 after n1"),
+        recorded);
     assertTrue(group.get(target).status().term() < 99, "the malformed message must never reach the node");
     assertStillServes();
   }
 
   /**
    * A whole MESSAGE frame, length prefix included, of an InstallSnapshot of term 99 from
-   * {@code from} whose meta names voter n1 twice: well-formed byte by byte, but no snapshot has it.
+   * {@code from} whose configuration names voter n1 twice: well-formed byte by byte up to the
+   * configuration, which no codec wrote.
    */
-  private static byte[] installSnapshotWithDuplicateVoter(NodeId from) {
+  private static byte[] installSnapshotWithDuplicateMember(NodeId from) {
     ByteBuf body = Unpooled.buffer().writeByte(WireFormat.VERSION).writeByte(WireFormat.FRAME_MESSAGE);
     writeId(body, GROUP.value()).writeByte(WireFormat.MESSAGE_INSTALL_SNAPSHOT).writeLong(99);
     writeId(body, from.value()).writeByte(WireFormat.SNAPSHOT_META_VERSION).writeLong(10).writeLong(2);
-    body.writeShort(2);
-    writeId(writeId(body, "n1"), "n1");
+    body.writeInt(13).writeByte(1).writeShort(2); // 13 bytes of configuration: version 1, two members
+    for (int i = 0; i < 2; i++) {
+      writeId(body.writeByte(1), "n1").writeByte(0); // voter n1, no address
+    }
     body.writeLong(4).writeInt(0).writeLong(0).writeInt(4).writeInt(0xCAFE); // size, checksum, offset, data
     ByteBuf frame = Unpooled.buffer().writeInt(body.readableBytes()).writeBytes(body);
     byte[] bytes = new byte[frame.readableBytes()];

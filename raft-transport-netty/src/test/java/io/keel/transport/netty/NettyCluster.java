@@ -97,6 +97,22 @@ final class NettyCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts a new node on 127.0.0.1 whose transport knows the running nodes' addresses, which they
+   * do not know of it: they learn it from the configuration that adds it. Returns its address.
+   */
+  InetSocketAddress startJoiner(NodeId node) {
+    Map<NodeId, InetSocketAddress> known = new LinkedHashMap<>(addresses);
+    start(node, new InetSocketAddress("127.0.0.1", 0));
+    known.forEach((peer, address) -> transports.get(node).addPeer(peer, address));
+    return addresses.get(node);
+  }
+
+  /** Starts {@code group} on {@code node} to join the running group once an administrator adds it. */
+  <R> RaftGroup<R> joinGroup(NodeId node, GroupId group, StateMachine<R> stateMachine) {
+    return startGroup(node, group, stateMachine, GroupOptions.<R>builder(group).join());
+  }
+
   /** Kills a node: its connections drop, then its groups stop; its directory stays. */
   void crash(NodeId node) {
     transports.remove(node).close();
@@ -109,9 +125,13 @@ final class NettyCluster implements AutoCloseable {
   }
 
   <R> RaftGroup<R> startGroup(NodeId node, GroupId group, StateMachine<R> stateMachine) {
+    return startGroup(node, group, stateMachine, GroupOptions.<R>builder(group).voters(nodes));
+  }
+
+  private <R> RaftGroup<R> startGroup(NodeId node, GroupId group, StateMachine<R> stateMachine,
+      GroupOptions.Builder<R> options) {
     try {
-      return runtimes.get(node).startGroup(GroupOptions.<R>builder(group)
-          .voters(nodes)
+      return runtimes.get(node).startGroup(options
           .config(CONFIG)
           .fileLog(dir.resolve(group.value()).resolve(node.value()), FileLogStoreOptions.defaults())
           .stateMachine(stateMachine)

@@ -153,7 +153,10 @@ final class SegmentFormat {
     BAD_LENGTH,
     /** The record is complete but its bytes do not match its CRC. */
     BAD_CRC,
-    /** The CRC matches but the type byte is unknown (or a no-op carries a command). */
+    /**
+     * The CRC matches but the type byte is unknown, a no-op carries a command, or a configuration
+     * entry's payload is not a configuration.
+     */
     BAD_TYPE
   }
 
@@ -181,8 +184,21 @@ final class SegmentFormat {
       return RecordStatus.BAD_CRC;
     }
     EntryType type = EntryType.ofCode(bytes.get(start + RECORD_PREFIX_BYTES + 16));
-    boolean known = type == EntryType.COMMAND || (type == EntryType.NO_OP && length == RECORD_FIXED_BODY_BYTES);
+    boolean known = type == EntryType.COMMAND || (type == EntryType.NO_OP && length == RECORD_FIXED_BODY_BYTES)
+        || (type == EntryType.CONFIGURATION && isConfiguration(bytes, start, length));
     return known ? RecordStatus.VALID : RecordStatus.BAD_TYPE;
+  }
+
+  /** Whether the payload of the record at {@code start} is a configuration a log entry accepts. */
+  private static boolean isConfiguration(ByteBuffer bytes, int start, int length) {
+    ByteBuffer duplicate = bytes.duplicate();
+    duplicate.position(start);
+    try {
+      decode(duplicate);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** Whether the length of the record at {@code start} matches its inverted copy and is possible. */
@@ -215,7 +231,7 @@ final class SegmentFormat {
     byte[] command = new byte[length - RECORD_FIXED_BODY_BYTES];
     bytes.position(start + RECORD_OVERHEAD_BYTES);
     bytes.get(command);
-    return type == EntryType.NO_OP ? LogEntry.noOp(index, term) : LogEntry.command(index, term, command);
+    return type == EntryType.NO_OP ? LogEntry.noOp(index, term) : new LogEntry(index, term, type, command);
   }
 
   static int crc(byte[] bytes, int offset, int length) {

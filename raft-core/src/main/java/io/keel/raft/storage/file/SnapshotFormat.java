@@ -1,5 +1,6 @@
 package io.keel.raft.storage.file;
 
+import io.keel.raft.ConfigurationCodec;
 import io.keel.raft.NodeId;
 import io.keel.raft.snapshot.CorruptSnapshotException;
 import io.keel.raft.snapshot.SnapshotMeta;
@@ -22,10 +23,14 @@ import java.util.zip.CRC32C;
  * <pre>
  * header:  magic (4) | format version (4) | payload size (8) | payload CRC-32C (4) | meta length M (4)
  *          | meta (M) | CRC-32C of the header's bytes before it (4)
- * meta:    meta version (2) | last index (8) | last term (8) | voter count N (2)
- *          | N times: id length L (1) | id, UTF-8 (L)
+ * meta:    meta version (2) | last index (8) | last term (8) | configuration (M - 18), in
+ *          {@link ConfigurationCodec}'s form
  * payload: size bytes
  * </pre>
+ *
+ * <p>Meta version 1, written before membership changes, held a voter count N (2) and N times an id
+ * length L (1) and the id (L) where version 2 holds the configuration; it is still read, as a
+ * configuration of those voters alone.
  *
  * <p>The names of the files in a snapshot directory are made and parsed here too.
  */
@@ -33,13 +38,15 @@ final class SnapshotFormat {
 
   static final int MAGIC = 0x4B534E50; // "KSNP"
   static final int VERSION = 1;
-  static final int META_VERSION = 1;
+  static final int META_VERSION = 2;
+  /** The meta version of snapshots written before membership changes: voters only. */
+  static final int VOTERS_ONLY_META_VERSION = 1;
   /** The header's bytes before the meta. */
   static final int FIXED_HEADER_BYTES = 24;
   /** The header's bytes besides the meta: the fixed part and the header CRC. */
   static final int HEADER_OVERHEAD_BYTES = FIXED_HEADER_BYTES + 4;
-  /** The meta's bytes besides its voters. */
-  static final int META_FIXED_BYTES = 20;
+  /** The meta's bytes besides its configuration. */
+  static final int META_FIXED_BYTES = 18;
   /** The largest meta accepted when read: a bound on what a damaged length can make the reader allocate. */
   static final int MAX_META_BYTES = 1 << 20;
 
@@ -70,11 +77,7 @@ final class SnapshotFormat {
   }
 
   private static int metaBytes(SnapshotMeta meta) {
-    int bytes = META_FIXED_BYTES;
-    for (NodeId voter : meta.voters()) {
-      bytes += 1 + voter.value().getBytes(StandardCharsets.UTF_8).length;
-    }
-    return bytes;
+    return META_FIXED_BYTES + ConfigurationCodec.encode(meta.configuration()).length;
   }
 
   /** The header of a snapshot of {@code meta} whose payload has {@code size} bytes with CRC {@code crc}. */
@@ -83,11 +86,7 @@ final class SnapshotFormat {
     ByteBuffer header = ByteBuffer.allocate(HEADER_OVERHEAD_BYTES + metaBytes);
     header.putInt(MAGIC).putInt(VERSION).putLong(size).putInt((int) crc).putInt(metaBytes);
     header.putShort((short) META_VERSION).putLong(meta.lastIndex()).putLong(meta.lastTerm());
-    header.putShort((short) meta.voters().size());
-    for (NodeId voter : meta.voters()) {
-      byte[] id = voter.value().getBytes(StandardCharsets.UTF_8);
-      header.put((byte) id.length).put(id);
-    }
+    header.put(ConfigurationCodec.encode(meta.configuration()));
     header.putInt(crc(header.array(), 0, header.position()));
     if (header.hasRemaining()) {
       throw new IllegalStateException("the header of " + meta + " took " + header.position() + " of "
@@ -136,13 +135,18 @@ final class SnapshotFormat {
 
   private static SnapshotMeta decodeMeta(Path file, ByteBuffer meta) throws CorruptSnapshotException {
     int metaVersion = Short.toUnsignedInt(meta.getShort());
-    if (metaVersion != META_VERSION) {
+    if (metaVersion != META_VERSION && metaVersion != VOTERS_ONLY_META_VERSION) {
       throw new CorruptSnapshotException(file, FIXED_HEADER_BYTES, "snapshot meta version " + metaVersion
-          + " is not supported; this build reads version " + META_VERSION);
+          + " is not supported; this build reads versions " + VOTERS_ONLY_META_VERSION + " and " + META_VERSION);
     }
     try {
       long lastIndex = meta.getLong();
       long lastTerm = meta.getLong();
+      if (metaVersion == META_VERSION) {
+        byte[] configuration = new byte[meta.remaining()];
+        meta.get(configuration);
+        return new SnapshotMeta(lastIndex, lastTerm, ConfigurationCodec.decode(configuration));
+      }
       int voterCount = Short.toUnsignedInt(meta.getShort());
       List<NodeId> voters = new ArrayList<>();
       for (int i = 0; i < voterCount; i++) {

@@ -1,5 +1,7 @@
 package io.keel.transport.netty.wire;
 
+import io.keel.raft.Configuration;
+import io.keel.raft.ConfigurationCodec;
 import io.keel.raft.GroupId;
 import io.keel.raft.LogEntry;
 import io.keel.raft.NodeId;
@@ -37,23 +39,27 @@ public final class FrameSizes {
   }
 
   /**
-   * Body bytes of {@code message}'s chunk and voters: all that an InstallSnapshot frame takes
-   * beyond the fixed fields and the group and sender ids, which add at most as much as they add to
-   * any other message.
+   * Body bytes of {@code message}'s chunk and configuration: all that an InstallSnapshot frame
+   * takes beyond the fixed fields and the group and sender ids, which add at most as much as they
+   * add to any other message.
    */
   public static long installSnapshotVariableBytes(InstallSnapshot message) {
-    return message.data().length + SnapshotMessageCodec.voterBytes(message.meta());
+    return (long) message.data().length + SnapshotMessageCodec.configurationBytes(message.meta());
   }
 
   /**
    * Body bytes of a MESSAGE frame of {@code group} carrying an InstallSnapshot from {@code from}
-   * of a snapshot recording {@code voters}, with a chunk of {@code chunkBytes}.
+   * with a chunk of {@code chunkBytes}, at worst: its meta holds the largest configuration there
+   * can be ({@link ConfigurationCodec#MAX_ENCODED_BYTES}), since a group's members change while it
+   * runs and any snapshot it takes records them.
    */
-  public static long installSnapshotBodyBytes(GroupId group, NodeId from, List<NodeId> voters, int chunkBytes) {
-    SnapshotMeta meta = new SnapshotMeta(Long.MAX_VALUE, Long.MAX_VALUE, voters);
+  public static long installSnapshotBodyBytes(GroupId group, NodeId from, int chunkBytes) {
+    SnapshotMeta meta = new SnapshotMeta(Long.MAX_VALUE, Long.MAX_VALUE, Configuration.ofVoters(List.of(from)));
     InstallSnapshot empty = new InstallSnapshot(Long.MAX_VALUE, from, meta, Long.MAX_VALUE, SnapshotInfo.MAX_CHECKSUM,
         0, new byte[0]);
-    return (long) bodyBytes(new Frame.MessageFrame(group, empty)) + chunkBytes;
+    long sampleConfigurationBytes = SnapshotMessageCodec.configurationBytes(meta);
+    return bodyBytes(new Frame.MessageFrame(group, empty)) - sampleConfigurationBytes
+        + ConfigurationCodec.MAX_ENCODED_BYTES + chunkBytes;
   }
 
   /**

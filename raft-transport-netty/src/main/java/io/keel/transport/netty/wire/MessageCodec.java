@@ -19,6 +19,7 @@ import io.keel.raft.message.PreVote;
 import io.keel.raft.message.PreVoteResponse;
 import io.keel.raft.message.RequestVote;
 import io.keel.raft.message.RequestVoteResponse;
+import io.keel.raft.message.TimeoutNow;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
 
@@ -50,6 +51,7 @@ final class MessageCodec {
       encodeHeader(WireFormat.MESSAGE_REQUEST_VOTE, m, out);
       out.writeLong(m.lastLogIndex());
       out.writeLong(m.lastLogTerm());
+      out.writeBoolean(m.leadershipTransfer());
     } else if (message instanceof PreVoteResponse m) {
       encodeHeader(WireFormat.MESSAGE_PRE_VOTE_RESPONSE, m, out);
       out.writeBoolean(m.granted());
@@ -60,6 +62,8 @@ final class MessageCodec {
       SnapshotMessageCodec.encodeInstallSnapshot(m, out);
     } else if (message instanceof InstallSnapshotResponse m) {
       SnapshotMessageCodec.encodeInstallSnapshotResponse(m, out);
+    } else if (message instanceof TimeoutNow m) {
+      encodeHeader(WireFormat.MESSAGE_TIMEOUT_NOW, m, out);
     } else {
       throw new IllegalArgumentException("no wire encoding for " + message.getClass().getName());
     }
@@ -105,6 +109,8 @@ final class MessageCodec {
         return SnapshotMessageCodec.decodeInstallSnapshot(in);
       case WireFormat.MESSAGE_INSTALL_SNAPSHOT_RESPONSE:
         return SnapshotMessageCodec.decodeInstallSnapshotResponse(in);
+      case WireFormat.MESSAGE_TIMEOUT_NOW:
+        return decodeTimeoutNow(in);
       default:
         throw new MalformedFrameException("unknown message type " + messageType);
     }
@@ -116,10 +122,22 @@ final class MessageCodec {
     NodeId from = readNodeId(in, part, "from");
     long lastLogIndex = readLong(in, part, "lastLogIndex");
     long lastLogTerm = readLong(in, part, "lastLogTerm");
+    boolean leadershipTransfer = !preVote && readBoolean(in, part, "leadershipTransfer");
     try {
       return preVote
           ? new PreVote(term, from, lastLogIndex, lastLogTerm)
-          : new RequestVote(term, from, lastLogIndex, lastLogTerm);
+          : new RequestVote(term, from, lastLogIndex, lastLogTerm, leadershipTransfer);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw invalid(part, e);
+    }
+  }
+
+  private static Message decodeTimeoutNow(ByteBuf in) throws MalformedFrameException {
+    String part = "TimeoutNow";
+    long term = readLong(in, part, "term");
+    NodeId from = readNodeId(in, part, "from");
+    try {
+      return new TimeoutNow(term, from);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw invalid(part, e);
     }
@@ -191,9 +209,14 @@ final class MessageCodec {
       throw new MalformedFrameException(
           "AppendEntries entry " + position + " is a no-op with a " + commandLength + "-byte command");
     }
+    if (type == EntryType.CONFIGURATION && commandLength > WireFormat.MAX_CONFIGURATION_BYTES) {
+      throw new MalformedFrameException("AppendEntries entry " + position + " is a configuration of "
+          + commandLength + " bytes, more than " + WireFormat.MAX_CONFIGURATION_BYTES);
+    }
     // LogEntry keeps the array, so each command gets its own, sized exactly.
     byte[] command = commandLength == 0 ? EMPTY_COMMAND : new byte[(int) commandLength];
     in.readBytes(command);
+    // LogEntry decodes a configuration entry's command, and refuses one that does not decode.
     try {
       return new LogEntry(index, term, type, command);
     } catch (IllegalArgumentException | NullPointerException e) {

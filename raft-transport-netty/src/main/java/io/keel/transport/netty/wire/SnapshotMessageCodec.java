@@ -5,15 +5,14 @@ import static io.keel.transport.netty.wire.WireFields.readLong;
 import static io.keel.transport.netty.wire.WireFields.readNodeId;
 import static io.keel.transport.netty.wire.WireFields.readUnsignedByte;
 import static io.keel.transport.netty.wire.WireFields.readUnsignedInt;
-import static io.keel.transport.netty.wire.WireFields.readUnsignedShort;
-import static io.keel.transport.netty.wire.WireFields.writeShortString;
 
+import io.keel.raft.Configuration;
+import io.keel.raft.ConfigurationCodec;
 import io.keel.raft.NodeId;
 import io.keel.raft.message.InstallSnapshot;
 import io.keel.raft.message.InstallSnapshotResponse;
 import io.keel.raft.snapshot.SnapshotMeta;
 import io.netty.buffer.ByteBuf;
-import java.util.Arrays;
 
 /**
  * The two snapshot messages in the {@link WireFormat}, InstallSnapshot with its versioned meta and
@@ -39,13 +38,12 @@ final class SnapshotMessageCodec {
   }
 
   private static void encodeMeta(SnapshotMeta meta, ByteBuf out) {
+    byte[] configuration = ConfigurationCodec.encode(meta.configuration()); // at most MAX_ENCODED_BYTES
     out.writeByte(WireFormat.SNAPSHOT_META_VERSION);
     out.writeLong(meta.lastIndex());
     out.writeLong(meta.lastTerm());
-    out.writeShort(meta.voters().size()); // the record holds it to 1 .. MAX_VOTERS
-    for (NodeId voter : meta.voters()) {
-      writeShortString(out, voter.value());
-    }
+    out.writeInt(configuration.length);
+    out.writeBytes(configuration);
   }
 
   static void encodeInstallSnapshotResponse(InstallSnapshotResponse message, ByteBuf out) {
@@ -56,15 +54,12 @@ final class SnapshotMessageCodec {
   }
 
   /**
-   * The bytes the voters of {@code meta} take in an InstallSnapshot: a short string each. With the
-   * chunk's data, this is all of the message whose length varies besides its sender's id.
+   * The bytes the configuration of {@code meta} takes in an InstallSnapshot, after its length
+   * field. With the chunk's data, this is all of the message whose length varies besides its
+   * sender's id.
    */
-  static long voterBytes(SnapshotMeta meta) {
-    long bytes = 0;
-    for (NodeId voter : meta.voters()) {
-      bytes += 1 + voter.value().length();
-    }
-    return bytes;
+  static int configurationBytes(SnapshotMeta meta) {
+    return ConfigurationCodec.encode(meta.configuration()).length;
   }
 
   static InstallSnapshot decodeInstallSnapshot(ByteBuf in) throws MalformedFrameException {
@@ -98,24 +93,32 @@ final class SnapshotMessageCodec {
     }
     long lastIndex = readLong(in, INSTALL_SNAPSHOT, "lastIndex");
     long lastTerm = readLong(in, INSTALL_SNAPSHOT, "lastTerm");
-    int voterCount = readUnsignedShort(in, INSTALL_SNAPSHOT, "voterCount");
-    // The count is the peer's claim too: bound it by the limit and by the bytes present.
-    if (voterCount > WireFormat.MAX_SNAPSHOT_VOTERS) {
-      throw new MalformedFrameException(INSTALL_SNAPSHOT + " declares " + voterCount + " voters, more than "
-          + WireFormat.MAX_SNAPSHOT_VOTERS);
-    }
-    if (voterCount > in.readableBytes() / WireFormat.MIN_VOTER_BYTES) {
-      throw new MalformedFrameException(INSTALL_SNAPSHOT + " declares " + voterCount + " voters but only "
-          + in.readableBytes() + " bytes remain");
-    }
-    NodeId[] voters = new NodeId[voterCount];
-    for (int i = 0; i < voters.length; i++) {
-      voters[i] = readNodeId(in, INSTALL_SNAPSHOT, "voter");
-    }
+    Configuration configuration = decodeConfiguration(in);
     try {
-      return new SnapshotMeta(lastIndex, lastTerm, Arrays.asList(voters));
+      return new SnapshotMeta(lastIndex, lastTerm, configuration);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw MessageCodec.invalid(INSTALL_SNAPSHOT + " meta", e);
+    }
+  }
+
+  private static Configuration decodeConfiguration(ByteBuf in) throws MalformedFrameException {
+    long length = readUnsignedInt(in, INSTALL_SNAPSHOT, "configurationLength");
+    // The length is the peer's claim: bound it by the limit and by the bytes present before
+    // allocating by it.
+    if (length > WireFormat.MAX_CONFIGURATION_BYTES) {
+      throw new MalformedFrameException(INSTALL_SNAPSHOT + " declares a configuration of " + length
+          + " bytes, more than " + WireFormat.MAX_CONFIGURATION_BYTES);
+    }
+    if (length > in.readableBytes()) {
+      throw new MalformedFrameException(INSTALL_SNAPSHOT + " declares a configuration of " + length
+          + " bytes but only " + in.readableBytes() + " bytes remain");
+    }
+    byte[] bytes = new byte[(int) length];
+    in.readBytes(bytes);
+    try {
+      return ConfigurationCodec.decode(bytes);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw MessageCodec.invalid(INSTALL_SNAPSHOT + " configuration", e);
     }
   }
 

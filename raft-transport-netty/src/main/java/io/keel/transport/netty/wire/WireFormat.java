@@ -1,11 +1,15 @@
 package io.keel.transport.netty.wire;
 
-import io.keel.raft.snapshot.SnapshotMeta;
+import io.keel.raft.ConfigurationCodec;
+import io.keel.raft.EntryType;
 
 /**
- * The constants of Keel's wire format, version 2, and its specification below. Version 2 numbers
- * entry types as the file log does ({@link io.keel.raft.EntryType#code()}); version 1 numbered them
- * 1 and 2.
+ * The constants of Keel's wire format, version 3, and its specification below. Version 3 added
+ * membership changes: configuration entries (entry type 2), a leadershipTransfer flag at the end
+ * of RequestVote, the TimeoutNow message (type 9), and an InstallSnapshot meta of version 2 that
+ * carries the whole configuration instead of a list of voters. Version 2 numbered entry types as
+ * the file log does ({@link EntryType#code()}); version 1 numbered them 1 and 2. A node speaks one
+ * version and refuses frames of any other.
  *
  * <h2>Framing</h2>
  *
@@ -42,44 +46,53 @@ import io.keel.raft.snapshot.SnapshotMeta;
  * <pre>
  * 1 PreVote                term, from, i64 lastLogIndex, i64 lastLogTerm
  * 2 PreVoteResponse        term, from, u8 granted (0 or 1)
- * 3 RequestVote            term, from, i64 lastLogIndex, i64 lastLogTerm
+ * 3 RequestVote            term, from, i64 lastLogIndex, i64 lastLogTerm,
+ *                          u8 leadershipTransfer (0 or 1)
  * 4 RequestVoteResponse    term, from, u8 granted (0 or 1)
  * 5 AppendEntries          term, from, i64 prevLogIndex, i64 prevLogTerm, i64 leaderCommit,
  *                          u32 entryCount, then per entry:
- *                            i64 term, u8 type (EntryType.code(): 0 COMMAND, 1 NO_OP), u32 commandLength,
- *                            command
+ *                            i64 term, u8 type (EntryType.code(): 0 COMMAND, 1 NO_OP,
+ *                            2 CONFIGURATION), u32 commandLength, command
  * 6 AppendEntriesResponse  term, from, u8 success (0 or 1), i64 matchIndex, i64 conflictTerm,
  *                          i64 conflictIndex
  * 7 InstallSnapshot        term, from, meta, i64 size, u32 checksum, i64 offset, u32 dataLength,
  *                          data (dataLength bytes)
- *                          where meta is: u8 metaVersion (always 1), i64 lastIndex, i64 lastTerm,
- *                          u16 voterCount, then voterCount short strings, the voters
+ *                          where meta is: u8 metaVersion (always 2), i64 lastIndex, i64 lastTerm,
+ *                          u32 configurationLength, configuration (configurationLength bytes,
+ *                          in ConfigurationCodec's form)
  * 8 InstallSnapshotResponse
  *                          term, from, i64 snapshotIndex, i64 position, u8 done (0 or 1)
+ * 9 TimeoutNow             term, from
  * </pre>
  *
  * <p>An InstallSnapshot carries one chunk of a snapshot's payload: {@code size} is the whole
  * payload's length in bytes, {@code checksum} its CRC-32C as an unsigned 32-bit value, and the
  * chunk's {@code dataLength} bytes belong at {@code offset}, with {@code 0 <= offset} and
  * {@code offset + dataLength <= size}; a chunk with no data is a probe. The meta has a version byte
- * of its own so that membership changes can extend it without a new message type; a receiver
- * refuses any version but {@value #SNAPSHOT_META_VERSION}. It must be the meta of a snapshot worth
- * sending: {@code lastIndex} and {@code lastTerm} at least 1, and 1 to
- * {@value #MAX_SNAPSHOT_VOTERS} voters, none twice. An InstallSnapshotResponse has a
- * {@code snapshotIndex} of at least 1 and a {@code position} of at least 0. A receiver checks
- * {@code voterCount} against the limit, and it and {@code dataLength} against the bytes left in the
- * frame, before it allocates anything for them.
+ * of its own so that it can grow without a new message type; a receiver refuses any version but
+ * {@value #SNAPSHOT_META_VERSION} (wire version 2 sent meta version 1, which listed voters only).
+ * It must be the meta of a snapshot worth sending: {@code lastIndex} and {@code lastTerm} at least
+ * 1, and a configuration, in {@link ConfigurationCodec}'s form, that decodes and has at least one
+ * voter. An InstallSnapshotResponse has a {@code snapshotIndex} of at least 1 and a
+ * {@code position} of at least 0. A receiver checks {@code configurationLength} against
+ * {@value #MAX_CONFIGURATION_BYTES} ({@link ConfigurationCodec#MAX_ENCODED_BYTES}, the largest
+ * configuration) and against the bytes left in the frame, and {@code dataLength} against the bytes
+ * left, before it allocates anything for them.
  *
  * <p>Entry indexes are not sent: entry {@code i} (from 0) of an AppendEntries has index
- * {@code prevLogIndex + 1 + i}. A NO_OP entry has an empty command. Any byte outside the values
- * listed (a boolean of 2, an entry type of 3, an unknown frame or message type) makes the frame
- * malformed, and so does any value the message itself forbids, such as a negative term or a
- * non-zero term at index 0. A receiver closes the connection on the first malformed frame.
+ * {@code prevLogIndex + 1 + i}. A NO_OP entry has an empty command; a CONFIGURATION entry's command
+ * is a configuration in {@link ConfigurationCodec}'s form, of at most
+ * {@value #MAX_CONFIGURATION_BYTES} bytes, that decodes and has at least one voter. A TimeoutNow
+ * asks its receiver to start an election at once (a leadership transfer); its RequestVotes then
+ * carry {@code leadershipTransfer} 1. Any byte outside the values listed (a boolean of 2, an entry
+ * type of 3, an unknown frame or message type) makes the frame malformed, and so does any value the
+ * message itself forbids, such as a negative term or a non-zero term at index 0. A receiver closes
+ * the connection on the first malformed frame.
  */
 public final class WireFormat {
 
   /** The version byte every frame body starts with. */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
 
   /** Bytes of the length field in front of every body. */
   public static final int LENGTH_FIELD_BYTES = 4;
@@ -116,20 +129,25 @@ public final class WireFormat {
   public static final int MESSAGE_INSTALL_SNAPSHOT = 7;
   /** Message type of an InstallSnapshotResponse. */
   public static final int MESSAGE_INSTALL_SNAPSHOT_RESPONSE = 8;
+  /** Message type of a TimeoutNow: a leader hands its leadership to the receiver. */
+  public static final int MESSAGE_TIMEOUT_NOW = 9;
   /** The highest message type defined; anything above it is unknown. */
-  public static final int LAST_MESSAGE_TYPE = MESSAGE_INSTALL_SNAPSHOT_RESPONSE;
+  public static final int LAST_MESSAGE_TYPE = MESSAGE_TIMEOUT_NOW;
 
   /** The version byte an InstallSnapshot's meta starts with. */
-  public static final int SNAPSHOT_META_VERSION = 1;
-  /** The most voters an InstallSnapshot's meta may list: {@code SnapshotMeta.MAX_VOTERS}. */
-  public static final int MAX_SNAPSHOT_VOTERS = SnapshotMeta.MAX_VOTERS;
-  /** The fewest bytes one voter takes: a short string of one character. */
-  public static final int MIN_VOTER_BYTES = 1 + 1;
+  public static final int SNAPSHOT_META_VERSION = 2;
+  /**
+   * The longest configuration an InstallSnapshot's meta or a configuration entry may carry, in
+   * bytes: {@link ConfigurationCodec#MAX_ENCODED_BYTES}.
+   */
+  public static final int MAX_CONFIGURATION_BYTES = ConfigurationCodec.MAX_ENCODED_BYTES;
 
-  /** Entry type of a command entry: {@link io.keel.raft.EntryType#code()}, as in the file log. */
-  public static final int ENTRY_COMMAND = io.keel.raft.EntryType.COMMAND.code();
+  /** Entry type of a command entry: {@link EntryType#code()}, as in the file log. */
+  public static final int ENTRY_COMMAND = EntryType.COMMAND.code();
   /** Entry type of a leader's no-op entry. */
-  public static final int ENTRY_NO_OP = io.keel.raft.EntryType.NO_OP.code();
+  public static final int ENTRY_NO_OP = EntryType.NO_OP.code();
+  /** Entry type of a configuration entry, whose command is a configuration. */
+  public static final int ENTRY_CONFIGURATION = EntryType.CONFIGURATION.code();
   /** The fewest bytes one entry takes: term, type and command length. */
   public static final int MIN_ENTRY_BYTES = 8 + 1 + 4;
 

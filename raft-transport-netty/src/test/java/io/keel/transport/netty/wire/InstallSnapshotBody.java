@@ -1,5 +1,8 @@
 package io.keel.transport.netty.wire;
 
+import io.keel.raft.Configuration;
+import io.keel.raft.ConfigurationCodec;
+import io.keel.raft.NodeId;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -8,18 +11,26 @@ import java.util.List;
 /**
  * A MESSAGE frame body carrying an InstallSnapshot, written field by field by hand so that a test can
  * put any value in any field, including ones no record would hold. It starts valid: a 10-byte chunk
- * at offset 0 of a 100-byte payload of the snapshot through 10@2, voters n1, n2 and n3.
+ * at offset 0 of a 100-byte payload of the snapshot through 10@2, whose configuration is voters n1,
+ * n2 and n3 ({@value #DEFAULT_CONFIGURATION_BYTES} bytes).
  */
 final class InstallSnapshotBody {
+
+  /** The bytes of the default configuration: version, count, then per voter role, id and no address. */
+  static final int DEFAULT_CONFIGURATION_BYTES = 1 + 2 + 3 * (1 + 1 + 2 + 1);
+  /** The bytes after the configuration: size, checksum, offset and dataLength, then the data. */
+  static final int FIELDS_AFTER_CONFIGURATION_BYTES = 8 + 4 + 8 + 4;
 
   long term = 3;
   String from = "n1";
   int metaVersion = WireFormat.SNAPSHOT_META_VERSION;
   long lastIndex = 10;
   long lastTerm = 2;
-  List<String> voters = List.of("n1", "n2", "n3");
-  /** The voter count written; by default the number of {@link #voters}. */
-  Integer voterCount;
+  /** The configuration, as the bytes written. */
+  byte[] configuration = ConfigurationCodec.encode(
+      Configuration.ofVoters(List.of(NodeId.of("n1"), NodeId.of("n2"), NodeId.of("n3"))));
+  /** The configuration length written; by default that of {@link #configuration}. */
+  Long configurationLength;
   long size = 100;
   int checksum = 0x1234_5678;
   long offset = 0;
@@ -27,8 +38,8 @@ final class InstallSnapshotBody {
   /** The data length written; by default that of {@link #data}. */
   Long dataLength;
 
-  InstallSnapshotBody voters(String... ids) {
-    voters = List.of(ids);
+  InstallSnapshotBody configuration(Configuration value) {
+    configuration = ConfigurationCodec.encode(value);
     return this;
   }
 
@@ -37,8 +48,8 @@ final class InstallSnapshotBody {
     ByteBuf out = Unpooled.buffer().writeByte(WireFormat.VERSION).writeByte(WireFormat.FRAME_MESSAGE);
     writeId(out, "g1").writeByte(WireFormat.MESSAGE_INSTALL_SNAPSHOT).writeLong(term);
     writeId(out, from).writeByte(metaVersion).writeLong(lastIndex).writeLong(lastTerm);
-    out.writeShort(voterCount == null ? voters.size() : voterCount);
-    voters.forEach(voter -> writeId(out, voter));
+    out.writeInt((int) (configurationLength == null ? configuration.length : configurationLength));
+    out.writeBytes(configuration);
     out.writeLong(size).writeInt(checksum).writeLong(offset);
     out.writeInt((int) (dataLength == null ? data.length : dataLength));
     return out.writeBytes(data);

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keel.raft.Configuration;
+import io.keel.raft.ConfigurationCodec;
 import io.keel.raft.GroupId;
+import io.keel.raft.message.InstallSnapshot;
 import io.keel.raft.message.Message;
-import io.keel.raft.snapshot.SnapshotMeta;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.Arrays;
@@ -94,32 +96,87 @@ class SnapshotMessageCodecProperties {
   }
 
   @Property(tries = 200)
-  void aVoterCountBeyondTheLimitIsRejected(
-      @ForAll @IntRange(min = SnapshotMeta.MAX_VOTERS + 1, max = 0xFFFF) int voterCount,
+  void aConfigurationLengthBeyondTheLimitIsRejectedWithoutAllocatingForIt(
+      @ForAll @LongRange(min = WireFormat.MAX_CONFIGURATION_BYTES + 1L, max = 0xFFFF_FFFFL) long length,
       @ForAll @Size(max = 3000) byte[] tail) {
     InstallSnapshotBody hostile = new InstallSnapshotBody();
-    hostile.voterCount = voterCount;
+    hostile.configurationLength = length;
     ByteBuf body = hostile.build().writeBytes(tail);
+    warmUp(body);
 
-    MalformedFrameException e = assertThrows(MalformedFrameException.class, () -> WireCodec.decode(body));
-    assertEquals("InstallSnapshot declares " + voterCount + " voters, more than " + SnapshotMeta.MAX_VOTERS,
+    Allocations.Measurement decoding = Allocations.measure(() -> WireCodec.decode(body));
+
+    MalformedFrameException e = assertInstanceOf(MalformedFrameException.class, decoding.thrown());
+    assertEquals("InstallSnapshot declares a configuration of " + length + " bytes, more than "
+        + WireFormat.MAX_CONFIGURATION_BYTES, e.getMessage());
+    assertTrue(decoding.allocatedBytes() < 16 * 1024, decoding.allocatedBytes() + " bytes allocated");
+  }
+
+  /** A length within the limit but beyond what the frame holds is refused before it sizes anything. */
+  @Property(tries = 200)
+  void aConfigurationLengthBeyondTheFrameIsRejectedWithoutAllocatingForIt(
+      @ForAll @IntRange(min = 1, max = WireFormat.MAX_CONFIGURATION_BYTES) int length,
+      @ForAll @Size(max = 100) byte[] data) {
+    InstallSnapshotBody hostile = new InstallSnapshotBody();
+    hostile.configurationLength = (long) length;
+    hostile.data = data;
+    ByteBuf body = hostile.build();
+    int left = InstallSnapshotBody.DEFAULT_CONFIGURATION_BYTES + InstallSnapshotBody.FIELDS_AFTER_CONFIGURATION_BYTES
+        + data.length;
+    Assume.that(length > left);
+    warmUp(body);
+
+    Allocations.Measurement decoding = Allocations.measure(() -> WireCodec.decode(body));
+
+    MalformedFrameException e = assertInstanceOf(MalformedFrameException.class, decoding.thrown());
+    assertEquals("InstallSnapshot declares a configuration of " + length + " bytes but only " + left
+        + " bytes remain", e.getMessage());
+    assertTrue(decoding.allocatedBytes() < 16 * 1024, decoding.allocatedBytes() + " bytes allocated");
+  }
+
+  /** A configuration cut anywhere, its length saying so, is refused by the configuration's codec. */
+  @Property(tries = 200)
+  void aConfigurationCutShortIsMalformed(
+      @ForAll("configurations") Configuration configuration, @ForAll int cutAt) {
+    byte[] whole = ConfigurationCodec.encode(configuration);
+    InstallSnapshotBody cut = new InstallSnapshotBody();
+    cut.configuration = Arrays.copyOf(whole, Math.floorMod(cutAt, whole.length));
+
+    MalformedFrameException e = assertThrows(MalformedFrameException.class, () -> WireCodec.decode(cut.build()));
+    assertTrue(e.getMessage().startsWith("invalid InstallSnapshot configuration: "), e.getMessage());
+  }
+
+  /** A configuration followed by any bytes, its length counting them, is refused: nothing may follow it. */
+  @Property(tries = 200)
+  void aConfigurationWithBytesAfterItIsMalformed(
+      @ForAll("configurations") Configuration configuration, @ForAll @Size(min = 1, max = 50) byte[] extra) {
+    InstallSnapshotBody padded = new InstallSnapshotBody();
+    padded.configuration = FrameDecoderProperties.concat(ConfigurationCodec.encode(configuration), extra);
+
+    MalformedFrameException e = assertThrows(MalformedFrameException.class, () -> WireCodec.decode(padded.build()));
+    assertEquals("invalid InstallSnapshot configuration: " + extra.length + " bytes after the last member",
         e.getMessage());
   }
 
-  /** A count within the limit but beyond what the frame can hold is refused before reading a voter. */
-  @Property(tries = 200)
-  void aVoterCountBeyondTheFrameIsRejected(
-      @ForAll @IntRange(min = 1, max = SnapshotMeta.MAX_VOTERS) int voterCount, @ForAll @Size(max = 100) byte[] tail) {
-    InstallSnapshotBody start = new InstallSnapshotBody().voters();
-    start.voterCount = voterCount;
-    start.data = tail;
-    ByteBuf body = start.build();
-    int afterCount = 8 + 4 + 8 + 4 + tail.length; // size, checksum, offset, dataLength, data
-    Assume.that(voterCount > afterCount / WireFormat.MIN_VOTER_BYTES);
+  /** Any configuration with a voter, however joint, with learners and addresses, is carried whole. */
+  @Property(tries = 300)
+  void everyConfigurationSurvivesTheMeta(@ForAll("configurations") Configuration configuration)
+      throws MalformedFrameException {
+    Frame frame = WireCodec.decode(new InstallSnapshotBody().configuration(configuration).build());
 
-    MalformedFrameException e = assertThrows(MalformedFrameException.class, () -> WireCodec.decode(body));
-    assertEquals("InstallSnapshot declares " + voterCount + " voters but only " + afterCount + " bytes remain",
-        e.getMessage());
+    assertEquals(configuration, ((InstallSnapshot) ((Frame.MessageFrame) frame).message()).meta().configuration());
+  }
+
+  /** Decodes {@code body} once and rewinds it: a JVM's first string concatenation allocates its machinery. */
+  private static void warmUp(ByteBuf body) {
+    body.markReaderIndex();
+    assertThrows(MalformedFrameException.class, () -> WireCodec.decode(body));
+    body.resetReaderIndex();
+  }
+
+  @Provide
+  Arbitrary<Configuration> configurations() {
+    return WireArbitraries.configurations(WireArbitraries.MEDIUM, WireArbitraries.MEDIUM.maxMembers());
   }
 
   @Provide

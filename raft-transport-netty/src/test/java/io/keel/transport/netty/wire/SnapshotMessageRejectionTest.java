@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keel.raft.Configuration;
+import io.keel.raft.ConfigurationCodec;
 import io.keel.raft.GroupId;
 import io.keel.raft.NodeId;
 import io.keel.raft.message.InstallSnapshot;
@@ -13,8 +15,10 @@ import io.keel.raft.snapshot.SnapshotMeta;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,32 +74,105 @@ class SnapshotMessageRejectionTest {
   }
 
   @Test
-  void voterCountsBeyondTheLimitOrTheFrameAreRejected() {
-    InstallSnapshotBody overLimit = new InstallSnapshotBody();
-    overLimit.voterCount = SnapshotMeta.MAX_VOTERS + 1;
-    assertEquals("InstallSnapshot declares 1025 voters, more than 1024", reason(overLimit));
-    overLimit.voterCount = 0xFFFF;
-    assertEquals("InstallSnapshot declares 65535 voters, more than 1024", reason(overLimit));
-    // 1024 is within the limit, but the 43 bytes left (three voters, the fields after them and the
-    // data) cannot hold that many.
-    InstallSnapshotBody overFrame = new InstallSnapshotBody();
-    overFrame.voterCount = SnapshotMeta.MAX_VOTERS;
-    assertEquals("InstallSnapshot declares 1024 voters but only 43 bytes remain", reason(overFrame));
-    InstallSnapshotBody none = new InstallSnapshotBody().voters();
-    assertEquals("invalid InstallSnapshot meta: a snapshot records 1 to 1024 voters, got 0", reason(none));
+  void aConfigurationLengthBeyondTheLimitIsRejectedBeforeAnythingIsSizedByIt() throws Exception {
+    InstallSnapshotBody hostile = new InstallSnapshotBody();
+    hostile.configurationLength = 0xFFFF_FFFFL;
+    ByteBuf body = hostile.build().writeBytes(new byte[WireFormat.MAX_CONFIGURATION_BYTES + 100]);
+    body.markReaderIndex();
+    reason(body); // warm up: the first string concatenation of a JVM allocates its machinery
+    body.resetReaderIndex();
+
+    Allocations.Measurement decoding = Allocations.measure(() -> WireCodec.decode(body));
+
+    MalformedFrameException e = assertInstanceOf(MalformedFrameException.class, decoding.thrown());
+    assertEquals("InstallSnapshot declares a configuration of 4294967295 bytes, more than 329731", e.getMessage());
+    assertTrue(decoding.allocatedBytes() < 16 * 1024, decoding.allocatedBytes() + " bytes allocated");
+    // The limit is checked before the frame: this frame holds enough bytes for one more than the limit.
+    InstallSnapshotBody oneTooMany = new InstallSnapshotBody();
+    oneTooMany.configurationLength = WireFormat.MAX_CONFIGURATION_BYTES + 1L;
+    oneTooMany.data = new byte[WireFormat.MAX_CONFIGURATION_BYTES + 1];
+    assertEquals("InstallSnapshot declares a configuration of 329732 bytes, more than 329731", reason(oneTooMany));
+    assertEquals(ConfigurationCodec.MAX_ENCODED_BYTES, WireFormat.MAX_CONFIGURATION_BYTES);
   }
 
   @Test
-  void theMostVotersASnapshotMayRecordAreAccepted() throws Exception {
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < SnapshotMeta.MAX_VOTERS; i++) {
-      ids.add("voter-" + i + "-" + "x".repeat(50));
+  void aConfigurationLengthBeyondTheFrameIsRejectedBeforeAnythingIsSizedByIt() throws Exception {
+    InstallSnapshotBody hostile = new InstallSnapshotBody();
+    hostile.configurationLength = (long) WireFormat.MAX_CONFIGURATION_BYTES; // allowed, but not in this frame
+    ByteBuf body = hostile.build();
+    body.markReaderIndex();
+    reason(body);
+    body.resetReaderIndex();
+
+    Allocations.Measurement decoding = Allocations.measure(() -> WireCodec.decode(body));
+
+    // Left after the length: the 18 bytes of the configuration, 24 of fields and 10 of data.
+    MalformedFrameException e = assertInstanceOf(MalformedFrameException.class, decoding.thrown());
+    assertEquals("InstallSnapshot declares a configuration of 329731 bytes but only 52 bytes remain", e.getMessage());
+    assertTrue(decoding.allocatedBytes() < 16 * 1024, decoding.allocatedBytes() + " bytes allocated");
+    InstallSnapshotBody oneTooMany = new InstallSnapshotBody();
+    oneTooMany.configurationLength = 53L;
+    assertEquals("InstallSnapshot declares a configuration of 53 bytes but only 52 bytes remain", reason(oneTooMany));
+    // A length that takes in the fields after the configuration leaves the codec bytes it refuses.
+    InstallSnapshotBody swallowing = new InstallSnapshotBody();
+    swallowing.configurationLength = 52L;
+    assertEquals("invalid InstallSnapshot configuration: 34 bytes after the last member", reason(swallowing));
+  }
+
+  @Test
+  void aConfigurationTheCodecRefusesIsMalformed() {
+    InstallSnapshotBody version = new InstallSnapshotBody();
+    version.configuration[0] = 9;
+    assertEquals("invalid InstallSnapshot configuration: configuration version 9, expected 1", reason(version));
+    InstallSnapshotBody cut = new InstallSnapshotBody();
+    cut.configuration = Arrays.copyOf(cut.configuration, cut.configuration.length - 1);
+    assertEquals("invalid InstallSnapshot configuration: a configuration cut short at byte 17 of 17", reason(cut));
+    InstallSnapshotBody trailing = new InstallSnapshotBody();
+    trailing.configuration = Arrays.copyOf(trailing.configuration, trailing.configuration.length + 1);
+    assertEquals("invalid InstallSnapshot configuration: 1 bytes after the last member", reason(trailing));
+    InstallSnapshotBody twice = new InstallSnapshotBody();
+    twice.configuration = new byte[] {1, 0, 2, 1, 2, 'n', '1', 0, 1, 2, 'n', '1', 0};
+    assertEquals("invalid InstallSnapshot configuration: member n1 after n1: members come once each, in id order",
+        reason(twice));
+    InstallSnapshotBody voterAndLearner = new InstallSnapshotBody();
+    voterAndLearner.configuration = new byte[] {1, 0, 1, 5, 2, 'n', '1', 0};
+    assertEquals("invalid InstallSnapshot configuration: member n1 has impossible roles 5", reason(voterAndLearner));
+    InstallSnapshotBody badId = new InstallSnapshotBody();
+    badId.configuration = new byte[] {1, 0, 1, 1, 3, 'n', ' ', '2', 0};
+    assertTrue(reason(badId).startsWith("invalid InstallSnapshot configuration: node id may hold only letters"),
+        reason(badId));
+  }
+
+  @Test
+  void aConfigurationWithoutAVoterIsMalformed() {
+    InstallSnapshotBody none = new InstallSnapshotBody().configuration(Configuration.NONE);
+    assertEquals("invalid InstallSnapshot meta: a snapshot's configuration has at least one voter, got voters []",
+        reason(none));
+    Configuration learnersOnly = new Configuration(new TreeSet<>(), new TreeSet<>(), new TreeSet<>(List.of(
+        NodeId.of("n2"))), new TreeMap<>());
+    assertEquals("invalid InstallSnapshot meta: a snapshot's configuration has at least one voter, got voters [], "
+        + "learners [n2]", reason(new InstallSnapshotBody().configuration(learnersOnly)));
+  }
+
+  @Test
+  void theLargestConfigurationIsAcceptedAndTakesExactlyTheLimit() throws Exception {
+    TreeSet<NodeId> voters = new TreeSet<>();
+    TreeSet<NodeId> learners = new TreeSet<>();
+    TreeMap<NodeId, String> addresses = new TreeMap<>();
+    for (int i = 0; i < Configuration.MAX_MEMBERS; i++) {
+      String number = Integer.toString(i);
+      NodeId member = NodeId.of(number + "x".repeat(NodeId.MAX_LENGTH - number.length()));
+      (i % 3 == 0 ? learners : voters).add(member);
+      addresses.put(member, "h".repeat(Configuration.MAX_ADDRESS_BYTES - 5) + ":7000");
     }
-    InstallSnapshotBody most = new InstallSnapshotBody().voters(ids.toArray(new String[0]));
+    Configuration largest = new Configuration(voters, new TreeSet<>(), learners, addresses);
+    InstallSnapshotBody most = new InstallSnapshotBody().configuration(largest);
+    assertEquals(WireFormat.MAX_CONFIGURATION_BYTES, most.configuration.length);
+
     Frame frame = WireCodec.decode(most.build());
+
     InstallSnapshot message = (InstallSnapshot) ((Frame.MessageFrame) frame).message();
-    assertEquals(SnapshotMeta.MAX_VOTERS, message.meta().voters().size());
-    assertEquals("voter-1023-" + "x".repeat(50), message.meta().voters().get(1023).value());
+    assertEquals(largest, message.meta().configuration());
   }
 
   @Test
@@ -115,18 +192,15 @@ class SnapshotMessageRejectionTest {
     negative.lastIndex = Long.MIN_VALUE;
     assertEquals("invalid InstallSnapshot meta: a snapshot's last index and term must not be negative, got "
         + Long.MIN_VALUE + "@2", reason(negative));
-    assertEquals("invalid InstallSnapshot meta: voter n2 appears twice in [n1, n2, n3, n2]",
-        reason(new InstallSnapshotBody().voters("n1", "n2", "n3", "n2")));
-    assertEquals("InstallSnapshot voter holds byte 0x20 at position 1; only letters, digits, '.', '_' and '-' "
-        + "are allowed", reason(new InstallSnapshotBody().voters("n1", "n 2")));
   }
 
+  /** Version 1, which wire version 2 sent, listed voters only; version 2 carries a configuration. */
   @Test
-  void onlyMetaVersionOneIsKnown() {
-    for (int version : new int[] {0, 2, 255}) {
+  void onlyMetaVersionTwoIsKnown() {
+    for (int version : new int[] {0, 1, 3, 255}) {
       InstallSnapshotBody body = new InstallSnapshotBody();
       body.metaVersion = version;
-      assertEquals("InstallSnapshot meta has version " + version + "; only 1 is known", reason(body));
+      assertEquals("InstallSnapshot meta has version " + version + "; only 2 is known", reason(body));
     }
   }
 

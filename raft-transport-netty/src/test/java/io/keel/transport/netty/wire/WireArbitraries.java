@@ -1,5 +1,7 @@
 package io.keel.transport.netty.wire;
 
+import io.keel.raft.Configuration;
+import io.keel.raft.EntryType;
 import io.keel.raft.GroupId;
 import io.keel.raft.LogEntry;
 import io.keel.raft.NodeId;
@@ -12,6 +14,7 @@ import io.keel.raft.message.PreVote;
 import io.keel.raft.message.PreVoteResponse;
 import io.keel.raft.message.RequestVote;
 import io.keel.raft.message.RequestVoteResponse;
+import io.keel.raft.message.TimeoutNow;
 import io.keel.raft.snapshot.SnapshotInfo;
 import io.keel.raft.snapshot.SnapshotMeta;
 import io.netty.buffer.ByteBuf;
@@ -21,10 +24,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
-import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.Tuple;
 
 /**
@@ -36,19 +40,35 @@ final class WireArbitraries {
   private static final String ID_CHARS =
       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
 
-  /** How big generated frames may get. */
-  record Sizes(int maxIdLength, int maxEntries, int maxCommandBytes, int maxReasonChars, int maxVoters,
-      int maxChunkBytes) {}
+  /**
+   * How big generated frames may get. A configuration has up to {@code maxMembers} members, each
+   * address up to {@code maxAddressChars} characters; a configuration entry has at most
+   * {@link #ENTRY_MEMBERS} members, so that an AppendEntries of many entries stays small.
+   */
+  record Sizes(int maxIdLength, int maxEntries, int maxCommandBytes, int maxReasonChars, int maxMembers,
+      int maxAddressChars, int maxChunkBytes) {}
 
   /**
    * The largest the brief asks of the round trip: 64 entries of up to 2000 bytes, snapshot chunks
-   * of up to 2000 bytes, and metas of up to the most voters a snapshot may record.
+   * of up to 2000 bytes, and configurations of up to the most members there may be, with addresses
+   * up to the longest allowed.
    */
-  static final Sizes FULL = new Sizes(64, 64, 2000, WireFormat.MAX_REASON_BYTES, SnapshotMeta.MAX_VOTERS, 2000);
+  static final Sizes FULL = new Sizes(64, 64, 2000, WireFormat.MAX_REASON_BYTES, Configuration.MAX_MEMBERS,
+      Configuration.MAX_ADDRESS_BYTES, 2000);
   /** Middling frames, several of which make a stream. */
-  static final Sizes MEDIUM = new Sizes(64, 16, 300, 200, 16, 300);
+  static final Sizes MEDIUM = new Sizes(64, 16, 300, 200, 16, 40, 300);
   /** Frames of a few dozen bytes, for properties that try every byte of them. */
-  static final Sizes SMALL = new Sizes(8, 3, 8, 12, 3, 8);
+  static final Sizes SMALL = new Sizes(8, 3, 8, 12, 3, 6, 8);
+
+  /** The most members of a generated configuration entry. */
+  static final int ENTRY_MEMBERS = 5;
+
+  /**
+   * The roles a member may hold, as the codec's flags would say: voter, voter of both halves of a
+   * joint configuration, outgoing voter only (being removed), learner, and outgoing voter becoming
+   * a learner (being demoted).
+   */
+  private enum Role { VOTER, VOTER_BOTH, OUTGOING, LEARNER, DEMOTED }
 
   private WireArbitraries() {}
 
@@ -106,8 +126,9 @@ final class WireArbitraries {
     Arbitrary<long[]> positions = logPositions(0);
     Arbitrary<Message> preVotes = Combinators.combine(terms, nodeIds(sizes), positions)
         .as((term, from, last) -> new PreVote(term, from, last[0], last[1]));
-    Arbitrary<Message> requestVotes = Combinators.combine(terms, nodeIds(sizes), positions)
-        .as((term, from, last) -> new RequestVote(term, from, last[0], last[1]));
+    Arbitrary<Message> requestVotes = Combinators.combine(terms, nodeIds(sizes), positions, Arbitraries.of(true, false))
+        .as((term, from, last, transfer) -> new RequestVote(term, from, last[0], last[1], transfer));
+    Arbitrary<Message> timeoutNows = Combinators.combine(terms, nodeIds(sizes)).as(TimeoutNow::new);
     Arbitrary<Message> preVoteResponses = Combinators.combine(terms, nodeIds(sizes), Arbitraries.of(true, false))
         .as(PreVoteResponse::new);
     Arbitrary<Message> voteResponses = Combinators.combine(terms, nodeIds(sizes), Arbitraries.of(true, false))
@@ -120,7 +141,8 @@ final class WireArbitraries {
         Tuple.of(4, appendEntries(sizes)),
         Tuple.of(2, appendEntriesResponses(sizes)),
         Tuple.of(2, installSnapshots(sizes)),
-        Tuple.of(1, installSnapshotResponses(sizes)));
+        Tuple.of(1, installSnapshotResponses(sizes)),
+        Tuple.of(1, timeoutNows));
   }
 
   /** The two snapshot messages alone, InstallSnapshot more often. */
@@ -152,22 +174,79 @@ final class WireArbitraries {
             .map(offset -> new InstallSnapshot(term, from, meta, data.length + otherBytes, checksum, offset, data)));
   }
 
-  /**
-   * Metas of a snapshot worth sending: at least one entry, and one to {@code maxVoters} voters:
-   * mostly a handful, sometimes any number, sometimes the most allowed.
-   */
+  /** Metas of a snapshot worth sending: at least one entry, and any configuration with a voter. */
   static Arbitrary<SnapshotMeta> snapshotMetas(Sizes sizes) {
-    Arbitrary<NodeId> voter = nodeIds(sizes);
-    Arbitrary<List<NodeId>> few = voter.list().uniqueElements().ofMinSize(1).ofMaxSize(Math.min(7, sizes.maxVoters()))
-        .withSizeDistribution(RandomDistribution.uniform());
-    Arbitrary<List<NodeId>> any = voter.list().uniqueElements().ofMinSize(1).ofMaxSize(sizes.maxVoters())
-        .withSizeDistribution(RandomDistribution.uniform());
-    Arbitrary<List<NodeId>> most = voter.list().uniqueElements().ofSize(sizes.maxVoters());
     Arbitrary<long[]> lasts = Combinators.combine(
             Arbitraries.longs().between(1, Long.MAX_VALUE), Arbitraries.longs().between(1, Long.MAX_VALUE))
         .as((index, term) -> new long[] {index, term});
-    return Combinators.combine(lasts, Arbitraries.frequencyOf(Tuple.of(6, few), Tuple.of(2, any), Tuple.of(1, most)))
-        .as((last, voters) -> new SnapshotMeta(last[0], last[1], voters));
+    return Combinators.combine(lasts, configurations(sizes, sizes.maxMembers()))
+        .as((last, configuration) -> new SnapshotMeta(last[0], last[1], configuration));
+  }
+
+  /**
+   * Configurations with at least one voter, of one to {@code maxMembers} members: mostly a handful,
+   * sometimes any number, sometimes the most allowed. Some are joint, some have learners (some of
+   * them voters being demoted), and each member may carry an address or not.
+   */
+  static Arbitrary<Configuration> configurations(Sizes sizes, int maxMembers) {
+    Arbitrary<Integer> counts = Arbitraries.frequencyOf(
+        Tuple.of(6, Arbitraries.integers().between(1, Math.min(7, maxMembers))),
+        Tuple.of(2, Arbitraries.integers().between(1, maxMembers)),
+        Tuple.of(1, Arbitraries.just(maxMembers)));
+    Arbitrary<Role> roles = Arbitraries.frequencyOf(
+        Tuple.of(6, Arbitraries.just(Role.VOTER)), Tuple.of(1, Arbitraries.just(Role.VOTER_BOTH)),
+        Tuple.of(1, Arbitraries.just(Role.OUTGOING)), Tuple.of(2, Arbitraries.just(Role.LEARNER)),
+        Tuple.of(1, Arbitraries.just(Role.DEMOTED)));
+    return counts.flatMap(count -> Combinators.combine(
+            nodeIds(sizes).list().uniqueElements().ofSize(count),
+            roles.list().ofSize(count),
+            addresses(sizes).injectNull(0.4).list().ofSize(count))
+        .as(WireArbitraries::configuration));
+  }
+
+  private static Configuration configuration(List<NodeId> members, List<Role> roles, List<String> addresses) {
+    TreeSet<NodeId> voters = new TreeSet<>();
+    TreeSet<NodeId> outgoing = new TreeSet<>();
+    TreeSet<NodeId> learners = new TreeSet<>();
+    TreeMap<NodeId, String> addressed = new TreeMap<>();
+    for (int i = 0; i < members.size(); i++) {
+      NodeId member = members.get(i);
+      // The first member always votes in the configuration being entered: there must be a voter.
+      Role role = i == 0 ? Role.VOTER : roles.get(i);
+      if (role == Role.VOTER || role == Role.VOTER_BOTH) {
+        voters.add(member);
+      }
+      if (role == Role.VOTER_BOTH || role == Role.OUTGOING || role == Role.DEMOTED) {
+        outgoing.add(member);
+      }
+      if (role == Role.LEARNER || role == Role.DEMOTED) {
+        learners.add(member);
+      }
+      if (addresses.get(i) != null) {
+        addressed.put(member, addresses.get(i));
+      }
+    }
+    return new Configuration(voters, outgoing, learners, addressed);
+  }
+
+  /**
+   * Addresses as the codec takes them, 1 to 255 bytes of UTF-8: mostly {@code host:port} (which
+   * may pass {@code maxAddressChars} by up to six), some in any characters.
+   */
+  static Arbitrary<String> addresses(Sizes sizes) {
+    int maxChars = sizes.maxAddressChars();
+    Arbitrary<String> hostPorts = Combinators.combine(
+            Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz0123456789.-").ofMinLength(1)
+                .ofMaxLength(Math.max(1, maxChars - 6)),
+            Arbitraries.integers().between(1, 65535))
+        .as((host, port) -> host + ":" + port);
+    Arbitrary<String> ascii = Arbitraries.strings().ascii().ofMinLength(1).ofMaxLength(maxChars);
+    // At most four bytes a code point: a quarter of the limit always fits.
+    Arbitrary<String> unicode = Arbitraries.integers().between(1, Character.MAX_CODE_POINT)
+        .filter(codePoint -> codePoint < Character.MIN_SURROGATE || codePoint > Character.MAX_SURROGATE)
+        .list().ofMinSize(1).ofMaxSize(Math.max(1, maxChars / 4))
+        .map(WireArbitraries::fromCodePoints);
+    return Arbitraries.frequencyOf(Tuple.of(4, hostPorts), Tuple.of(1, ascii), Tuple.of(1, unicode));
   }
 
   static Arbitrary<Message> installSnapshotResponses(Sizes sizes) {
@@ -197,8 +276,11 @@ final class WireArbitraries {
     return Arbitraries.oneOf(accepted, rejected);
   }
 
-  /** The shape of one entry before it gets its index: the command comes from a seeded generator. */
-  private record EntryShape(long term, boolean noOp, int commandBytes, long seed) {}
+  /**
+   * The shape of one entry before it gets its index: a no-op, a configuration entry, or a command
+   * that comes from a seeded generator.
+   */
+  private record EntryShape(long term, EntryType type, Configuration configuration, int commandBytes, long seed) {}
 
   static Arbitrary<Message> appendEntries(Sizes sizes) {
     // Small terms too, so that several entries often share a term.
@@ -217,9 +299,12 @@ final class WireArbitraries {
   }
 
   private static Arbitrary<List<EntryShape>> entryShapes(Sizes sizes, long lowestTerm, long highestTerm) {
+    Arbitrary<EntryType> types = Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just(EntryType.NO_OP)),
+        Tuple.of(1, Arbitraries.just(EntryType.CONFIGURATION)), Tuple.of(4, Arbitraries.just(EntryType.COMMAND)));
     return Combinators.combine(
             Arbitraries.longs().between(lowestTerm, highestTerm),
-            Arbitraries.of(true, false, false, false),
+            types,
+            configurations(sizes, Math.min(ENTRY_MEMBERS, sizes.maxMembers())),
             Arbitraries.integers().between(0, sizes.maxCommandBytes()),
             Arbitraries.longs())
         .as(EntryShape::new)
@@ -233,8 +318,10 @@ final class WireArbitraries {
     long index = prevLogIndex;
     for (EntryShape shape : byTerm) {
       index++;
-      if (shape.noOp()) {
+      if (shape.type() == EntryType.NO_OP) {
         entries.add(LogEntry.noOp(index, shape.term()));
+      } else if (shape.type() == EntryType.CONFIGURATION) {
+        entries.add(LogEntry.configuration(index, shape.term(), shape.configuration()));
       } else {
         byte[] command = new byte[shape.commandBytes()];
         new SplittableRandom(shape.seed()).nextBytes(command);

@@ -5,12 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keel.raft.Configuration;
+import io.keel.raft.ConfigurationCodec;
 import io.keel.raft.GroupId;
+import io.keel.raft.LogEntry;
 import io.keel.raft.NodeId;
+import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.PreVote;
+import io.keel.raft.message.RequestVote;
+import io.keel.raft.message.TimeoutNow;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** Each way a body can be wrong, hand-built, with the exact reason the codec gives. */
@@ -46,9 +55,12 @@ class WireCodecRejectionTest {
   }
 
   @Test
-  void onlyVersionOneIsSpoken() {
+  void onlyVersionThreeIsSpoken() {
+    assertEquals(3, WireFormat.VERSION);
     assertEquals("unsupported wire version 7", reason(frame(7, WireFormat.FRAME_MESSAGE)));
     assertEquals("unsupported wire version 0", reason(frame(0, WireFormat.FRAME_HELLO)));
+    // Version 2 had no membership changes: its peers are refused at their HELLO.
+    assertEquals("unsupported wire version 2", reason(frame(2, WireFormat.FRAME_HELLO)));
   }
 
   @Test
@@ -57,7 +69,7 @@ class WireCodecRejectionTest {
     assertEquals("unknown frame type 0", reason(frame(WireFormat.VERSION, 0)));
     assertEquals("unknown frame type 6", reason(frame(WireFormat.VERSION, 6)));
     assertEquals("trailing 1 bytes after PING", reason(frame(WireFormat.VERSION, WireFormat.FRAME_PING).writeByte(0)));
-    assertEquals("unknown message type 9", reason(message(9)));
+    assertEquals("unknown message type 10", reason(message(10)));
     assertEquals("unknown message type 0", reason(message(0)));
   }
 
@@ -116,12 +128,91 @@ class WireCodecRejectionTest {
   void messageValuesTheRecordsRefuseAreMalformed() {
     ByteBuf negativeTerm = id(message(WireFormat.MESSAGE_PRE_VOTE).writeLong(-1), "n1").writeLong(0).writeLong(0);
     assertEquals("invalid PreVote: term must be >= 0, got -1", reason(negativeTerm));
-    ByteBuf termAtIndexZero = id(message(WireFormat.MESSAGE_REQUEST_VOTE).writeLong(4), "n1").writeLong(0).writeLong(5);
+    ByteBuf termAtIndexZero = id(message(WireFormat.MESSAGE_REQUEST_VOTE).writeLong(4), "n1").writeLong(0).writeLong(5)
+        .writeByte(0);
     assertTrue(reason(termAtIndexZero).startsWith("invalid RequestVote: only index 0 has term 0"));
     ByteBuf hintOnSuccess = id(message(WireFormat.MESSAGE_APPEND_ENTRIES_RESPONSE).writeLong(4), "n1")
         .writeByte(1).writeLong(7).writeLong(2).writeLong(3);
     assertEquals("invalid AppendEntriesResponse: a successful response carries no conflict hint",
         reason(hintOnSuccess));
+  }
+
+  @Test
+  void aRequestVoteEndsWithItsLeadershipTransferFlag() throws Exception {
+    ByteBuf transfer = id(message(WireFormat.MESSAGE_REQUEST_VOTE).writeLong(4), "n1").writeLong(7).writeLong(3);
+    transfer.writeByte(1);
+    assertEquals(new Frame.MessageFrame(GroupId.of("g1"), new RequestVote(4, NodeId.of("n1"), 7, 3, true)),
+        WireCodec.decode(transfer));
+    ByteBuf timedOut = id(message(WireFormat.MESSAGE_REQUEST_VOTE).writeLong(4), "n1").writeLong(7).writeLong(3);
+    timedOut.writeByte(0);
+    assertEquals(new RequestVote(4, NodeId.of("n1"), 7, 3),
+        ((Frame.MessageFrame) WireCodec.decode(timedOut)).message());
+    ByteBuf two = id(message(WireFormat.MESSAGE_REQUEST_VOTE).writeLong(4), "n1").writeLong(7).writeLong(3);
+    assertEquals("RequestVote leadershipTransfer must be 0 or 1, got 2", reason(two.writeByte(2)));
+    // A RequestVote as wire version 2 wrote it, with no flag.
+    ByteBuf withoutFlag = id(message(WireFormat.MESSAGE_REQUEST_VOTE).writeLong(4), "n1").writeLong(7).writeLong(3);
+    assertEquals("RequestVote leadershipTransfer needs 1 byte but only 0 remain", reason(withoutFlag));
+  }
+
+  @Test
+  void aTimeoutNowIsATermAndASender() throws Exception {
+    ByteBuf valid = id(message(WireFormat.MESSAGE_TIMEOUT_NOW).writeLong(5), "n1");
+    assertEquals(new Frame.MessageFrame(GroupId.of("g1"), new TimeoutNow(5, NodeId.of("n1"))),
+        WireCodec.decode(valid));
+    assertEquals("invalid TimeoutNow: term must be >= 0, got -1",
+        reason(id(message(WireFormat.MESSAGE_TIMEOUT_NOW).writeLong(-1), "n1")));
+    assertEquals("trailing 1 bytes after TimeoutNow",
+        reason(id(message(WireFormat.MESSAGE_TIMEOUT_NOW).writeLong(5), "n1").writeByte(0)));
+    assertEquals("TimeoutNow from needs 2 bytes but only 1 remain",
+        reason(message(WireFormat.MESSAGE_TIMEOUT_NOW).writeLong(5).writeByte(2).writeByte('n')));
+  }
+
+  @Test
+  void aConfigurationEntrySurvivesTheRoundTrip() throws Exception {
+    NodeId n1 = NodeId.of("n1");
+    NodeId n2 = NodeId.of("n2");
+    NodeId n3 = NodeId.of("n3");
+    NodeId n4 = NodeId.of("n4");
+    TreeMap<NodeId, String> addresses = new TreeMap<>();
+    addresses.put(n3, "[::1]:7003");
+    addresses.put(n4, "node-4.example:7004");
+    // Joint: n1 and n3 vote in the configuration entered, n1 and n2 in the one left; n4 learns.
+    Configuration joint = new Configuration(new TreeSet<>(List.of(n1, n3)), new TreeSet<>(List.of(n1, n2)),
+        new TreeSet<>(List.of(n4)), addresses);
+    AppendEntries append = new AppendEntries(3, n1, 4, 2,
+        List.of(LogEntry.configuration(5, 3, joint), LogEntry.command(6, 3, new byte[] {7})), 4);
+    ByteBuf out = Unpooled.buffer();
+    WireCodec.encodeMessage(GroupId.of("g1"), append, out);
+    int firstEntryType = WireFormat.LENGTH_FIELD_BYTES + 2 + 3 + 1 + 8 + 3 + 3 * 8 + 4 + 8;
+    assertEquals(WireFormat.ENTRY_CONFIGURATION, out.getUnsignedByte(firstEntryType));
+    assertEquals(2, WireFormat.ENTRY_CONFIGURATION);
+    out.skipBytes(WireFormat.LENGTH_FIELD_BYTES);
+
+    AppendEntries decoded = (AppendEntries) ((Frame.MessageFrame) WireCodec.decode(out)).message();
+
+    assertEquals(append, decoded);
+    assertEquals(joint, decoded.entries().get(0).configuration());
+  }
+
+  @Test
+  void aConfigurationEntryThatDoesNotDecodeIsMalformed() {
+    ByteBuf version = appendEntries(3, 0, 0, 1).writeLong(1).writeByte(WireFormat.ENTRY_CONFIGURATION).writeInt(3);
+    assertEquals("invalid AppendEntries entry 0: configuration version 9, expected 1",
+        reason(version.writeBytes(new byte[] {9, 0, 0})));
+    ByteBuf empty = appendEntries(3, 0, 0, 1).writeLong(1).writeByte(WireFormat.ENTRY_CONFIGURATION).writeInt(0);
+    assertEquals("invalid AppendEntries entry 0: a configuration cut short at byte 0 of 0", reason(empty));
+    byte[] none = ConfigurationCodec.encode(Configuration.NONE);
+    ByteBuf noVoter = appendEntries(3, 0, 0, 1).writeLong(1).writeByte(WireFormat.ENTRY_CONFIGURATION);
+    noVoter.writeInt(none.length).writeBytes(none);
+    assertEquals("invalid AppendEntries entry 0: a configuration entry names no voter", reason(noVoter));
+    byte[] valid = ConfigurationCodec.encode(Configuration.ofVoters(List.of(NodeId.of("n1"))));
+    ByteBuf padded = appendEntries(3, 0, 0, 1).writeLong(1).writeByte(WireFormat.ENTRY_CONFIGURATION);
+    padded.writeInt(valid.length + 1).writeBytes(valid).writeByte(0);
+    assertEquals("invalid AppendEntries entry 0: 1 bytes after the last member", reason(padded));
+    int tooLong = WireFormat.MAX_CONFIGURATION_BYTES + 1;
+    ByteBuf oversized = appendEntries(3, 0, 0, 1).writeLong(1).writeByte(WireFormat.ENTRY_CONFIGURATION);
+    oversized.writeInt(tooLong).writeBytes(new byte[tooLong]);
+    assertEquals("AppendEntries entry 0 is a configuration of 329732 bytes, more than 329731", reason(oversized));
   }
 
   @Test

@@ -10,7 +10,7 @@ final class EventQueue {
 
   /** What an event does. */
   enum Kind { DELIVER, TIMER, DISK, PROPOSE, CLIENT_SEND, CLIENT_REPLY, CLIENT_TIMEOUT, FAULT, RESUME, LIVENESS,
-    RELEASE, APPLY, SNAPSHOT }
+    RELEASE, APPLY, SNAPSHOT, READER, READ, READER_REPLY, READER_TIMEOUT }
 
   /** One scheduled event; {@code node} is a node number (from 1) or a client number, by kind. */
   static final class Event {

@@ -33,6 +33,9 @@ import java.util.function.Supplier;
  */
 public final class Simulation<R> {
 
+  /** How many readers ask for linearizable reads throughout a run that has clients. */
+  static final int READERS = 2;
+
   private final SimulationConfig config;
   private final FaultSchedule schedule;
   private final FaultRates rates;
@@ -45,6 +48,7 @@ public final class Simulation<R> {
   private final Liveness liveness;
   private final SimNetwork network;
   private final Clients clients;
+  private final Readers readers;
   private final SimRandom diskRandom;
   private final Trace trace = new Trace();
   private final FaultInjector<R> injector;
@@ -126,6 +130,9 @@ public final class Simulation<R> {
     this.nodeEvents = new NodeEvents(queue, this.schedule.buggify(), timerRandom, applyRandom, total,
         () -> nowNanos);
     this.clients = new Clients(config, workload, clientRandom, queue, () -> nowNanos, checkers, liveness, numbers);
+    // The last fork: readers shift no other draw of the seed.
+    this.readers = new Readers(config.clients() > 0 ? READERS : 0, total, config.clientThinkTime().toNanos() + 1_000_000,
+        config.clientTimeout().toNanos(), seedRandom.fork(), queue, () -> nowNanos, checkers);
   }
 
   private String buggifyText() {
@@ -203,6 +210,7 @@ public final class Simulation<R> {
         }
       }
       clients.start();
+      readers.start();
       while (!stopped && !queue.isEmpty() && queue.peek().timeNanos <= endNanos) {
         Event event = queue.poll();
         nowNanos = event.timeNanos;
@@ -229,7 +237,8 @@ public final class Simulation<R> {
         crashes, restarts, injector.partitions, injector.pauses, network.sent, network.dropped, network.duplicated,
         injector.messagesForged(),
         checkers.impossibleMessages(), nodes.stream().mapToLong(SimulatedNode::snapshotsTaken).sum(),
-        nodes.stream().mapToLong(SimulatedNode::snapshotsInstalled).sum(), trace.hash(),
+        nodes.stream().mapToLong(SimulatedNode::snapshotsInstalled).sum(), checkers.readsChecked(),
+        injector.membership.completed, trace.hash(),
         violation == null ? null : violation.getMessage(), violation != null && violation.isLivelock());
   }
 
@@ -278,6 +287,10 @@ public final class Simulation<R> {
       case CLIENT_SEND -> clients.send(event.node);
       case CLIENT_REPLY -> clients.onReply(event.node, event.payload);
       case CLIENT_TIMEOUT -> clients.onTimeout(event.node, event.argument);
+      case READER -> readers.send(event.node);
+      case READ -> onNode(event, node -> readers.read(node, (Readers.Read) event.payload));
+      case READER_REPLY -> readers.onReply(event.node, (Boolean) event.payload, event.argument);
+      case READER_TIMEOUT -> readers.onTimeout(event.node, event.argument);
       case FAULT -> {
         Fault fault = (Fault) event.payload;
         trace.line(nowNanos, 0, fault.describe(), null);
@@ -304,7 +317,7 @@ public final class Simulation<R> {
     }
     if (nowNanos < node.pausedUntilNanos()) {
       if (event.kind == Kind.DELIVER || event.kind == Kind.PROPOSE || event.kind == Kind.APPLY
-          || event.kind == Kind.SNAPSHOT) {
+          || event.kind == Kind.SNAPSHOT || event.kind == Kind.READ) {
         queue.schedule(node.pausedUntilNanos(), event.kind, event.node, event.payload, event.argument);
       }
       return;

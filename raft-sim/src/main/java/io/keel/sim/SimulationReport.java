@@ -29,6 +29,8 @@ import java.util.Locale;
  * @param impossibleMessages messages nodes refused because no correct peer could have sent them
  * @param snapshotsTaken snapshots the nodes took of their state machines and stored
  * @param snapshotsInstalled snapshots followers installed from a leader
+ * @param readsServed linearizable reads served and checked
+ * @param membershipChanges membership changes and leadership transfers asked for that completed
  * @param traceHash a hash of every event and the state it left: equal for two runs of one seed
  * @param violation the broken property and how, or null
  * @param livelock whether the violation is a liveness failure
@@ -58,6 +60,8 @@ public record SimulationReport(
     long impossibleMessages,
     long snapshotsTaken,
     long snapshotsInstalled,
+    long readsServed,
+    long membershipChanges,
     long traceHash,
     String violation,
     boolean livelock) {

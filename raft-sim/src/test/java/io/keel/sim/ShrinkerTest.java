@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class ShrinkerTest {
 
   private static SimulationReport report(long seed, String violation, boolean livelock) {
-    return new SimulationReport(seed, 3, "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, violation, livelock);
+    return new SimulationReport(seed, 3, "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, violation,
+        livelock);
   }
 
   @Test

@@ -8,7 +8,8 @@ import io.keel.raft.NodeId;
  */
 public sealed interface Message
     permits PreVote, PreVoteResponse, RequestVote, RequestVoteResponse, AppendEntries,
-        AppendEntriesResponse, InstallSnapshot, InstallSnapshotResponse, TimeoutNow {
+        AppendEntriesResponse, InstallSnapshot, InstallSnapshotResponse, TimeoutNow, LeadershipCheck,
+        LeadershipCheckResponse, ReadIndexRequest, ReadIndexResponse {
 
   /** The sender's term (for a {@link PreVote}, the term the sender would campaign in). */
   long term();

@@ -13,12 +13,24 @@ final class Elections {
 
   private final RaftNode<?> node;
   private final RaftConfig config;
+  private final ElectionTimeouts timeouts;
   /** Why the node last stopped leading in its own term. */
   private String stepDownReason;
 
-  Elections(RaftNode<?> node, RaftConfig config) {
+  Elections(RaftNode<?> node, RaftConfig config, ElectionTimeouts timeouts) {
     this.node = node;
     this.config = config;
+    this.timeouts = timeouts;
+  }
+
+  /** A fresh election deadline: now plus a timeout drawn from the node's seeded source. */
+  long randomDeadline() {
+    return timeouts.deadlineFrom(node.nowNanos());
+  }
+
+  /** The minimum election timeout: the lease of PreVote, the vote lease and CheckQuorum. */
+  long timeoutMinNanos() {
+    return timeouts.minNanos();
   }
 
   /** The election timer fired: campaign, through a PreVote round if configured; a non-voter waits again. */

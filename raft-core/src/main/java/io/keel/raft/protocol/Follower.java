@@ -5,6 +5,8 @@ import io.keel.raft.NodeId;
 import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
 import io.keel.raft.message.InstallSnapshot;
+import io.keel.raft.message.LeadershipCheck;
+import io.keel.raft.message.LeadershipCheckResponse;
 import io.keel.raft.message.TimeoutNow;
 import java.util.List;
 
@@ -50,7 +52,7 @@ final class Follower extends RoleState {
   }
 
   void resetElectionTimer() {
-    electionDeadlineNanos = node.randomElectionDeadline();
+    electionDeadlineNanos = node.elections().randomDeadline();
   }
 
   /**
@@ -119,6 +121,22 @@ final class Follower extends RoleState {
     String impossibility = secondLeader(request.from());
     if (impossibility == null) {
       node.elections().onTimeoutNow();
+    }
+    return impossibility;
+  }
+
+  /**
+   * The leader of the current term checks that it still leads, to serve reads: this node follows
+   * it, so it answers, and counts the check as word from its leader.
+   *
+   * @return why the message is impossible (a second leader in the term), or null
+   */
+  String handle(LeadershipCheck check) {
+    String impossibility = secondLeader(check.from());
+    if (impossibility == null) {
+      node.heardFromLeader(check.from());
+      resetElectionTimer();
+      node.send(check.from(), new LeadershipCheckResponse(node.currentTerm(), node.id(), check.round()));
     }
     return impossibility;
   }

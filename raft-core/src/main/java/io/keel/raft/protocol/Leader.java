@@ -177,9 +177,9 @@ final class Leader extends RoleState {
   void onDeadline() {
     long now = node.nowNanos();
     heartbeatDeadlineNanos = now + heartbeatIntervalNanos;
-    if (config.checkQuorum() && !quorum.heardFromQuorum(now, node.electionTimeoutMinNanos())) {
+    if (config.checkQuorum() && !quorum.heardFromQuorum(now, node.elections().timeoutMinNanos())) {
       node.elections().stepDown("CheckQuorum: no quorum of " + quorum.configuration() + " was heard from within the minimum "
-          + "election timeout, " + node.electionTimeoutMinNanos() / 1_000_000 + " ms");
+          + "election timeout, " + node.elections().timeoutMinNanos() / 1_000_000 + " ms");
       return;
     }
     changes.onProgress();
@@ -187,14 +187,15 @@ final class Leader extends RoleState {
       return;
     }
     sendTimeoutNowIfReady();
+    node.reads().onHeartbeat();
     for (Progress follower : progress.values()) {
-      if (follower.hasStalledAppend(now, node.electionTimeoutMinNanos())) {
+      if (follower.hasStalledAppend(now, node.elections().timeoutMinNanos())) {
         follower.becomeProbe();
       }
       if (follower.state() == Progress.State.SNAPSHOT) {
         SnapshotTransfer transfer = follower.transfer();
         transfer.onInterval(now, heartbeatIntervalNanos);
-        if (transfer.isStuck(now, node.electionTimeoutMinNanos()) && hasNewerSnapshot(transfer)) {
+        if (transfer.isStuck(now, node.elections().timeoutMinNanos()) && hasNewerSnapshot(transfer)) {
           // A transfer stuck for an election timeout, of a snapshot since replaced, starts over
           // with the newest; one that makes progress goes on, however slowly, so that snapshots
           // taken often cannot keep a follower from ever finishing one.
@@ -443,6 +444,7 @@ final class Leader extends RoleState {
     long quorumIndex = quorum.committedIndex(log.durableIndex());
     if (quorumIndex > node.commitIndex() && log.term(quorumIndex) == node.currentTerm()) {
       node.commitTo(quorumIndex);
+      node.reads().onCommit();
       changes.onCommit();
     }
   }
@@ -465,6 +467,7 @@ final class Leader extends RoleState {
       follower.closeTransfer();
     }
     changes.onLeadershipLost();
+    node.reads().onLeadershipLost();
   }
 
   @Override

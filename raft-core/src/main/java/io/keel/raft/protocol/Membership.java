@@ -97,7 +97,7 @@ public final class Membership {
     if (chosen.equals(node.id())) {
       return CompletableFuture.completedFuture(chosen);
     }
-    transfer = new LeadershipTransfer(chosen, node.nowNanos() + node.electionTimeoutMinNanos());
+    transfer = new LeadershipTransfer(chosen, node.nowNanos() + node.elections().timeoutMinNanos());
     leader.sendTimeoutNowIfReady();
     return transfer.future();
   }

@@ -175,7 +175,7 @@ final class MembershipChanges {
   }
 
   private Set<NodeId> lagging() {
-    return pending.rounds().lagging(leader, log.lastIndex(), node.nowNanos(), node.electionTimeoutMinNanos(),
+    return pending.rounds().lagging(leader, log.lastIndex(), node.nowNanos(), node.elections().timeoutMinNanos(),
         config.maxCatchUpLag());
   }
 

@@ -4,10 +4,14 @@ import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
 import io.keel.raft.message.InstallSnapshot;
 import io.keel.raft.message.InstallSnapshotResponse;
+import io.keel.raft.message.LeadershipCheck;
+import io.keel.raft.message.LeadershipCheckResponse;
 import io.keel.raft.message.Message;
 import io.keel.raft.message.PreVote;
 import io.keel.raft.message.PreVoteResponse;
 import io.keel.raft.message.RequestVote;
+import io.keel.raft.message.ReadIndexRequest;
+import io.keel.raft.message.ReadIndexResponse;
 import io.keel.raft.message.RequestVoteResponse;
 import io.keel.raft.message.TimeoutNow;
 import java.util.function.Consumer;
@@ -88,17 +92,54 @@ final class MessageRouter {
       return false;
     }
     boolean fromLeader = message instanceof AppendEntries || message instanceof InstallSnapshot
-        || message instanceof TimeoutNow;
+        || message instanceof TimeoutNow || message instanceof LeadershipCheck;
     node.becomeFollower(message.term(), fromLeader ? message.from() : null);
     return true;
   }
 
   private static boolean isAnswer(Message message) {
     return message instanceof AppendEntriesResponse || message instanceof InstallSnapshotResponse
-        || message instanceof RequestVoteResponse || message instanceof PreVoteResponse;
+        || message instanceof RequestVoteResponse || message instanceof PreVoteResponse
+        || message instanceof LeadershipCheckResponse || message instanceof ReadIndexResponse;
   }
 
-  /** A message of a lower term: refuse requests, so that their stale sender learns the term. */
+  /**
+   * Hands a read message of the current term to {@link Reads} (or a leadership check to the
+   * follower): why it is impossible, "" if it was handled, or null if it is no read message.
+   */
+  private String dispatchRead(Message message, RoleState role) {
+    if (message instanceof LeadershipCheck check) {
+      if (role instanceof Leader) {
+        return "a second leader: this node leads term " + node.currentTerm();
+      }
+      if (!(role instanceof Follower)) {
+        node.becomeFollower(node.currentTerm(), check.from());
+      }
+      return orHandled(((Follower) node.roleState()).handle(check));
+    }
+    if (message instanceof LeadershipCheckResponse response) {
+      return orHandled(role instanceof Leader ? node.reads().onCheckResponse(response) : null);
+    }
+    if (message instanceof ReadIndexRequest request) {
+      node.reads().onReadIndexRequest(request);
+      return "";
+    }
+    if (message instanceof ReadIndexResponse response) {
+      node.reads().onReadIndexResponse(response);
+      return "";
+    }
+    return null;
+  }
+
+  private static String orHandled(String impossibility) {
+    return impossibility == null ? "" : impossibility;
+  }
+
+  /**
+   * A message of a lower term: refuse requests, so that their stale sender learns the term. A
+   * stale leadership check goes unanswered: an answer would carry the round of another term, which
+   * its sender, leading a later term, could take for an answer to a check of its own.
+   */
   private void answerStale(Message message) {
     long term = node.currentTerm();
     if (message instanceof AppendEntries request) {
@@ -109,6 +150,8 @@ final class MessageRouter {
       node.send(message.from(), new PreVoteResponse(term, node.id(), false));
     } else if (message instanceof InstallSnapshot chunk) {
       node.send(message.from(), new InstallSnapshotResponse(term, node.id(), chunk.meta().lastIndex(), 0, false));
+    } else if (message instanceof ReadIndexRequest request) {
+      node.send(message.from(), new ReadIndexResponse(term, node.id(), request.requestId(), 0, false));
     }
   }
 
@@ -138,6 +181,10 @@ final class MessageRouter {
     }
     if (message instanceof InstallSnapshotResponse response) {
       return role instanceof Leader leader ? leader.handle(response) : null;
+    }
+    String read = dispatchRead(message, role);
+    if (read != null) {
+      return read.isEmpty() ? null : read;
     }
     if (message instanceof TimeoutNow request) {
       if (role instanceof Leader) {

@@ -55,7 +55,6 @@ public final class RaftNode<R> {
   private final Snapshots snapshots;
   private final Outbox outbox;
   private final MessageRouter router;
-  private final ElectionTimeouts electionTimeouts;
 
   private long nowNanos;
   /**
@@ -70,6 +69,7 @@ public final class RaftNode<R> {
   private RuntimeException failure;
   private final Membership membership;
   private final Elections elections;
+  private final Reads reads;
 
   RaftNode(RaftNodeBuilder<R> builder, long startNanos) {
     this.id = Objects.requireNonNull(builder.id, "id");
@@ -78,7 +78,8 @@ public final class RaftNode<R> {
     ConfigurationLog.Indexed base = builder.baseConfiguration();
     this.log = new RaftLog(store, base.index(), base.configuration());
     this.membership = new Membership(this, log);
-    this.elections = new Elections(this, config);
+    this.elections = new Elections(this, config, new ElectionTimeouts(config, builder.randomSeed));
+    this.reads = new Reads(this, log, config.heartbeatInterval().toNanos(), builder.randomSeed);
     long snapshotIndex = Snapshots.recoverLog(log, builder.snapshotStore);
     this.commits = new CommitQueue<>(id, store, config.maxBytesPerAppend(), config.maxUnappliedBytes(),
         builder.appliedIndex);
@@ -88,9 +89,8 @@ public final class RaftNode<R> {
     this.outbox = new Outbox(Objects.requireNonNull(builder.transport, "transport"), hardState);
     this.router = new MessageRouter(this, log,
         Objects.requireNonNull(builder.impossibleMessageListener, "impossibleMessageListener"));
-    this.electionTimeouts = new ElectionTimeouts(config, builder.randomSeed);
     this.nowNanos = startNanos;
-    this.role = new Follower(this, log, randomElectionDeadline());
+    this.role = new Follower(this, log, elections.randomDeadline());
     if (log.lastTerm() > hardState.term()) {
       // The log and the hard state are separate writes: a crash can keep entries of a term whose
       // hard state it lost. That term's vote was never sent (messages wait for the hard state), so
@@ -119,6 +119,7 @@ public final class RaftNode<R> {
     }
     this.nowNanos = nowNanos;
     membership.onTick();
+    reads.onTick();
     if (nowNanos >= role.deadlineNanos()) {
       role.onDeadline();
     }
@@ -192,6 +193,7 @@ public final class RaftNode<R> {
   public void onApplied(long index) {
     if (role.role() != Role.FAILED) {
       commits.onApplied(index);
+      reads.onApplied(commits.appliedIndex());
     }
   }
 
@@ -218,6 +220,7 @@ public final class RaftNode<R> {
     leaderId = null;
     commits.proposals().failAll(reason);
     membership.onStop(reason);
+    reads.onStop(reason);
   }
 
   // ---------------------------------------------------------------- queries
@@ -311,6 +314,11 @@ public final class RaftNode<R> {
     return membership;
   }
 
+  /** Linearizable reads by read index, on the leader and on followers. */
+  public Reads reads() {
+    return reads;
+  }
+
   /** The configuration in force here ({@link Membership#configuration()}). */
   public Configuration configuration() {
     return membership.configuration();
@@ -396,7 +404,7 @@ public final class RaftNode<R> {
       lastLeaderContactNanos = nowNanos;
       membership.onLeaderKnown(leader);
     }
-    long deadline = leader != null || wasLeading ? randomElectionDeadline() : role.deadlineNanos();
+    long deadline = leader != null || wasLeading ? elections.randomDeadline() : role.deadlineNanos();
     enter(new Follower(this, log, deadline));
   }
 
@@ -408,13 +416,13 @@ public final class RaftNode<R> {
   /** Waits, as a follower of the current term with no leader known, a fresh election timeout. */
   void waitAsFollower() {
     leaderId = null;
-    enter(new Follower(this, log, randomElectionDeadline()));
+    enter(new Follower(this, log, elections.randomDeadline()));
   }
 
   /** Campaigns: a PreVote round, or an election in the term it has just persisted. */
   void enterCandidate(boolean preVote, boolean leadershipTransfer) {
     leaderId = null;
-    enter(new Candidate(this, preVote, leadershipTransfer, randomElectionDeadline())).start();
+    enter(new Candidate(this, preVote, leadershipTransfer, elections.randomDeadline())).start();
   }
 
   void becomeLeader() {
@@ -460,10 +468,6 @@ public final class RaftNode<R> {
     return role;
   }
 
-  long randomElectionDeadline() {
-    return electionTimeouts.deadlineFrom(nowNanos);
-  }
-
   long nowNanos() {
     return nowNanos;
   }
@@ -471,10 +475,6 @@ public final class RaftNode<R> {
   /** When this node last heard from its term's leader (tick clock); meaningful while {@link #leader()} is known. */
   public long lastLeaderContactNanos() {
     return lastLeaderContactNanos;
-  }
-
-  long electionTimeoutMinNanos() {
-    return electionTimeouts.minNanos();
   }
 
   NodeId leaderId() {

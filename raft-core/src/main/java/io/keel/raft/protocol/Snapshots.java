@@ -157,6 +157,7 @@ public final class Snapshots {
       log.compactBehindSnapshot(index, info.meta().lastTerm(), info.meta().configuration());
     }
     commits.onSnapshotInstalled(index);
+    node.reads().onApplied(commits.appliedIndex());
     answerLeader(index, info.sizeBytes(), true);
   }
 

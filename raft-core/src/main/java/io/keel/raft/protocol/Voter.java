@@ -53,6 +53,6 @@ final class Voter {
       return true;
     }
     return node.leaderId() != null
-        && node.nowNanos() - node.lastLeaderContactNanos() < node.electionTimeoutMinNanos();
+        && node.nowNanos() - node.lastLeaderContactNanos() < node.elections().timeoutMinNanos();
   }
 }

@@ -244,10 +244,12 @@ final class GroupRunner<R> implements DurabilityListener {
 
   /**
    * Runs {@code call} on the node, on the loop; its outcome reaches the caller on the apply thread,
-   * like a proposal's. Fails at once if the node has stopped.
+   * like a proposal's, turned into the caller's there by {@code onApplyThread}. Fails at once if
+   * the node has stopped.
    */
-  <T> CompletableFuture<T> administer(Function<RaftNode<R>, CompletableFuture<T>> call) {
-    CompletableFuture<T> client = new CompletableFuture<>();
+  <T, U> CompletableFuture<U> administer(Function<RaftNode<R>, CompletableFuture<T>> call,
+      Function<T, U> onApplyThread) {
+    CompletableFuture<U> client = new CompletableFuture<>();
     loop.execute(() -> {
       RuntimeException stopped = stopReason;
       if (stopped != null) {
@@ -255,10 +257,13 @@ final class GroupRunner<R> implements DurabilityListener {
         return;
       }
       onEvent(raft -> call.apply(raft).whenCompleteAsync((result, failure) -> {
-        if (failure != null) {
-          client.completeExceptionally(failure instanceof CompletionException wrapped ? wrapped.getCause() : failure);
-        } else {
-          client.complete(result);
+        try {
+          if (failure != null) {
+            throw failure instanceof CompletionException wrapped ? wrapped.getCause() : failure;
+          }
+          client.complete(onApplyThread.apply(result));
+        } catch (Throwable thrown) {
+          client.completeExceptionally(thrown);
         }
       }, applyExecutor));
     });
@@ -349,8 +354,9 @@ final class GroupRunner<R> implements DurabilityListener {
       }
     } catch (RuntimeException e) {
       onUnexpected(e);
+      RuntimeException reason = stopReason != null ? stopReason : e;
       for (Proposal<R> proposal : slice) {
-        pipeline.fail(proposal.client(), stopReasonOr(e));
+        pipeline.fail(proposal.client(), reason);
       }
     }
   }
@@ -445,11 +451,6 @@ final class GroupRunner<R> implements DurabilityListener {
     LOG.error("{} on {}: the state machine threw; stopping the node", group, self, error);
     loop.execute(() -> onStop(new NodeStoppedException(
         group + " on " + self + " stopped: the state machine threw " + error, error)));
-  }
-
-  private RuntimeException stopReasonOr(RuntimeException fallback) {
-    RuntimeException reason = stopReason;
-    return reason != null ? reason : fallback;
   }
 
   private void failQueuedProposals(RuntimeException reason) {

@@ -7,8 +7,11 @@ import io.keel.raft.NodeId;
 import io.keel.raft.snapshot.SnapshotInfo;
 import io.keel.raft.storage.file.StorageStats;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One Raft group running on a {@link RaftRuntime}: this node's replica of it. Safe to use from any
@@ -76,7 +79,7 @@ public final class RaftGroup<R> {
    * {@link #configuration()} on the new leader).
    */
   public CompletableFuture<Configuration> changeMembership(ConfigurationChange change) {
-    return runner.administer(raft -> raft.membership().change(change));
+    return runner.administer(raft -> raft.membership().change(change), Function.identity());
   }
 
   /** Adds {@code node} as a learner, which receives the log but does not vote ({@link #changeMembership}). */
@@ -107,7 +110,30 @@ public final class RaftGroup<R> {
    * election timeout (this node then leads again).
    */
   public CompletableFuture<NodeId> transferLeadership(NodeId target) {
-    return runner.administer(raft -> raft.membership().transferLeadership(target));
+    return runner.administer(raft -> raft.membership().transferLeadership(target), Function.identity());
+  }
+
+  /**
+   * A linearizable read (Raft thesis §6.4): runs {@code query} against the state machine on the
+   * group's apply thread once it has applied every write committed before this call, on the
+   * leader or on a follower (which asks the leader for the read index and waits until it has
+   * applied that far). The future holds {@code query}'s result, or what it threw; it fails with
+   * {@link io.keel.raft.NotLeaderException} on a node that knows no leader and with
+   * {@link io.keel.raft.ReadFailedException} when the read index cannot be confirmed (leadership
+   * lost, no answer from the leader within an election timeout). A failed read changed nothing:
+   * retrying is always safe. Reads that arrive together share one confirmation round.
+   */
+  public <T> CompletableFuture<T> read(Supplier<T> query) {
+    Objects.requireNonNull(query, "query");
+    return runner.administer(raft -> raft.reads().readIndex(), readIndex -> query.get());
+  }
+
+  /**
+   * The read index of a linearizable read; the future completes on the group's apply thread once
+   * the state machine has applied that far. {@link #read} runs a query there, which is simpler.
+   */
+  public CompletableFuture<Long> readIndex() {
+    return runner.administer(raft -> raft.reads().readIndex(), Function.identity());
   }
 
   /** The configuration in force on this node, as of its latest burst of events. */

@@ -107,7 +107,14 @@ class MembershipExampleTest {
     assertEquals(3, shrunk.voters().size());
     nextLeader.propose("after".getBytes(UTF_8)).get(10, SECONDS);
     for (NodeId voter : shrunk.voters()) {
-      await().atMost(PATIENCE).until(() -> journals.get(voter).entries().contains("after"));
+      RaftGroup<Integer> group = replicas.get(voter);
+      Journal journal = journals.get(voter);
+      // region read
+      // Runs on the group's apply thread, once the state machine has applied every write
+      // committed before this call; any node may serve it.
+      CompletableFuture<List<String>> entries = group.read(() -> journal.entries());
+      // endregion
+      assertTrue(entries.get(10, SECONDS).contains("after"), voter + " read every acknowledged write");
     }
   }
 

@@ -1,11 +1,13 @@
 package io.keel.sim.check;
 
 import io.keel.raft.Configuration;
+import io.keel.raft.NodeId;
 import io.keel.raft.message.AppendEntriesResponse;
 import io.keel.raft.message.Message;
 import io.keel.raft.protocol.ImpossibleMessage;
 import io.keel.raft.protocol.Role;
 import io.keel.sim.CommittedPrefix;
+import io.keel.sim.Durations;
 import io.keel.sim.SimulatedNode;
 import java.util.List;
 
@@ -81,6 +83,9 @@ public final class Checkers {
   /** A violation found inside a node's call (an apply, a refusal), held until the event ends. */
   private Violation duringApply;
   private long impossibleMessages;
+  /** The highest log index of a write acknowledged to a client so far. */
+  private long highestAcknowledgedIndex;
+  private long readsChecked;
 
   /** The safety checkers of a run of correct nodes. */
   public Checkers() {
@@ -249,6 +254,10 @@ public final class Checkers {
 
   /** A client received a result for an attempt at {@code nowNanos}. */
   public void onAcknowledged(long attemptId, Object result, long nowNanos) {
+    Long index = committedLog.indexOf(attemptId);
+    if (index != null) {
+      highestAcknowledgedIndex = Math.max(highestAcknowledgedIndex, index);
+    }
     if (!rogue) {
       appliedExactlyOnce.onAcknowledged(attemptId, result);
       throughput.onAcknowledged(nowNanos);
@@ -265,6 +274,36 @@ public final class Checkers {
       duringApply = Violation.safety("No Impossible Messages", "n" + node + " refused a message from a correct "
           + "peer as impossible: " + impossible.reason() + " (" + impossible.message() + ")");
     }
+  }
+
+  /** The highest log index of any write acknowledged to a client so far. */
+  public long highestAcknowledgedIndex() {
+    return highestAcknowledgedIndex;
+  }
+
+  /**
+   * Node {@code node} served a linearizable read at {@code readIndex}, its state machine having
+   * applied {@code applied}; the read was asked at {@code askedNanos}, when the highest index of an
+   * acknowledged write was {@code acknowledgedIndex}. Linearizable Reads: the read index reaches
+   * every write acknowledged before the read was asked (the writes are linearized at their log
+   * index), and the state read reaches the read index. Runs inside the node's call, so a violation
+   * is held and thrown after the event.
+   */
+  public void onReadServed(NodeId node, long acknowledgedIndex, long readIndex, long applied, long askedNanos) {
+    readsChecked++;
+    if (rogue || duringApply != null) {
+      return;
+    }
+    if (readIndex < acknowledgedIndex || applied < readIndex) {
+      duringApply = Violation.safety("Linearizable Reads", node + " served a read asked at "
+          + Durations.formatNanos(askedNanos) + " at read index " + readIndex + " (state applied to " + applied
+          + "), but a write at index " + acknowledgedIndex + " had been acknowledged before it was asked");
+    }
+  }
+
+  /** How many served reads were checked. */
+  public long readsChecked() {
+    return readsChecked;
   }
 
   /** How many messages nodes refused as impossible. */

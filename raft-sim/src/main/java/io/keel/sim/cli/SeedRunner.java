@@ -17,14 +17,17 @@ final class SeedRunner {
 
   /** The totals of a multi-seed run. */
   record Totals(long seeds, long violations, long livelocks, double simulatedSeconds, long events,
-      double wallSeconds, long snapshotsTaken, long snapshotsInstalled, List<SimulationReport> failures) {
+      double wallSeconds, long snapshotsTaken, long snapshotsInstalled, long readsServed, long membershipChanges,
+      List<SimulationReport> failures) {
 
     String summary(RunSettings settings) {
       return String.format(Locale.ROOT,
           "%,d seeds (%d nodes, faults %s): %d violations, %d livelocks; %,.0f simulated seconds, %,d events "
-              + "in %.1f s (%,.0f seeds/min, %,.0f events/s); %,d snapshots taken, %,d installed from a leader",
+              + "in %.1f s (%,.0f seeds/min, %,.0f events/s); %,d snapshots taken, %,d installed from a leader; "
+              + "%,d linearizable reads served and checked; %,d membership changes and transfers completed",
           seeds, settings.nodes(), settings.faultsText(), violations, livelocks, simulatedSeconds, events,
-          wallSeconds, seeds / wallSeconds * 60, events / wallSeconds, snapshotsTaken, snapshotsInstalled);
+          wallSeconds, seeds / wallSeconds * 60, events / wallSeconds, snapshotsTaken, snapshotsInstalled,
+          readsServed, membershipChanges);
     }
 
     String json() {
@@ -36,9 +39,10 @@ final class SeedRunner {
       return String.format(Locale.ROOT,
           "{\"seeds\":%d,\"violations\":%d,\"livelocks\":%d,\"simulated_seconds\":%.3f,\"events\":%d,"
               + "\"wall_seconds\":%.3f,\"seeds_per_minute\":%.1f,\"events_per_second\":%.0f,\"failed_seeds\":[%s],"
-              + "\"first_violation\":%s,\"snapshots_taken\":%d,\"snapshots_installed\":%d}",
+              + "\"first_violation\":%s,\"snapshots_taken\":%d,\"snapshots_installed\":%d,\"reads_served\":%d,"
+              + "\"membership_changes\":%d}",
           seeds, violations, livelocks, simulatedSeconds, events, wallSeconds, seeds / wallSeconds * 60,
-          events / wallSeconds, failed, first, snapshotsTaken, snapshotsInstalled);
+          events / wallSeconds, failed, first, snapshotsTaken, snapshotsInstalled, readsServed, membershipChanges);
     }
 
     private static String jsonText(String text) {
@@ -82,6 +86,8 @@ final class SeedRunner {
     AtomicLong events = new AtomicLong();
     AtomicLong snapshotsTaken = new AtomicLong();
     AtomicLong snapshotsInstalled = new AtomicLong();
+    AtomicLong readsServed = new AtomicLong();
+    AtomicLong membershipChanges = new AtomicLong();
     List<SimulationReport> failures = new ArrayList<>();
     long startWall = System.nanoTime();
     List<Thread> workers = new ArrayList<>();
@@ -93,6 +99,8 @@ final class SeedRunner {
           events.addAndGet(report.events());
           snapshotsTaken.addAndGet(report.snapshotsTaken());
           snapshotsInstalled.addAndGet(report.snapshotsInstalled());
+          readsServed.addAndGet(report.readsServed());
+          membershipChanges.addAndGet(report.membershipChanges());
           if (!report.ok()) {
             if (stopOnFailure) {
               end.accumulateAndGet(seed, Math::min);
@@ -120,7 +128,8 @@ final class SeedRunner {
     progress.clear();
     failures.sort(Comparator.comparingLong(SimulationReport::seed));
     return new Totals(done.get(), violations.get(), livelocks.get(), simulatedNanos.get() / 1e9, events.get(),
-        (System.nanoTime() - startWall) / 1e9, snapshotsTaken.get(), snapshotsInstalled.get(), failures);
+        (System.nanoTime() - startWall) / 1e9, snapshotsTaken.get(), snapshotsInstalled.get(), readsServed.get(),
+        membershipChanges.get(), failures);
   }
 
   private String failureLine(SimulationReport report) {

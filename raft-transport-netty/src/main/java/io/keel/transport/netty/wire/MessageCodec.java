@@ -64,7 +64,7 @@ final class MessageCodec {
       SnapshotMessageCodec.encodeInstallSnapshotResponse(m, out);
     } else if (message instanceof TimeoutNow m) {
       encodeHeader(WireFormat.MESSAGE_TIMEOUT_NOW, m, out);
-    } else {
+    } else if (!ReadMessageCodec.encode(message, out)) {
       throw new IllegalArgumentException("no wire encoding for " + message.getClass().getName());
     }
   }
@@ -111,6 +111,11 @@ final class MessageCodec {
         return SnapshotMessageCodec.decodeInstallSnapshotResponse(in);
       case WireFormat.MESSAGE_TIMEOUT_NOW:
         return decodeTimeoutNow(in);
+      case WireFormat.MESSAGE_LEADERSHIP_CHECK:
+      case WireFormat.MESSAGE_LEADERSHIP_CHECK_RESPONSE:
+      case WireFormat.MESSAGE_READ_INDEX_REQUEST:
+      case WireFormat.MESSAGE_READ_INDEX_RESPONSE:
+        return ReadMessageCodec.decode(messageType, in);
       default:
         throw new MalformedFrameException("unknown message type " + messageType);
     }

@@ -4,8 +4,9 @@ import io.keel.raft.ConfigurationCodec;
 import io.keel.raft.EntryType;
 
 /**
- * The constants of Keel's wire format, version 3, and its specification below. Version 3 added
- * membership changes: configuration entries (entry type 2), a leadershipTransfer flag at the end
+ * The constants of Keel's wire format, version 4, and its specification below. Version 4 added
+ * linearizable reads: LeadershipCheck and its response (types 10 and 11), a follower's
+ * ReadIndexRequest and its response (12 and 13). Version 3 added membership changes: configuration entries (entry type 2), a leadershipTransfer flag at the end
  * of RequestVote, the TimeoutNow message (type 9), and an InstallSnapshot meta of version 2 that
  * carries the whole configuration instead of a list of voters. Version 2 numbered entry types as
  * the file log does ({@link EntryType#code()}); version 1 numbered them 1 and 2. A node speaks one
@@ -63,6 +64,11 @@ import io.keel.raft.EntryType;
  * 8 InstallSnapshotResponse
  *                          term, from, i64 snapshotIndex, i64 position, u8 done (0 or 1)
  * 9 TimeoutNow             term, from
+ * 10 LeadershipCheck       term, from, i64 round (at least 1)
+ * 11 LeadershipCheckResponse
+ *                          term, from, i64 round (at least 1)
+ * 12 ReadIndexRequest      term, from, i64 requestId
+ * 13 ReadIndexResponse     term, from, i64 requestId, i64 readIndex (0 unless ok), u8 ok (0 or 1)
  * </pre>
  *
  * <p>An InstallSnapshot carries one chunk of a snapshot's payload: {@code size} is the whole
@@ -92,7 +98,7 @@ import io.keel.raft.EntryType;
 public final class WireFormat {
 
   /** The version byte every frame body starts with. */
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
 
   /** Bytes of the length field in front of every body. */
   public static final int LENGTH_FIELD_BYTES = 4;
@@ -131,8 +137,16 @@ public final class WireFormat {
   public static final int MESSAGE_INSTALL_SNAPSHOT_RESPONSE = 8;
   /** Message type of a TimeoutNow: a leader hands its leadership to the receiver. */
   public static final int MESSAGE_TIMEOUT_NOW = 9;
+  /** Message type of a LeadershipCheck: a leader confirming its leadership before it serves reads. */
+  public static final int MESSAGE_LEADERSHIP_CHECK = 10;
+  /** Message type of a LeadershipCheckResponse. */
+  public static final int MESSAGE_LEADERSHIP_CHECK_RESPONSE = 11;
+  /** Message type of a ReadIndexRequest: a follower asking its leader for a read index. */
+  public static final int MESSAGE_READ_INDEX_REQUEST = 12;
+  /** Message type of a ReadIndexResponse. */
+  public static final int MESSAGE_READ_INDEX_RESPONSE = 13;
   /** The highest message type defined; anything above it is unknown. */
-  public static final int LAST_MESSAGE_TYPE = MESSAGE_TIMEOUT_NOW;
+  public static final int LAST_MESSAGE_TYPE = MESSAGE_READ_INDEX_RESPONSE;
 
   /** The version byte an InstallSnapshot's meta starts with. */
   public static final int SNAPSHOT_META_VERSION = 2;

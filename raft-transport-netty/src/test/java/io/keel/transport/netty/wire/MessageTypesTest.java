@@ -10,9 +10,13 @@ import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
 import io.keel.raft.message.InstallSnapshot;
 import io.keel.raft.message.InstallSnapshotResponse;
+import io.keel.raft.message.LeadershipCheck;
+import io.keel.raft.message.LeadershipCheckResponse;
 import io.keel.raft.message.Message;
 import io.keel.raft.message.PreVote;
 import io.keel.raft.message.PreVoteResponse;
+import io.keel.raft.message.ReadIndexRequest;
+import io.keel.raft.message.ReadIndexResponse;
 import io.keel.raft.message.RequestVote;
 import io.keel.raft.message.RequestVoteResponse;
 import io.keel.raft.message.TimeoutNow;
@@ -35,7 +39,7 @@ class MessageTypesTest {
 
   private static final NodeId FROM = NodeId.of("n1");
 
-  /** One message of each kind, the flags and entry types added in wire version 3 among them. */
+  /** One message of each kind, the flags, entry types and messages added in wire versions 3 and 4 among them. */
   private static final List<Message> SAMPLES = List.of(
       new PreVote(3, FROM, 7, 2),
       new PreVoteResponse(3, FROM, true),
@@ -46,7 +50,11 @@ class MessageTypesTest {
       AppendEntriesResponse.accepted(3, FROM, 5),
       new InstallSnapshot(3, FROM, new SnapshotMeta(10, 2, List.of(FROM)), 100, 5, 0, new byte[4]),
       new InstallSnapshotResponse(3, FROM, 10, 4, false),
-      new TimeoutNow(3, FROM));
+      new TimeoutNow(3, FROM),
+      new LeadershipCheck(3, FROM, 9),
+      new LeadershipCheckResponse(3, FROM, 9),
+      new ReadIndexRequest(3, FROM, 12),
+      new ReadIndexResponse(3, FROM, 12, 40, true));
 
   @Test
   void everyKindOfMessageHasItsOwnTypeAndSurvivesTheRoundTrip() throws Exception {

@@ -9,9 +9,13 @@ import io.keel.raft.message.AppendEntries;
 import io.keel.raft.message.AppendEntriesResponse;
 import io.keel.raft.message.InstallSnapshot;
 import io.keel.raft.message.InstallSnapshotResponse;
+import io.keel.raft.message.LeadershipCheck;
+import io.keel.raft.message.LeadershipCheckResponse;
 import io.keel.raft.message.Message;
 import io.keel.raft.message.PreVote;
 import io.keel.raft.message.PreVoteResponse;
+import io.keel.raft.message.ReadIndexRequest;
+import io.keel.raft.message.ReadIndexResponse;
 import io.keel.raft.message.RequestVote;
 import io.keel.raft.message.RequestVoteResponse;
 import io.keel.raft.message.TimeoutNow;
@@ -121,6 +125,19 @@ final class WireArbitraries {
     return text.toString();
   }
 
+  /** The four read messages, with every round, request id and read index they may carry. */
+  private static Arbitrary<Message> readMessages(Arbitrary<Long> terms, Sizes sizes) {
+    Arbitrary<Long> rounds = Arbitraries.longs().between(1, Long.MAX_VALUE);
+    Arbitrary<Long> ids = Arbitraries.longs();
+    Arbitrary<Long> indexes = Arbitraries.longs().between(0, Long.MAX_VALUE);
+    return Arbitraries.oneOf(
+        Combinators.combine(terms, nodeIds(sizes), rounds).as(LeadershipCheck::new),
+        Combinators.combine(terms, nodeIds(sizes), rounds).as(LeadershipCheckResponse::new),
+        Combinators.combine(terms, nodeIds(sizes), ids).as(ReadIndexRequest::new),
+        Combinators.combine(terms, nodeIds(sizes), ids, indexes, Arbitraries.of(true, false))
+            .as((term, from, id, index, ok) -> new ReadIndexResponse(term, from, id, ok ? index : 0, ok)));
+  }
+
   static Arbitrary<Message> messages(Sizes sizes) {
     Arbitrary<Long> terms = Arbitraries.longs().between(0, Long.MAX_VALUE);
     Arbitrary<long[]> positions = logPositions(0);
@@ -142,7 +159,8 @@ final class WireArbitraries {
         Tuple.of(2, appendEntriesResponses(sizes)),
         Tuple.of(2, installSnapshots(sizes)),
         Tuple.of(1, installSnapshotResponses(sizes)),
-        Tuple.of(1, timeoutNows));
+        Tuple.of(1, timeoutNows),
+        Tuple.of(2, readMessages(terms, sizes)));
   }
 
   /** The two snapshot messages alone, InstallSnapshot more often. */

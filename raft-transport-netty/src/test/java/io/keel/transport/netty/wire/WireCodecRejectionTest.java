@@ -55,12 +55,13 @@ class WireCodecRejectionTest {
   }
 
   @Test
-  void onlyVersionThreeIsSpoken() {
-    assertEquals(3, WireFormat.VERSION);
+  void onlyVersionFourIsSpoken() {
+    assertEquals(4, WireFormat.VERSION);
     assertEquals("unsupported wire version 7", reason(frame(7, WireFormat.FRAME_MESSAGE)));
     assertEquals("unsupported wire version 0", reason(frame(0, WireFormat.FRAME_HELLO)));
-    // Version 2 had no membership changes: its peers are refused at their HELLO.
+    // Version 2 had no membership changes, version 3 no reads: their peers are refused at their HELLO.
     assertEquals("unsupported wire version 2", reason(frame(2, WireFormat.FRAME_HELLO)));
+    assertEquals("unsupported wire version 3", reason(frame(3, WireFormat.FRAME_HELLO)));
   }
 
   @Test
@@ -69,7 +70,8 @@ class WireCodecRejectionTest {
     assertEquals("unknown frame type 0", reason(frame(WireFormat.VERSION, 0)));
     assertEquals("unknown frame type 6", reason(frame(WireFormat.VERSION, 6)));
     assertEquals("trailing 1 bytes after PING", reason(frame(WireFormat.VERSION, WireFormat.FRAME_PING).writeByte(0)));
-    assertEquals("unknown message type 10", reason(message(10)));
+    int unknown = WireFormat.LAST_MESSAGE_TYPE + 1;
+    assertEquals("unknown message type " + unknown, reason(message(unknown)));
     assertEquals("unknown message type 0", reason(message(0)));
   }
 

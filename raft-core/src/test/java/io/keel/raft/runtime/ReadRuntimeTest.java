@@ -38,11 +38,8 @@ class ReadRuntimeTest {
   void every_node_reads_every_write_acknowledged_before_the_read() throws Exception {
     cluster = new RuntimeCluster(dir, 3);
     Map<NodeId, RecordingStateMachine> machines = new HashMap<>();
-    Map<NodeId, RaftGroup<String>> members = new HashMap<>();
-    for (NodeId node : cluster.nodes) {
-      machines.put(node, new RecordingStateMachine());
-      members.put(node, cluster.start(node, GROUP, machines.get(node), RuntimeCluster.CONFIG));
-    }
+    Map<NodeId, RaftGroup<String>> members =
+        cluster.startEverywhere(GROUP, node -> machines.computeIfAbsent(node, any -> new RecordingStateMachine()));
     RaftGroup<String> leader = awaitLeader(members);
     for (int i = 0; i < 50; i++) {
       String value = "w" + i;

@@ -125,11 +125,6 @@ final class Leader extends RoleState {
     }
   }
 
-  /** Stops leading, for {@code reason}; the caller must not act as leader after. */
-  void stepDown(String reason) {
-    node.elections().stepDown(reason);
-  }
-
   /** The voter other than this node whose log is the most up to date (the first in id order on a tie); null if none. */
   NodeId mostUpToDateVoter() {
     NodeId best = null;

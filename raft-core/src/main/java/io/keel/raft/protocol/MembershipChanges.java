@@ -155,7 +155,7 @@ final class MembershipChanges {
       future.complete(latest);
     }
     if (!latest.isVoter(node.id())) {
-      leader.stepDown("it is no voter of the committed configuration " + latest);
+      node.elections().stepDown("it is no voter of the committed configuration " + latest);
     }
   }
 
@@ -196,8 +196,7 @@ final class MembershipChanges {
   static Configuration joint(Configuration current, Configuration target) {
     TreeMap<NodeId, String> addresses = new TreeMap<>(current.addresses());
     addresses.putAll(target.addresses());
-    Configuration joint = new Configuration(target.voters(), current.voters(), target.learners(), new TreeMap<>());
-    addresses.keySet().removeIf(member -> !joint.isMember(member));
+    addresses.keySet().removeIf(member -> !target.isMember(member) && !current.isVoter(member));
     return new Configuration(target.voters(), current.voters(), target.learners(), addresses);
   }
 }

@@ -294,8 +294,7 @@ public final class RaftNode<R> {
    * {@link #matchIndexes()} it allocates nothing.
    */
   public long matchIndex(NodeId peer) {
-    Progress follower = progressOf(peer);
-    return follower == null ? -1 : follower.matchIndex();
+    return role instanceof Leader leader ? leader.matchIndexOf(peer) : -1;
   }
 
   /**

@@ -104,7 +104,8 @@ public final class Simulation<R> {
     Duration healAt = this.schedule.healAt();
     // A liar may wedge a correct cluster by design (a forged commit index, say): liveness is not judged.
     this.liveness = new Liveness(healAt == null || lies ? -1 : healAt.toNanos(), config.livenessBound().toNanos(),
-        config.stormElections(), config.clients() > 0);
+        config.stormElections(), config.clients() > 0, config.simulatedTime().toNanos(),
+        at -> queue.schedule(at, Kind.LIVENESS, 0, null, 0));
     List<NodeId> ids = new ArrayList<>();
     for (int number = 1; number <= total; number++) {
       ids.add(NodeId.of("n" + number));

@@ -52,8 +52,9 @@ public final class Disruption {
 
   /**
    * After any event at simulated time {@code nowNanos}; {@code configuration} is the committed
-   * log's (null: every node is a member). Only its members are judged: a node outside it hears
-   * from no leader, and one removed may campaign in vain.
+   * log's (null: every node is a member). Only its members that are also members of the leader's
+   * configuration in force are judged: a node outside either hears from no leader, and one removed
+   * (even by a configuration not yet committed, which it may never receive) may campaign in vain.
    */
   void afterEvent(List<? extends SimulatedNode<?>> allNodes, Configuration configuration, long nowNanos) {
     if (healNanos < 0 || nowNanos < healNanos) {
@@ -83,7 +84,7 @@ public final class Disruption {
           + " after leadership settled (now " + raft + ")");
     }
     for (SimulatedNode<?> node : nodes) {
-      if (!node.isCrashed() && node.raft().currentTerm() > settledTerm) {
+      if (!node.isCrashed() && node.raft().currentTerm() > settledTerm && raft.configuration().isMember(node.id())) {
         throw Violation.livelock("Disruption", node.id() + " reached term " + node.raft().currentTerm() + " at "
             + Durations.formatNanos(nowNanos) + " while " + leader.id() + " led term " + settledTerm
             + " in the healed network (settled at " + Durations.formatNanos(settledNanos) + ")");

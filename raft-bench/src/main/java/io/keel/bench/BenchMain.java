@@ -1,6 +1,7 @@
 package io.keel.bench;
 
 import io.keel.bench.cluster.NodeCommand;
+import io.keel.bench.cluster.ReadsCommand;
 import io.keel.bench.cluster.W1Command;
 import io.keel.bench.limits.LimitsCommand;
 import io.keel.bench.snapshot.CatchUpCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "raft-bench", mixinStandardHelpOptions = true,
     description = "Keel's benchmarks.",
-    subcommands = {W1Command.class, CatchUpCommand.class, LimitsCommand.class, NodeCommand.class})
+    subcommands = {W1Command.class, ReadsCommand.class, CatchUpCommand.class, LimitsCommand.class, NodeCommand.class})
 public final class BenchMain {
 
   BenchMain() {}

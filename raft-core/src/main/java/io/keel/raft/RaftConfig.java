@@ -40,6 +40,8 @@ public final class RaftConfig {
   public static final long MAX_CATCH_UP_LAG_LIMIT = 1L << 40;
   /** The longest catch-up timeout accepted. */
   public static final Duration MAX_CATCH_UP_TIMEOUT = Duration.ofDays(1);
+  /** The largest clock drift accepted: half a clock's rate. */
+  public static final double MAX_CLOCK_DRIFT_LIMIT = 0.5;
 
   private final Duration electionTimeoutMin;
   private final Duration electionTimeoutMax;
@@ -58,6 +60,8 @@ public final class RaftConfig {
   private final boolean checkQuorum;
   private final long maxCatchUpLag;
   private final Duration catchUpTimeout;
+  private final boolean leaseReads;
+  private final double maxClockDrift;
 
   /** {@code heartbeat} is the builder's interval, or the one derived from the election timeout if unset. */
   private RaftConfig(Builder builder, Duration heartbeat) {
@@ -77,6 +81,8 @@ public final class RaftConfig {
     this.checkQuorum = builder.checkQuorum;
     this.maxCatchUpLag = builder.maxCatchUpLag;
     this.catchUpTimeout = builder.catchUpTimeout;
+    this.leaseReads = builder.leaseReads;
+    this.maxClockDrift = builder.maxClockDrift;
   }
 
   /** A builder holding the defaults. */
@@ -108,7 +114,9 @@ public final class RaftConfig {
         .preVote(preVote)
         .checkQuorum(checkQuorum)
         .maxCatchUpLag(maxCatchUpLag)
-        .catchUpTimeout(catchUpTimeout);
+        .catchUpTimeout(catchUpTimeout)
+        .leaseReads(leaseReads)
+        .maxClockDrift(maxClockDrift);
   }
 
   /** The shortest election timeout a follower draws; also the leader lease of PreVote and CheckQuorum. */
@@ -208,6 +216,33 @@ public final class RaftConfig {
     return catchUpTimeout;
   }
 
+  /**
+   * Whether a leader keeps a read lease (thesis §6.4.1), so that reads asked for with
+   * {@link ReadMode#LEASE} are served without a round of messages. Off by default: a lease trusts
+   * every node's clock to run within {@link #maxClockDrift()} of true time, and a clock that jumps
+   * or runs faster than that (a VM migrated, a clock misconfigured) lets a deposed leader serve a
+   * stale read. With it on, the leader sends a leadership check every heartbeat interval to keep
+   * the lease.
+   */
+  public boolean leaseReads() {
+    return leaseReads;
+  }
+
+  /**
+   * The most any node's monotonic clock may run fast or slow, as a fraction of true time (0.01 is
+   * 1%): a lease lasts the minimum election timeout times (1 - drift) / (1 + drift), counted from
+   * when the leadership check that renewed it was sent. 0.1 unless set.
+   */
+  public double maxClockDrift() {
+    return maxClockDrift;
+  }
+
+  /** How long a read lease lasts from when its leadership check was sent, on the leader's clock. */
+  public Duration leaseDuration() {
+    double factor = (1 - maxClockDrift) / (1 + maxClockDrift);
+    return Duration.ofNanos((long) (electionTimeoutMin.toNanos() * factor));
+  }
+
   @Override
   public String toString() {
     return "RaftConfig{electionTimeout=" + electionTimeoutMin.toMillis() + "-"
@@ -219,7 +254,8 @@ public final class RaftConfig {
         + ", snapshotTrailingEntries=" + snapshotTrailingEntries
         + ", preVote=" + preVote
         + ", checkQuorum=" + checkQuorum
-        + ", maxCatchUpLag=" + maxCatchUpLag + ", catchUpTimeout=" + catchUpTimeout.toMillis() + "ms}";
+        + ", maxCatchUpLag=" + maxCatchUpLag + ", catchUpTimeout=" + catchUpTimeout.toMillis() + "ms"
+        + ", leaseReads=" + leaseReads + ", maxClockDrift=" + maxClockDrift + "}";
   }
 
   /** Collects values; {@link #build()} validates them all. */
@@ -238,6 +274,8 @@ public final class RaftConfig {
     private long snapshotTrailingEntries = 10_000;
     private boolean preVote = true;
     private boolean checkQuorum = true;
+    private boolean leaseReads;
+    private double maxClockDrift = 0.1;
     private long maxCatchUpLag = 1_000;
     private Duration catchUpTimeout = Duration.ofMinutes(2);
 
@@ -331,6 +369,18 @@ public final class RaftConfig {
       return this;
     }
 
+    /** Turns read leases on or off ({@link RaftConfig#leaseReads()}). */
+    public Builder leaseReads(boolean enabled) {
+      this.leaseReads = enabled;
+      return this;
+    }
+
+    /** The most a node's clock may run fast or slow, as a fraction of true time, from 0 to 0.5. */
+    public Builder maxClockDrift(double drift) {
+      this.maxClockDrift = drift;
+      return this;
+    }
+
     private Duration derivedHeartbeat() {
       Duration fifth = electionTimeoutMin.dividedBy(5);
       return fifth.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : fifth;
@@ -365,6 +415,10 @@ public final class RaftConfig {
       requireRange("snapshotTrailingEntries", snapshotTrailingEntries, 0, MAX_SNAPSHOT_TRAILING_ENTRIES_LIMIT);
       requireRange("maxCatchUpLag", maxCatchUpLag, 0, MAX_CATCH_UP_LAG_LIMIT);
       requireDuration("catchUpTimeout", catchUpTimeout, electionTimeoutMin, MAX_CATCH_UP_TIMEOUT);
+      if (!(maxClockDrift >= 0 && maxClockDrift <= MAX_CLOCK_DRIFT_LIMIT)) {
+        throw new IllegalArgumentException("maxClockDrift must be between 0 and " + MAX_CLOCK_DRIFT_LIMIT
+            + ", got " + maxClockDrift);
+      }
       return new RaftConfig(this, heartbeat);
     }
 

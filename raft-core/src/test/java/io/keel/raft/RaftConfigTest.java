@@ -1,6 +1,7 @@
 package io.keel.raft;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ class RaftConfigTest {
     assertEquals(Duration.ofMillis(100), config.heartbeatInterval());
     assertTrue(config.preVote());
     assertTrue(config.checkQuorum());
+    assertFalse(config.leaseReads(), "leases trust clocks: off unless asked for");
     assertEquals(config.toString(), config.toBuilder().build().toString(), "toBuilder round-trips");
   }
 
@@ -36,6 +38,17 @@ class RaftConfigTest {
     assertRejected(b -> b.maxBytesPerAppend(-5), "maxBytesPerAppend must be between 1 and 67108864, got -5");
     assertRejected(b -> b.maxInflightAppends(10_001), "maxInflightAppends must be between 1 and 10000, got 10001");
     assertRejected(b -> b.maxPendingProposals(0), "maxPendingProposals must be between 1 and 10000000, got 0");
+    assertRejected(b -> b.maxClockDrift(0.6), "maxClockDrift must be between 0 and 0.5, got 0.6");
+    assertRejected(b -> b.maxClockDrift(Double.NaN), "maxClockDrift must be between 0 and 0.5, got NaN");
+  }
+
+  @Test
+  void aLeaseLastsTheMinimumElectionTimeoutShortenedForClocksDriftingBothWays() {
+    RaftConfig config = RaftConfig.builder().electionTimeout(Duration.ofMillis(500), Duration.ofMillis(1000))
+        .leaseReads(true).maxClockDrift(0.25).build();
+    assertEquals(Duration.ofMillis(300), config.leaseDuration(), "500 ms x 0.75 / 1.25");
+    assertEquals(Duration.ofMillis(500), config.toBuilder().maxClockDrift(0).build().leaseDuration());
+    assertTrue(config.toBuilder().build().leaseReads(), "toBuilder keeps it");
   }
 
   @Test

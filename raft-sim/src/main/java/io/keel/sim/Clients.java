@@ -72,6 +72,7 @@ final class Clients {
   }
 
   void start() {
+    workload.start(clock);
     for (int client = 0; client < config.clients(); client++) {
       target[client] = randomNode();
       queue.schedule(random.between(0, Math.max(1, config.clientThinkTime().toNanos())), Kind.CLIENT_SEND,
@@ -82,7 +83,7 @@ final class Clients {
   /** The client sends its current command (a new one if the last was answered) as a new attempt. */
   void send(int client) {
     if (request[client] == null) {
-      request[client] = workload.nextCommand(++requests, random);
+      request[client] = workload.nextCommand(client, ++requests, random);
     }
     long now = clock.getAsLong();
     Attempt attempt = new Attempt(nextAttemptId++, client, request[client], now);
@@ -134,6 +135,7 @@ final class Clients {
     Throwable failure = reply.failure() instanceof CompletionException wrapped ? wrapped.getCause() : reply.failure();
     if (failure == null) {
       acknowledged++;
+      workload.onAnswered(client, reply.result());
       request[client] = null;
       queue.schedule(now + config.clientThinkTime().toNanos(), Kind.CLIENT_SEND, client, null, 0);
     } else if (failure instanceof NotLeaderException notLeader && notLeader.leader().isPresent()
@@ -146,9 +148,17 @@ final class Clients {
         unknownOutcome++;
       } else {
         refused++;
+        if (workload.givesUp(client, failure)) {
+          request[client] = null;
+        }
       }
       retryElsewhere(client, now);
     }
+  }
+
+  /** The run ended without a violation: the workload's last judgement. */
+  void atEnd() {
+    workload.atEnd();
   }
 
   /** The client stops waiting for an attempt. */

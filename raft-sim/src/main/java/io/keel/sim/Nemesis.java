@@ -22,6 +22,8 @@ public final class Nemesis {
   private final int nodes;
   private final int spares;
   private final Duration catchUpTimeout;
+  /** Whether leaders keep read leases: then no clock jumps are drawn. */
+  private final boolean leaseReads;
   private final long healAtMicros;
   private final Set<FaultKind> kinds;
   private FaultRates rates;
@@ -32,6 +34,7 @@ public final class Nemesis {
     this.spares = config.faults().contains(FaultKind.MEMBERSHIP) ? MEMBERSHIP_SPARES : 0;
     this.nodes = config.nodes() + spares;
     this.catchUpTimeout = config.raft().catchUpTimeout();
+    this.leaseReads = config.raft().leaseReads();
     this.healAtMicros = config.healAt().toNanos() / 1_000;
     this.kinds = config.faults();
     this.rates = FaultRates.draw(random, kinds);
@@ -210,7 +213,11 @@ public final class Nemesis {
     }
   }
 
+  /** Clock jumps, except where leaders keep read leases, which trust clocks to drift within their bound. */
   private void clockJumps() {
+    if (leaseReads) {
+      return;
+    }
     for (long at = next(0, rates.clockJumpGap()); at < healAtMicros; at = next(at, rates.clockJumpGap())) {
       add(at, new Fault.ClockJump(randomNode(), FaultRates.micros(random.between(10_000, 500_000))));
     }

@@ -7,8 +7,8 @@ import java.util.Locale;
 /**
  * Swarm testing of the protocol's settings: each seed draws its own batch size, in-flight window,
  * byte budget, election timeouts and heartbeat, PreVote and CheckQuorum, the bound on unapplied
- * bytes, whether state machines persist across crashes, how often they are snapshotted, and its
- * own client load,
+ * bytes, whether state machines persist across crashes, how often they are snapshotted, whether
+ * leaders keep read leases, and its own client load,
  * because many bugs hide behind one setting. With a thousand entries per AppendEntries a new
  * leader's no-op always travels with the old entries, so the Figure 8 shape never forms; with a
  * deep window and three light clients the window never fills. Drawn from a stream of the seed's
@@ -61,6 +61,9 @@ public final class ProtocolSwarm {
           .snapshotTrailingEntries(random.nextLong(snapshotEvery + 1))
           .build();
     }
+    // Read leases for some seeds, drawn after everything else: the nemesis draws no clock jumps for
+    // them, as a lease trusts clocks (LeaseReadScenarioTest shows a jump caught).
+    raft = raft.toBuilder().leaseReads(random.chance(0.3)).build();
     return base.withRaft(raft).withClients(load.clients(), load.think())
         .withPersistentStateMachines(persistent).withSnapshotEveryEntries(snapshotEvery);
   }
@@ -86,13 +89,15 @@ public final class ProtocolSwarm {
     RaftConfig raft = config.raft();
     return String.format(Locale.ROOT,
         "preVote=%s checkQuorum=%s entries/append=%d window=%d bytes/append=%d election=%d..%dms heartbeat=%dms "
-            + "clients=%d think=%s unapplied-bytes=%d state-machines=%s snapshot-every=%d chunk=%d chunks=%d trailing=%d",
+            + "clients=%d think=%s unapplied-bytes=%d state-machines=%s snapshot-every=%d chunk=%d chunks=%d trailing=%d"
+            + " lease-reads=%s",
         raft.preVote() ? "on" : "off", raft.checkQuorum() ? "on" : "off", raft.maxEntriesPerAppend(),
         raft.maxInflightAppends(), raft.maxBytesPerAppend(), raft.electionTimeoutMin().toMillis(),
         raft.electionTimeoutMax().toMillis(), raft.heartbeatInterval().toMillis(), config.clients(),
         Durations.format(config.clientThinkTime()), raft.maxUnappliedBytes(),
         config.persistentStateMachines() ? "persistent" : "in-memory", config.snapshotEveryEntries(),
-        raft.snapshotChunkBytes(), raft.maxInflightSnapshotChunks(), raft.snapshotTrailingEntries());
+        raft.snapshotChunkBytes(), raft.maxInflightSnapshotChunks(), raft.snapshotTrailingEntries(),
+        raft.leaseReads() ? "on" : "off");
   }
 
   private static int pick(SimRandom random, int[] values) {

@@ -1,8 +1,10 @@
 package io.keel.sim;
 
+import io.keel.raft.ReadMode;
 import io.keel.raft.protocol.RaftNode;
 import io.keel.sim.EventQueue.Kind;
 import io.keel.sim.check.Checkers;
+import io.keel.sim.linearizability.RecordedOperation;
 import java.util.function.LongSupplier;
 
 /**
@@ -11,12 +13,17 @@ import java.util.function.LongSupplier;
  * the answer or a timeout. Each served read is checked ({@link Checkers#onReadServed}): its read
  * index, and the state the node had applied when it was served, reach every write acknowledged to
  * a client before the read was asked. Readers draw from a random stream of their own, so that
- * adding them changed no other draw of a seed.
+ * adding them changed no other draw of a seed. Where leaders keep read leases, half the reads ask
+ * for {@link ReadMode#LEASE}. With a workload that keeps keys ({@link KeyReads}), each read asks for
+ * a key and enters the workload's history with the value the node held when it served the read.
  */
 final class Readers {
 
   /** One read: who asked, when, and the highest index of an acknowledged write at that moment. */
-  record Read(long id, int reader, long askedNanos, long acknowledgedIndex) {}
+  record Read(long id, int reader, long askedNanos, long acknowledgedIndex, String key) {}
+
+  /** A read's answer as it reaches the reader: served or not, and the value read. */
+  record Reply(boolean ok, String value) {}
 
   private static final long HOP_NANOS = 100_000;
 
@@ -28,14 +35,24 @@ final class Readers {
   private final long thinkNanos;
   private final long timeoutNanos;
   private final long[] current;
+  private final boolean lease;
+  /** The workload's keys, or null: then reads read no key. */
+  private final KeyReads keys;
+  /** Each reader's read in the workload's history, while it waits. */
+  private final RecordedOperation[] operations;
   private long nextId = 1;
 
   long asked;
   long served;
   long failed;
+  /** Reads a leader served by its lease, without a round. */
+  long servedByLease;
 
-  Readers(int readers, int nodes, long thinkNanos, long timeoutNanos, SimRandom random, EventQueue queue,
-      LongSupplier clock, Checkers checkers) {
+  Readers(int readers, int nodes, long thinkNanos, long timeoutNanos, boolean lease, KeyReads keys, SimRandom random,
+      EventQueue queue, LongSupplier clock, Checkers checkers) {
+    this.lease = lease;
+    this.keys = keys;
+    this.operations = new RecordedOperation[readers];
     this.random = random;
     this.queue = queue;
     this.clock = clock;
@@ -55,7 +72,11 @@ final class Readers {
   /** The reader's turn: it sends a read to a random node. */
   void send(int reader) {
     long now = clock.getAsLong();
-    Read read = new Read(nextId++, reader, now, checkers.highestAcknowledgedIndex());
+    String key = keys == null ? null : keys.readKey(random);
+    Read read = new Read(nextId++, reader, now, checkers.highestAcknowledgedIndex(), key);
+    if (keys != null) {
+      operations[reader] = keys.invokeRead(reader, key);
+    }
     current[reader] = read.id();
     asked++;
     queue.schedule(now + HOP_NANOS, Kind.READ, 1 + (int) random.nextLong(nodes), read, 0);
@@ -65,24 +86,44 @@ final class Readers {
   /** The read reaches its node (inside that node's event). */
   void read(SimulatedNode<?> node, Read read) {
     RaftNode<?> raft = node.raft();
-    raft.reads().readIndex().whenComplete((readIndex, failure) -> {
+    if (keys != null && keys.readsLocally()) {
+      queue.schedule(clock.getAsLong() + HOP_NANOS, Kind.READER_REPLY, read.reader(),
+          new Reply(true, keys.valueAt(node.stateMachine(), read.key())), read.id());
+      return;
+    }
+    ReadMode mode = lease && random.chance(0.5) ? ReadMode.LEASE : ReadMode.READ_INDEX;
+    long leaseReads = raft.reads().readsByLease();
+    raft.reads().readIndex(mode).whenComplete((readIndex, failure) -> {
+      String value = null;
       if (failure == null) {
         checkers.onReadServed(node.id(), read.acknowledgedIndex(), readIndex, raft.lastApplied(), read.askedNanos());
+        value = keys == null ? null : keys.valueAt(node.stateMachine(), read.key());
       }
-      queue.schedule(clock.getAsLong() + HOP_NANOS, Kind.READER_REPLY, read.reader(), failure == null, read.id());
+      queue.schedule(clock.getAsLong() + HOP_NANOS, Kind.READER_REPLY, read.reader(), new Reply(failure == null, value),
+          read.id());
     });
+    servedByLease += raft.reads().readsByLease() - leaseReads;
   }
 
   /** The answer reaches the reader. */
-  void onReply(int reader, boolean ok, long readId) {
+  void onReply(int reader, Reply reply, long readId) {
     if (current[reader] != readId) {
       return;
     }
     current[reader] = 0;
-    if (ok) {
+    if (reply.ok()) {
       served++;
     } else {
       failed++;
+    }
+    RecordedOperation operation = operations[reader];
+    if (operation != null) {
+      operations[reader] = null;
+      if (reply.ok()) {
+        operation.okRead(reply.value());
+      } else {
+        operation.info(); // not served: a read that took no effect, which constrains nothing
+      }
     }
     queue.schedule(clock.getAsLong() + thinkNanos, Kind.READER, reader, null, 0);
   }
@@ -92,6 +133,10 @@ final class Readers {
     if (current[reader] == readId) {
       current[reader] = 0;
       failed++;
+      if (operations[reader] != null) {
+        operations[reader].timedOut();
+        operations[reader] = null;
+      }
       queue.schedule(clock.getAsLong() + thinkNanos, Kind.READER, reader, null, 0);
     }
   }

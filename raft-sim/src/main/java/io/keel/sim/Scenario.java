@@ -56,6 +56,7 @@ public final class Scenario {
   private Duration livenessFrom;
   private int clients = 2;
   private Duration thinkTime = Duration.ofMillis(10);
+  private Duration clientTimeout = Duration.ofSeconds(1);
   private long snapshotEvery;
   private boolean catchUp;
   private boolean persistentStateMachines;
@@ -180,6 +181,22 @@ public final class Scenario {
     return at(time, new Fault.ClockJump(node, Durations.parse(amount)));
   }
 
+  /** How long clients and readers wait for an answer before they try again elsewhere (1 s unless set). */
+  public Scenario clientTimeout(String time) {
+    this.clientTimeout = Durations.parse(time);
+    return this;
+  }
+
+  /** The nodes' clocks drift by {@code ppm}, node 1 first, in parts per million (positive: fast). */
+  public Scenario clockDrift(long... ppm) {
+    List<Long> drift = new ArrayList<>(schedule.driftPpm());
+    for (int i = 0; i < ppm.length; i++) {
+      drift.set(i, ppm[i]);
+    }
+    schedule = schedule.withDrift(drift);
+    return this;
+  }
+
   /** A scripted client proposes one command at node {@code node} at {@code time}. */
   public Scenario propose(String time, int node) {
     return at(time, new Fault.Propose(node));
@@ -246,7 +263,7 @@ public final class Scenario {
   /** The configuration this script runs with, for seed {@code seed}. */
   public SimulationConfig config(long seed) {
     return new SimulationConfig(seed, nodes, runFor, Duration.ZERO, raft, EnumSet.noneOf(FaultKind.class), clients,
-        thinkTime, Duration.ofSeconds(1), raft.electionTimeoutMax().multipliedBy(10), 3, persistentStateMachines,
+        thinkTime, clientTimeout, raft.electionTimeoutMax().multipliedBy(10), 3, persistentStateMachines,
         snapshotEvery);
   }
 

@@ -73,6 +73,8 @@ public final class SimulatedNode<R> {
   /** The node's snapshots and its snapshot thread; the store survives its crashes. */
   private final NodeSnapshots snapshots;
   private boolean crashed;
+  /** The last snapshot chunk stored. */
+  private Receiving receiving;
   private long pausedUntilNanos;
   private int incarnation;
 
@@ -247,7 +249,9 @@ public final class SimulatedNode<R> {
     SnapshotMeta install = snapshots.nextInstall();
     try {
       if (chunk != null) {
-        node.snapshots().onChunkStored(chunk.meta(), snapshots.writeNextChunk());
+        long position = snapshots.writeNextChunk();
+        receiving = new Receiving(chunk.meta().lastIndex(), position);
+        node.snapshots().onChunkStored(chunk.meta(), position);
       } else if (install != null) {
         // The apply thread runs the install where it was queued: after the entries handed out
         // before it; any handed out after it apply after the restore.
@@ -302,6 +306,14 @@ public final class SimulatedNode<R> {
   /** How many bytes of a snapshot from the leader the node holds now, synced or not; 0 if it receives none. */
   public long snapshotBytesReceived() {
     return snapshots.receivedBytes();
+  }
+
+  /** Where the node's snapshot receipt stands: the snapshot's last index and the bytes stored of it. */
+  public record Receiving(long snapshotIndex, long position) {}
+
+  /** The last snapshot chunk this node stored, or null if none. */
+  public Receiving receiving() {
+    return receiving;
   }
 
   /** How many snapshot transfers resumed from bytes the node already held of the same snapshot. */

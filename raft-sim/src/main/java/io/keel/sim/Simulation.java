@@ -133,7 +133,8 @@ public final class Simulation<R> {
     this.clients = new Clients(config, workload, clientRandom, queue, () -> nowNanos, checkers, liveness, numbers);
     // The last fork: readers shift no other draw of the seed.
     this.readers = new Readers(config.clients() > 0 ? READERS : 0, total, config.clientThinkTime().toNanos() + 1_000_000,
-        config.clientTimeout().toNanos(), seedRandom.fork(), queue, () -> nowNanos, checkers);
+        config.clientTimeout().toNanos(), config.raft().leaseReads(), workload instanceof KeyReads keys ? keys : null,
+        seedRandom.fork(), queue, () -> nowNanos, checkers);
   }
 
   private String buggifyText() {
@@ -222,6 +223,7 @@ public final class Simulation<R> {
       if (!stopped) {
         nowNanos = endNanos;
         checkers.atEnd(endNanos);
+        clients.atEnd();
       }
     } catch (Violation e) {
       violation = e;
@@ -238,7 +240,7 @@ public final class Simulation<R> {
         crashes, restarts, injector.partitions, injector.pauses, network.sent, network.dropped, network.duplicated,
         injector.messagesForged(),
         checkers.impossibleMessages(), nodes.stream().mapToLong(SimulatedNode::snapshotsTaken).sum(),
-        nodes.stream().mapToLong(SimulatedNode::snapshotsInstalled).sum(), checkers.readsChecked(),
+        nodes.stream().mapToLong(SimulatedNode::snapshotsInstalled).sum(), checkers.readsChecked(), readers.servedByLease,
         injector.membership.completed, trace.hash(),
         violation == null ? null : violation.getMessage(), violation != null && violation.isLivelock());
   }
@@ -290,7 +292,7 @@ public final class Simulation<R> {
       case CLIENT_TIMEOUT -> clients.onTimeout(event.node, event.argument);
       case READER -> readers.send(event.node);
       case READ -> onNode(event, node -> readers.read(node, (Readers.Read) event.payload));
-      case READER_REPLY -> readers.onReply(event.node, (Boolean) event.payload, event.argument);
+      case READER_REPLY -> readers.onReply(event.node, (Readers.Reply) event.payload, event.argument);
       case READER_TIMEOUT -> readers.onTimeout(event.node, event.argument);
       case FAULT -> {
         Fault fault = (Fault) event.payload;

@@ -30,6 +30,7 @@ import java.util.Locale;
  * @param snapshotsTaken snapshots the nodes took of their state machines and stored
  * @param snapshotsInstalled snapshots followers installed from a leader
  * @param readsServed linearizable reads served and checked
+ * @param leaseReadsServed how many of them a leader served by its lease
  * @param membershipChanges membership changes and leadership transfers asked for that completed
  * @param traceHash a hash of every event and the state it left: equal for two runs of one seed
  * @param violation the broken property and how, or null
@@ -61,6 +62,7 @@ public record SimulationReport(
     long snapshotsTaken,
     long snapshotsInstalled,
     long readsServed,
+    long leaseReadsServed,
     long membershipChanges,
     long traceHash,
     String violation,
@@ -86,6 +88,7 @@ public record SimulationReport(
             + "  clients: %,d attempts, %,d acknowledged, %,d refused, %,d outcome unknown; %,d entries committed%n"
             + "%s"
             + "%s"
+            + "%s"
             + "  checks: %s",
         seed, nodes, simulatedNanos / 1e9, events, wallNanos / 1_000_000, faultRates, crashes, restarts,
         partitions, pauses, messagesDropped, messagesSent, messagesDuplicated, termsWithLeader,
@@ -96,6 +99,8 @@ public record SimulationReport(
         snapshotsTaken == 0 && snapshotsInstalled == 0 ? ""
             : String.format(Locale.ROOT, "  snapshots: %,d taken, %,d installed from a leader%n", snapshotsTaken,
                 snapshotsInstalled),
+        readsServed == 0 ? "" : String.format(Locale.ROOT, "  reads: %,d served and checked, %,d of them by lease%n",
+            readsServed, leaseReadsServed),
         ok() ? "every property held after every event" : (livelock ? "LIVELOCK: " : "VIOLATED: ") + violation);
   }
 }

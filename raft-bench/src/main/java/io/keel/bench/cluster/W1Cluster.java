@@ -32,13 +32,18 @@ final class W1Cluster implements AutoCloseable {
   private final List<Process> children = new ArrayList<>();
 
   static W1Cluster inProcess(Path root, boolean snapshots) throws IOException {
+    return inProcess(root, snapshots, CONFIG);
+  }
+
+  /** The three nodes in this JVM, each with {@code config}. */
+  static W1Cluster inProcess(Path root, boolean snapshots, RaftConfig config) throws IOException {
     W1Cluster cluster = new W1Cluster();
     Map<NodeId, InetSocketAddress> addresses = BenchNode.freeLoopbackAddresses(3);
     try {
       for (NodeId id : addresses.keySet()) {
         Map<NodeId, InetSocketAddress> peers = new LinkedHashMap<>(addresses);
         peers.remove(id);
-        cluster.local.add(BenchNode.startW1(id, addresses.get(id), peers, root.resolve(id.value()), CONFIG, snapshots));
+        cluster.local.add(BenchNode.startW1(id, addresses.get(id), peers, root.resolve(id.value()), config, snapshots));
       }
     } catch (IOException | RuntimeException e) {
       cluster.close();
@@ -108,6 +113,17 @@ final class W1Cluster implements AutoCloseable {
     for (BenchNode<Integer> node : local) {
       GroupStatus status = node.group.status();
       if (status != null && status.isLeader()) {
+        return node.group;
+      }
+    }
+    return null;
+  }
+
+  /** A node in this JVM that follows a known leader, or null. */
+  RaftGroup<Integer> aFollower() {
+    for (BenchNode<Integer> node : local) {
+      GroupStatus status = node.group.status();
+      if (status != null && !status.isLeader() && status.leader().isPresent()) {
         return node.group;
       }
     }

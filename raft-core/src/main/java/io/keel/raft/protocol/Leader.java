@@ -231,6 +231,7 @@ final class Leader extends RoleState {
     NodeId target = node.membership().transferTarget();
     Progress follower = target == null ? null : progress.get(target);
     if (follower != null && follower.matchIndex() == log.lastIndex()) {
+      node.reads().onTransferBegun();
       node.send(target, new TimeoutNow(node.currentTerm(), node.id()));
     }
   }

@@ -30,11 +30,11 @@ final class MessageRouter {
   private final Consumer<ImpossibleMessage> impossibleMessageListener;
   private long impossibleMessages;
 
-  MessageRouter(RaftNode<?> node, RaftLog log, Consumer<ImpossibleMessage> listener) {
+  MessageRouter(RaftNode<?> node, RaftLog log, boolean leaseReads, Consumer<ImpossibleMessage> listener) {
     this.node = node;
     this.impossibleMessageListener = listener;
     this.checks = new MessageChecks(node, log);
-    this.voter = new Voter(node, log);
+    this.voter = new Voter(node, log, leaseReads);
   }
 
   /** Handles {@code message}, or counts and reports it as impossible. */

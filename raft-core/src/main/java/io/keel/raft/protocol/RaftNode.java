@@ -79,7 +79,7 @@ public final class RaftNode<R> {
     this.log = new RaftLog(store, base.index(), base.configuration());
     this.membership = new Membership(this, log);
     this.elections = new Elections(this, config, new ElectionTimeouts(config, builder.randomSeed));
-    this.reads = new Reads(this, log, config.heartbeatInterval().toNanos(), builder.randomSeed);
+    this.reads = new Reads(this, log, config, builder.randomSeed);
     long snapshotIndex = Snapshots.recoverLog(log, builder.snapshotStore);
     this.commits = new CommitQueue<>(id, store, config.maxBytesPerAppend(), config.maxUnappliedBytes(),
         builder.appliedIndex);
@@ -87,9 +87,10 @@ public final class RaftNode<R> {
     this.snapshots = new Snapshots(this, log, commits, builder.snapshotStore, builder.snapshotReceiver, config);
     this.hardState = store.hardState();
     this.outbox = new Outbox(Objects.requireNonNull(builder.transport, "transport"), hardState);
-    this.router = new MessageRouter(this, log,
+    this.router = new MessageRouter(this, log, config.leaseReads(),
         Objects.requireNonNull(builder.impossibleMessageListener, "impossibleMessageListener"));
     this.nowNanos = startNanos;
+    this.lastLeaderContactNanos = startNanos; // with lease reads, a node starting grants no vote at once (Voter)
     this.role = new Follower(this, log, elections.randomDeadline());
     if (log.lastTerm() > hardState.term()) {
       // The log and the hard state are separate writes: a crash can keep entries of a term whose

@@ -1,8 +1,11 @@
 package io.keel.raft.protocol;
 
+import io.keel.raft.Configuration;
 import io.keel.raft.NodeId;
 import io.keel.raft.NotLeaderException;
+import io.keel.raft.RaftConfig;
 import io.keel.raft.ReadFailedException;
+import io.keel.raft.ReadMode;
 import io.keel.raft.message.LeadershipCheck;
 import io.keel.raft.message.LeadershipCheckResponse;
 import io.keel.raft.message.ReadIndexRequest;
@@ -28,6 +31,15 @@ import java.util.concurrent.CompletableFuture;
  * heartbeat interval without a quorum. On a follower: the leader is asked for a read index
  * ({@link ReadIndexRequest}), which it confirms the same way. Either way the read is served once
  * this node's state machine has applied the read index: {@link #readIndex()} completes then.
+ *
+ * <p>With {@link RaftConfig#leaseReads()}, the leader also keeps a lease (thesis §6.4.1): it
+ * checks its leadership every heartbeat interval, and while a quorum answered a check sent less
+ * than {@link RaftConfig#leaseDuration()} ago, under the configuration still in force, and no
+ * leadership transfer has begun in its term, a {@link ReadMode#LEASE} read takes the commit index
+ * at once. Voters ignore vote requests for the minimum election timeout after they hear from
+ * their leader, so no other leader can be elected within the lease while clocks drift no more
+ * than {@link RaftConfig#maxClockDrift()}. A transfer voids the lease for the rest of the term: the
+ * target's vote requests override that rule, and its {@code TimeoutNow} may arrive late.
  */
 public final class Reads {
 
@@ -37,21 +49,25 @@ public final class Reads {
     /** The follower that asked, if the leader serves a follower's read; else null. */
     final NodeId replyTo;
     final long requestId;
+    final boolean lease;
     long readIndex;
     long round;
     long term;
     long deadlineNanos;
 
-    Pending(CompletableFuture<Long> future, NodeId replyTo, long requestId) {
+    Pending(CompletableFuture<Long> future, NodeId replyTo, long requestId, boolean lease) {
       this.future = future;
       this.replyTo = replyTo;
       this.requestId = requestId;
+      this.lease = lease;
     }
   }
 
   private final RaftNode<?> node;
   private final RaftLog log;
   private final long heartbeatNanos;
+  private final boolean leaseReads;
+  private final long leaseNanos;
 
   // the leader's side, for the term it leads
   private long round;
@@ -60,6 +76,17 @@ public final class Reads {
   private final Map<NodeId, Long> acknowledgedRound = new HashMap<>();
   private final ArrayDeque<Pending> unconfirmed = new ArrayDeque<>();
   private final List<Pending> awaitingTermCommit = new ArrayList<>();
+  /** Whether a quorum has answered a check in this term: then {@link #leaseStartNanos} counts. */
+  private boolean leaseConfirmed;
+  /** When the last check a quorum answered was sent, on this node's clock (which may read negative). */
+  private long leaseStartNanos;
+  /** The configuration in force when that quorum answered: a change voids the lease. */
+  private Configuration leaseConfiguration;
+  /** Whether a leadership transfer began in this term, which voids the lease for the rest of the term. */
+  private boolean transferBegun;
+  private long roundsConfirmed;
+  private long readsByRound;
+  private long readsByLease;
 
   // the follower's side
   private long nextRequestId;
@@ -73,10 +100,12 @@ public final class Reads {
    *     answer to a request of an earlier incarnation of this node cannot be taken for one to a
    *     request of this one
    */
-  Reads(RaftNode<?> node, RaftLog log, long heartbeatNanos, long randomSeed) {
+  Reads(RaftNode<?> node, RaftLog log, RaftConfig config, long randomSeed) {
     this.node = node;
     this.log = log;
-    this.heartbeatNanos = heartbeatNanos;
+    this.heartbeatNanos = config.heartbeatInterval().toNanos();
+    this.leaseReads = config.leaseReads();
+    this.leaseNanos = config.leaseDuration().toNanos();
     this.nextRequestId = new SplittableRandom(randomSeed).nextLong() >>> 1;
   }
 
@@ -88,13 +117,24 @@ public final class Reads {
    * confirmed (leadership lost, the leader refused or did not answer within an election timeout).
    */
   public CompletableFuture<Long> readIndex() {
+    return readIndex(ReadMode.READ_INDEX);
+  }
+
+  /**
+   * A linearizable read made as {@code mode} says; as {@link #readIndex()} otherwise. A
+   * {@link ReadMode#LEASE} read on a node whose configuration has no lease reads fails with an
+   * {@link IllegalStateException}; on a follower it asks the leader for a read index.
+   */
+  public CompletableFuture<Long> readIndex(ReadMode mode) {
     CompletableFuture<Long> future = new CompletableFuture<>();
-    if (node.role() == Role.FAILED) {
+    if (mode == ReadMode.LEASE && !leaseReads) {
+      future.completeExceptionally(new IllegalStateException("a lease read needs RaftConfig.leaseReads, which is off"));
+    } else if (node.role() == Role.FAILED) {
       future.completeExceptionally(node.failure().orElseThrow());
     } else if (node.role() == Role.LEADER) {
-      leaderRead(new Pending(future, null, 0));
+      leaderRead(new Pending(future, null, 0, mode == ReadMode.LEASE));
     } else if (node.leaderId() != null) {
-      Pending pending = new Pending(future, null, nextRequestId++);
+      Pending pending = new Pending(future, null, nextRequestId++, false);
       pending.term = node.currentTerm();
       pending.deadlineNanos = node.nowNanos() + node.elections().timeoutMinNanos();
       asked.put(pending.requestId, pending);
@@ -110,6 +150,21 @@ public final class Reads {
     return unconfirmed.size() + awaitingTermCommit.size() + asked.size() + awaitingApply.size();
   }
 
+  /** How many rounds of leadership checks a quorum confirmed, in this node's life. */
+  public long roundsConfirmed() {
+    return roundsConfirmed;
+  }
+
+  /** How many reads a confirmed round served, this node's own and its followers': with {@link #roundsConfirmed()}, how many share a round. */
+  public long readsByRound() {
+    return readsByRound;
+  }
+
+  /** How many reads the lease served without a round. */
+  public long readsByLease() {
+    return readsByLease;
+  }
+
   // ---------------------------------------------------------------- the leader's side
 
   private void leaderRead(Pending read) {
@@ -118,6 +173,11 @@ public final class Reads {
       return;
     }
     read.readIndex = node.commitIndex();
+    if (read.lease && leaseHolds()) {
+      readsByLease++;
+      awaitApply(read);
+      return;
+    }
     read.round = round + 1; // a check sent after the read arrived
     unconfirmed.addLast(read);
     if (!roundInFlight) {
@@ -152,6 +212,7 @@ public final class Reads {
   private void confirmRounds() {
     while (!unconfirmed.isEmpty() && unconfirmed.peekFirst().round <= round && confirmed(unconfirmed.peekFirst().round)) {
       Pending read = unconfirmed.pollFirst();
+      readsByRound++;
       if (read.replyTo != null) {
         node.send(read.replyTo, new ReadIndexResponse(node.currentTerm(), node.id(), read.requestId, read.readIndex, true));
       } else {
@@ -160,6 +221,10 @@ public final class Reads {
     }
     if (roundInFlight && confirmed(round)) {
       roundInFlight = false;
+      roundsConfirmed++;
+      leaseConfirmed = true;
+      leaseStartNanos = roundSentNanos;
+      leaseConfiguration = node.configuration();
     }
     if (!roundInFlight && !unconfirmed.isEmpty()) {
       startRound();
@@ -181,11 +246,25 @@ public final class Reads {
     }
   }
 
-  /** A heartbeat interval passed on the leader: a check without a quorum is sent again. */
+  /**
+   * A heartbeat interval passed on the leader: a check without a quorum is sent again; with lease
+   * reads, a new check renews the lease.
+   */
   void onHeartbeat() {
-    if (roundInFlight && node.nowNanos() - roundSentNanos >= heartbeatNanos) {
+    if (roundInFlight ? node.nowNanos() - roundSentNanos >= heartbeatNanos : leaseReads) {
       startRound();
     }
+  }
+
+  /** Whether the lease lets this leader serve a read without a round now. */
+  private boolean leaseHolds() {
+    return leaseConfirmed && !transferBegun && node.configuration().equals(leaseConfiguration)
+        && node.nowNanos() - leaseStartNanos < leaseNanos;
+  }
+
+  /** The leader sent {@code TimeoutNow}: the target may be elected despite the vote lease, so no lease holds in this term. */
+  void onTransferBegun() {
+    transferBegun = true;
   }
 
   /** The node stops leading: the reads it has not confirmed fail; those confirmed wait for their apply. */
@@ -203,11 +282,14 @@ public final class Reads {
     acknowledgedRound.clear();
     roundInFlight = false;
     round = 0;
+    leaseConfirmed = false;
+    leaseConfiguration = null;
+    transferBegun = false;
   }
 
   /** A follower asks this node for a read index. */
   void onReadIndexRequest(ReadIndexRequest request) {
-    Pending read = new Pending(null, request.from(), request.requestId());
+    Pending read = new Pending(null, request.from(), request.requestId(), false);
     if (node.role() == Role.LEADER) {
       leaderRead(read);
     } else {

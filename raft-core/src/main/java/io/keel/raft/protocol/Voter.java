@@ -16,16 +16,28 @@ final class Voter {
 
   private final RaftNode<?> node;
   private final RaftLog log;
+  /**
+   * Whether leaders may serve reads by lease: then the vote lease holds for the minimum election
+   * timeout after this node last heard a leader (or started), even if it has since adopted a higher
+   * term from some other message (a late answer to an append it sent as leader long ago) and knows
+   * no leader in it, so that no leader can be elected while the one it answered holds its lease.
+   */
+  private final boolean leaseReads;
 
-  Voter(RaftNode<?> node, RaftLog log) {
+  Voter(RaftNode<?> node, RaftLog log, boolean leaseReads) {
     this.node = node;
     this.log = log;
+    this.leaseReads = leaseReads;
   }
 
-  /** Grants at most one vote per term, to an up-to-date log, and never while it knows a leader. */
+  /**
+   * Grants at most one vote per term, to an up-to-date log, never while it knows a leader, and with
+   * lease reads never within the vote lease unless the leader handed its leadership over.
+   */
   void handle(RequestVote request) {
     NodeId votedFor = node.votedFor().orElse(null);
-    boolean mayVote = request.from().equals(votedFor) || (votedFor == null && node.leaderId() == null);
+    boolean mayVote = request.from().equals(votedFor)
+        || (votedFor == null && node.leaderId() == null && (request.leadershipTransfer() || !hearsFromLeader()));
     boolean grant = mayVote && log.isUpToDate(request.lastLogIndex(), request.lastLogTerm());
     if (grant) {
       node.persist(new HardState(node.currentTerm(), request.from()));
@@ -47,12 +59,15 @@ final class Voter {
     node.send(request.from(), new PreVoteResponse(grant ? request.term() : node.currentTerm(), node.id(), grant));
   }
 
-  /** Whether this node is the leader or heard from one within the minimum election timeout. */
+  /**
+   * Whether this node is the leader or heard from one within the minimum election timeout (with
+   * lease reads, whether or not it still knows that leader, and counting its start as hearing one).
+   */
   boolean hearsFromLeader() {
     if (node.role() == Role.LEADER) {
       return true;
     }
-    return node.leaderId() != null
+    return (leaseReads || node.leaderId() != null)
         && node.nowNanos() - node.lastLeaderContactNanos() < node.elections().timeoutMinNanos();
   }
 }

@@ -466,7 +466,7 @@ final class GroupRunner<R> implements DurabilityListener {
     return new GroupStatus(group, self, node.role(), node.currentTerm(), node.leader(),
         node.commitIndex(), applied.appliedIndex(), node.lastLogIndex(), node.durableIndex(),
         node.matchIndexes(), node.impossibleMessages(), node.failure().map(Throwable::getMessage), snapshotStatus(),
-        node.configuration(), Map.of());
+        node.configuration(), ReadStatus.of(node.reads()), Map.of());
   }
 
   /** The configuration at {@code index}, where the state machine starts; the one in force if the log no longer knows. */

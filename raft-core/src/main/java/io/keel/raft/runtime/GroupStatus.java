@@ -30,6 +30,7 @@ import java.util.TreeSet;
  * @param failure why the node stopped, if its role is {@link Role#FAILED}
  * @param snapshots the node's snapshots: the newest, and how many were taken, sent and installed
  * @param configuration the configuration in force on this node: the newest in its log
+ * @param reads what its linearizable reads cost: rounds of leadership checks and reads by lease
  * @param reachability what the network knows of its way to each other member: filled in by
  *     {@link RaftGroup#status()}, empty in the statuses a {@link GroupListener} hears. A voter that
  *     is {@link PeerNetwork.Reachability#NO_ADDRESS} or stays
@@ -50,6 +51,7 @@ public record GroupStatus(
     Optional<String> failure,
     SnapshotStatus snapshots,
     Configuration configuration,
+    ReadStatus reads,
     Map<NodeId, PeerNetwork.Reachability> reachability) {
 
   /** Copies the maps. */
@@ -64,7 +66,7 @@ public record GroupStatus(
    */
   GroupStatus with(long newAppliedIndex, Map<NodeId, PeerNetwork.Reachability> newReachability) {
     return new GroupStatus(group, node, role, term, leader, Math.max(commitIndex, newAppliedIndex), newAppliedIndex,
-        lastLogIndex, durableIndex, matchIndexes, impossibleMessages, failure, snapshots, configuration,
+        lastLogIndex, durableIndex, matchIndexes, impossibleMessages, failure, snapshots, configuration, reads,
         newReachability);
   }
 

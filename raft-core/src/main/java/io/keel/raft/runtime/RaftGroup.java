@@ -4,6 +4,7 @@ import io.keel.raft.Configuration;
 import io.keel.raft.ConfigurationChange;
 import io.keel.raft.GroupId;
 import io.keel.raft.NodeId;
+import io.keel.raft.ReadMode;
 import io.keel.raft.snapshot.SnapshotInfo;
 import io.keel.raft.storage.file.StorageStats;
 import java.time.Duration;
@@ -124,8 +125,18 @@ public final class RaftGroup<R> {
    * retrying is always safe. Reads that arrive together share one confirmation round.
    */
   public <T> CompletableFuture<T> read(Supplier<T> query) {
+    return read(ReadMode.READ_INDEX, query);
+  }
+
+  /**
+   * A read as {@link #read(Supplier)}, made linearizable as {@code mode} says: by a leader's lease
+   * ({@link ReadMode#LEASE}, which needs {@link io.keel.raft.RaftConfig#leaseReads()} and trusts
+   * clocks) or by a round of leadership checks.
+   */
+  public <T> CompletableFuture<T> read(ReadMode mode, Supplier<T> query) {
+    Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(query, "query");
-    return runner.administer(raft -> raft.reads().readIndex(), readIndex -> query.get());
+    return runner.administer(raft -> raft.reads().readIndex(mode), readIndex -> query.get());
   }
 
   /**
@@ -133,7 +144,13 @@ public final class RaftGroup<R> {
    * the state machine has applied that far. {@link #read} runs a query there, which is simpler.
    */
   public CompletableFuture<Long> readIndex() {
-    return runner.administer(raft -> raft.reads().readIndex(), Function.identity());
+    return readIndex(ReadMode.READ_INDEX);
+  }
+
+  /** The read index of a read made linearizable as {@code mode} says; as {@link #readIndex()} otherwise. */
+  public CompletableFuture<Long> readIndex(ReadMode mode) {
+    Objects.requireNonNull(mode, "mode");
+    return runner.administer(raft -> raft.reads().readIndex(mode), Function.identity());
   }
 
   /** The configuration in force on this node, as of its latest burst of events. */

@@ -14,6 +14,7 @@ import io.keel.raft.ConfigurationChangeException.Reason;
 import io.keel.raft.GroupId;
 import io.keel.raft.NodeId;
 import io.keel.raft.RaftConfig;
+import io.keel.raft.ReadMode;
 import io.keel.raft.StateMachine;
 import io.keel.raft.runtime.GroupOptions;
 import io.keel.raft.runtime.GroupStatus;
@@ -49,6 +50,7 @@ class MembershipExampleTest {
   private static final GroupId GROUP = GroupId.of("orders");
   private static final RaftConfig CONFIG = RaftConfig.builder()
       .electionTimeout(Duration.ofMillis(250), Duration.ofMillis(500)) // room for a loaded test machine
+      .leaseReads(true) // reads.md's lease reads
       .build();
   private static final NodeId N1 = NodeId.of("n1");
   private static final NodeId N2 = NodeId.of("n2");
@@ -115,6 +117,12 @@ class MembershipExampleTest {
       CompletableFuture<List<String>> entries = group.read(() -> journal.entries());
       // endregion
       assertTrue(entries.get(10, SECONDS).contains("after"), voter + " read every acknowledged write");
+      // region lease-read
+      // With RaftConfig.leaseReads(true): a leader within its lease serves this without a round
+      // of messages; a follower asks the leader for a read index, as for any read.
+      CompletableFuture<List<String>> fast = group.read(ReadMode.LEASE, () -> journal.entries());
+      // endregion
+      assertTrue(fast.get(10, SECONDS).contains("after"), voter + " lease-read every acknowledged write");
     }
   }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.keel.raft.GroupId;
 import io.keel.raft.NodeId;
 import io.keel.raft.ReadFailedException;
+import io.keel.raft.ReadMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -53,6 +54,29 @@ class ReadRuntimeTest {
       }
     }
     assertTrue(leader.readIndex().get(10, TimeUnit.SECONDS) >= 50);
+  }
+
+  @Test
+  void lease_reads_see_every_acknowledged_write_and_a_cut_off_leader_stops_serving_them() throws Exception {
+    cluster = new RuntimeCluster(dir, 3);
+    Map<NodeId, RecordingStateMachine> machines = new HashMap<>();
+    Map<NodeId, RaftGroup<String>> members = cluster.startEverywhere(GROUP,
+        node -> machines.computeIfAbsent(node, any -> new RecordingStateMachine()),
+        RuntimeCluster.CONFIG.toBuilder().leaseReads(true).build());
+    RaftGroup<String> leader = awaitLeader(members);
+    RecordingStateMachine machine = machines.get(leader.node());
+    for (int i = 0; i < 20; i++) {
+      String value = "w" + i;
+      leader.propose(value.getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+      String last = leader.read(ReadMode.LEASE, () -> machine.applied().get(machine.applied().size() - 1))
+          .get(10, TimeUnit.SECONDS);
+      assertEquals(value, last, "the lease read missed the acknowledged write " + value);
+    }
+    cluster.network.cut(leader.node());
+    Map<NodeId, RaftGroup<String>> others = new HashMap<>(members);
+    others.remove(leader.node());
+    awaitLeader(others); // by then the cut-off leader's lease has run out, as the vote lease guarantees
+    assertThrows(Exception.class, () -> leader.read(ReadMode.LEASE, () -> "stale?").get(3, TimeUnit.SECONDS));
   }
 
   @Test

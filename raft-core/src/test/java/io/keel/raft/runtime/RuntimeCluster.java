@@ -102,9 +102,15 @@ final class RuntimeCluster implements AutoCloseable {
 
   /** Starts {@code group} on every node, each with the state machine {@code machines} gives it. */
   <R> Map<NodeId, RaftGroup<R>> startEverywhere(GroupId group, Function<NodeId, StateMachine<R>> machines) {
+    return startEverywhere(group, machines, CONFIG);
+  }
+
+  /** As {@link #startEverywhere(GroupId, Function)}, with {@code config} on every node. */
+  <R> Map<NodeId, RaftGroup<R>> startEverywhere(GroupId group, Function<NodeId, StateMachine<R>> machines,
+      RaftConfig config) {
     Map<NodeId, RaftGroup<R>> started = new HashMap<>();
     for (NodeId node : nodes) {
-      started.put(node, start(node, group, machines.apply(node), CONFIG));
+      started.put(node, start(node, group, machines.apply(node), config));
     }
     return started;
   }

@@ -19,7 +19,8 @@ import java.util.function.ToLongFunction;
  * right after a heal and none later; a cluster that keeps electing is in an election storm. And
  * every node catches up: by the end of the run, each running node has applied everything any node
  * had committed when the window opened (by log, or by a snapshot when the leader compacted what it
- * lacks), or at least still applies more. Each failure is a livelock.
+ * lacks), or at least still applies more or stores more of the snapshot it receives. Each failure
+ * is a livelock.
  *
  * <p>One allowance: a leader commits only what a quorum holds, and a quorum that needs a follower
  * far behind waits for it to catch up, one append per round trip with one entry per append and a
@@ -51,6 +52,8 @@ public final class Liveness {
   private long catchUpNanos = -1;
   /** What each node, by number, had applied when the window closed; null until then. */
   private long[] appliedAtDeadline;
+  /** Where each node's snapshot receipt stood, by number, when the window closed. */
+  private SimulatedNode.Receiving[] receivingAtDeadline;
 
   /**
    * Liveness judged from {@code startNanos} (negative: not judged) for {@code boundNanos}; with
@@ -236,14 +239,20 @@ public final class Liveness {
     if (nowNanos >= deadlineNanos() && appliedAtDeadline == null && nowNanos < catchUpNanos) {
       appliedAtDeadline = new long[members.stream().mapToInt(SimulatedNode::number).max().orElse(0) + 1];
       Arrays.fill(appliedAtDeadline, -1); // not a member then: judged against nothing it applied
+      receivingAtDeadline = new SimulatedNode.Receiving[appliedAtDeadline.length];
       for (SimulatedNode<?> node : members) {
         appliedAtDeadline[node.number()] = node.isCrashed() ? -1 : node.raft().lastApplied();
+        receivingAtDeadline[node.number()] = node.receiving();
       }
     } else if (nowNanos >= catchUpNanos && appliedAtDeadline != null) {
       for (SimulatedNode<?> node : members) {
         long applied = node.isCrashed() ? Long.MAX_VALUE : node.raft().lastApplied();
-        long before = node.number() < appliedAtDeadline.length ? appliedAtDeadline[node.number()] : -1;
-        if (applied < commitAtStart && applied <= before) {
+        boolean known = node.number() < appliedAtDeadline.length;
+        long before = known ? appliedAtDeadline[node.number()] : -1;
+        // A node still receiving the same snapshot (in small chunks, one at a time) catches up too; one
+        // whose transfer starts over and over does not.
+        boolean receiving = known && receivesMore(receivingAtDeadline[node.number()], node.receiving());
+        if (applied < commitAtStart && applied <= before && !receiving) {
           throw Violation.livelock("Catch-Up", node.id() + " is stuck at applied index " + applied + " ("
               + node.raft() + ") from " + Durations.formatNanos(deadlineNanos()) + " to " + Durations.formatNanos(nowNanos)
               + ", though " + commitAtStart + " was committed when the cluster healed at "
@@ -251,8 +260,14 @@ public final class Liveness {
         }
       }
       appliedAtDeadline = null;
+      receivingAtDeadline = null;
       catchUpNanos = -1;
     }
+  }
+
+  private static boolean receivesMore(SimulatedNode.Receiving before, SimulatedNode.Receiving now) {
+    return before != null && now != null && now.snapshotIndex() == before.snapshotIndex()
+        && now.position() > before.position();
   }
 
   /** A proposal submitted at {@code submittedNanos} was acknowledged at {@code nowNanos}. */

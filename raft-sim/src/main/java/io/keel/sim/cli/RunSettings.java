@@ -1,6 +1,7 @@
 package io.keel.sim.cli;
 
 import io.keel.raft.RaftConfig;
+import io.keel.raft.session.SessionLimits;
 import io.keel.sim.CounterStateMachine;
 import io.keel.sim.FaultKind;
 import io.keel.sim.FaultSchedule;
@@ -8,6 +9,8 @@ import io.keel.sim.ProtocolSwarm;
 import io.keel.sim.Simulation;
 import io.keel.sim.SimulationConfig;
 import io.keel.sim.SimulationReport;
+import io.keel.sim.kv.KvWorkload;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
@@ -19,7 +22,18 @@ import java.util.function.Consumer;
  * drawn by each seed: swarm).
  */
 record RunSettings(int nodes, long simulatedSeconds, String faultsText, Set<FaultKind> faults, Protocol protocol,
-    Toggle preVote, Toggle checkQuorum) {
+    Toggle preVote, Toggle checkQuorum, WorkloadKind workload) {
+
+  /**
+   * Sessions of the key-value workload: a client cut off for 3 s of the log's time loses its
+   * session and registers again, so expiry happens in runs, not only in tests.
+   */
+  static final SessionLimits KV_SESSIONS = new SessionLimits(Duration.ofSeconds(3), 64, 16);
+  /** Where a key-value seed whose history fails writes it. */
+  static final Path HISTORIES = Path.of(System.getProperty("java.io.tmpdir"), "keel-histories");
+
+  /** What the clients do: add to a counter, or read and write keys in sessions. */
+  enum WorkloadKind { COUNTER, KV }
 
   /** A protocol option: on, off, or drawn by each seed. */
   enum Toggle { ON, OFF, SWARM }
@@ -46,8 +60,11 @@ record RunSettings(int nodes, long simulatedSeconds, String faultsText, Set<Faul
 
   /** Runs seed {@code seed} under its drawn schedule, or under {@code schedule} if not null. */
   SimulationReport run(long seed, FaultSchedule schedule, Consumer<String> trace) {
-    Simulation<Long> simulation = new Simulation<>(configFor(seed), schedule, CounterStateMachine::new,
-        CounterStateMachine.randomAdds());
+    SimulationConfig config = configFor(seed);
+    Simulation<?> simulation = workload == WorkloadKind.KV
+        ? new Simulation<>(config, schedule, () -> KvWorkload.stateMachine(KV_SESSIONS),
+            new KvWorkload(seed, 3, config.clients(), HISTORIES))
+        : new Simulation<>(config, schedule, CounterStateMachine::new, CounterStateMachine.randomAdds());
     if (trace != null) {
       simulation.traceTo(trace);
     }
@@ -59,7 +76,8 @@ record RunSettings(int nodes, long simulatedSeconds, String faultsText, Set<Faul
     return "--nodes " + nodes + " --sim-seconds " + simulatedSeconds + " --faults " + faultsText
         + " --protocol " + protocol.name().toLowerCase(Locale.ROOT)
         + " --pre-vote " + preVote.name().toLowerCase(Locale.ROOT)
-        + " --check-quorum " + checkQuorum.name().toLowerCase(Locale.ROOT);
+        + " --check-quorum " + checkQuorum.name().toLowerCase(Locale.ROOT)
+        + (workload == WorkloadKind.KV ? " --workload kv" : "");
   }
 
   /** A line naming the protocol settings and client load seed {@code seed} runs with. */

@@ -17,17 +17,18 @@ final class SeedRunner {
 
   /** The totals of a multi-seed run. */
   record Totals(long seeds, long violations, long livelocks, double simulatedSeconds, long events,
-      double wallSeconds, long snapshotsTaken, long snapshotsInstalled, long readsServed, long membershipChanges,
+      double wallSeconds, long snapshotsTaken, long snapshotsInstalled, long readsServed, long leaseReadsServed,
+      long membershipChanges,
       List<SimulationReport> failures) {
 
     String summary(RunSettings settings) {
       return String.format(Locale.ROOT,
           "%,d seeds (%d nodes, faults %s): %d violations, %d livelocks; %,.0f simulated seconds, %,d events "
               + "in %.1f s (%,.0f seeds/min, %,.0f events/s); %,d snapshots taken, %,d installed from a leader; "
-              + "%,d linearizable reads served and checked; %,d membership changes and transfers completed",
+              + "%,d linearizable reads served and checked (%,d by lease); %,d membership changes and transfers completed",
           seeds, settings.nodes(), settings.faultsText(), violations, livelocks, simulatedSeconds, events,
           wallSeconds, seeds / wallSeconds * 60, events / wallSeconds, snapshotsTaken, snapshotsInstalled,
-          readsServed, membershipChanges);
+          readsServed, leaseReadsServed, membershipChanges);
     }
 
     String json() {
@@ -40,9 +41,10 @@ final class SeedRunner {
           "{\"seeds\":%d,\"violations\":%d,\"livelocks\":%d,\"simulated_seconds\":%.3f,\"events\":%d,"
               + "\"wall_seconds\":%.3f,\"seeds_per_minute\":%.1f,\"events_per_second\":%.0f,\"failed_seeds\":[%s],"
               + "\"first_violation\":%s,\"snapshots_taken\":%d,\"snapshots_installed\":%d,\"reads_served\":%d,"
-              + "\"membership_changes\":%d}",
+              + "\"lease_reads_served\":%d,\"membership_changes\":%d}",
           seeds, violations, livelocks, simulatedSeconds, events, wallSeconds, seeds / wallSeconds * 60,
-          events / wallSeconds, failed, first, snapshotsTaken, snapshotsInstalled, readsServed, membershipChanges);
+          events / wallSeconds, failed, first, snapshotsTaken, snapshotsInstalled, readsServed, leaseReadsServed,
+          membershipChanges);
     }
 
     private static String jsonText(String text) {
@@ -87,6 +89,7 @@ final class SeedRunner {
     AtomicLong snapshotsTaken = new AtomicLong();
     AtomicLong snapshotsInstalled = new AtomicLong();
     AtomicLong readsServed = new AtomicLong();
+    AtomicLong leaseReadsServed = new AtomicLong();
     AtomicLong membershipChanges = new AtomicLong();
     List<SimulationReport> failures = new ArrayList<>();
     long startWall = System.nanoTime();
@@ -100,6 +103,7 @@ final class SeedRunner {
           snapshotsTaken.addAndGet(report.snapshotsTaken());
           snapshotsInstalled.addAndGet(report.snapshotsInstalled());
           readsServed.addAndGet(report.readsServed());
+          leaseReadsServed.addAndGet(report.leaseReadsServed());
           membershipChanges.addAndGet(report.membershipChanges());
           if (!report.ok()) {
             if (stopOnFailure) {
@@ -129,7 +133,7 @@ final class SeedRunner {
     failures.sort(Comparator.comparingLong(SimulationReport::seed));
     return new Totals(done.get(), violations.get(), livelocks.get(), simulatedNanos.get() / 1e9, events.get(),
         (System.nanoTime() - startWall) / 1e9, snapshotsTaken.get(), snapshotsInstalled.get(), readsServed.get(),
-        membershipChanges.get(), failures);
+        leaseReadsServed.get(), membershipChanges.get(), failures);
   }
 
   private String failureLine(SimulationReport report) {

@@ -70,6 +70,11 @@ public final class SimCommand implements Callable<Integer> {
   @Option(names = "--check-quorum", description = "CheckQuorum: on, off, or swarm (default: ${DEFAULT-VALUE}).")
   RunSettings.Toggle checkQuorum = RunSettings.Toggle.SWARM;
 
+  @Option(names = "--workload", description = "counter (adds to one counter) or kv (reads, writes and "
+      + "compare-and-sets on a few keys, through client sessions; every history checked for linearizability) "
+      + "(default: ${DEFAULT-VALUE}).")
+  RunSettings.WorkloadKind workload = RunSettings.WorkloadKind.COUNTER;
+
   @Option(names = "--threads", description = "Worker threads for --seeds (default: the number of cores).")
   int threads = Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS);
 
@@ -161,7 +166,8 @@ public final class SimCommand implements Callable<Integer> {
     }
     try {
       RunSettings settings =
-          new RunSettings(nodes, simulatedSeconds, faults, FaultKind.parse(faults), protocol, preVote, checkQuorum);
+          new RunSettings(nodes, simulatedSeconds, faults, FaultKind.parse(faults), protocol, preVote, checkQuorum,
+              workload);
       settings.configFor(seed); // checks the cluster size and the simulated time
       return settings;
     } catch (IllegalArgumentException e) {

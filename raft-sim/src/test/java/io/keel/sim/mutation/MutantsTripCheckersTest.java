@@ -62,13 +62,25 @@ class MutantsTripCheckersTest {
       "joint-vote-ignores-outgoing-voters, Election Safety | Leader Completeness | State Machine Safety"
           + " | Linearizable Reads",
       "read-index-skips-leadership-check, Linearizable Reads",
-      "read-before-own-term-commit, Linearizable Reads"})
+      "read-before-own-term-commit, Linearizable Reads",
+      "lease-without-quorum, Linearizable Reads"})
   void the_checker_fires_on_its_planted_bug(String name, String checker) throws IOException, InterruptedException {
+    assertCaught(name, checker, List.of("--sim-seconds", "30", "--threads", "2"));
+  }
+
+  /** Bugs that only a workload with keys and sessions reaches: its history is judged at each run's end. */
+  @ParameterizedTest(name = "{0} is caught by {1} in the key-value workload")
+  @CsvSource({"session-retry-applied-again, Linearizable History"})
+  void the_history_check_fires_on_its_planted_bug(String name, String checker) throws IOException, InterruptedException {
+    assertCaught(name, checker, List.of("--sim-seconds", "30", "--threads", "2", "--workload", "kv"));
+  }
+
+  private void assertCaught(String name, String checker, List<String> options) throws IOException, InterruptedException {
     List<Mutant> catalogue = MutantCatalogue.parse(
         Files.readString(REPOSITORY.resolve("raft-sim/mutants/core.mutants"), StandardCharsets.UTF_8));
     Mutant mutant = catalogue.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
     MutationRunner runner = new MutationRunner(REPOSITORY, scratch, System.getProperty("java.class.path"),
-        List.of("--sim-seconds", "30", "--threads", "2"), SEEDS_PER_CLUSTER_SIZE);
+        options, SEEDS_PER_CLUSTER_SIZE);
     MutantOutcome outcome = runner.run(mutant, false);
     assertTrue(outcome.caught(), name + " survived " + outcome.seedsToCatch() + " seeds");
     List<String> expected = Arrays.stream(checker.split("\\|")).map(String::strip).toList();

@@ -1,7 +1,9 @@
 package io.keel.sim.kv;
 
+import io.keel.raft.RaftException;
 import io.keel.raft.StateMachine;
 import io.keel.raft.session.ClientSession;
+import io.keel.raft.session.SessionCommandFailedException;
 import io.keel.raft.session.SessionException;
 import io.keel.raft.session.SessionStateMachine;
 import io.keel.sim.KeyReads;
@@ -146,11 +148,18 @@ public final class KvWorkload implements Workload, KeyReads {
     state.command = null;
   }
 
+  /**
+   * Gives up a command the session refused (expired or evicted, its result discarded) or whose
+   * application failed: its outcome is then recorded as unknown. A refusal before the command was
+   * appended (no leader known, too many pending, a transfer under way, a node stopped) is not
+   * given up: the client sends the same command again, which the session applies once.
+   */
   @Override
   public boolean givesUp(int client, Throwable failure) {
     Client state = clients.get(client);
-    if (state.registering) {
-      return false; // registering again is harmless
+    boolean refusedBySession = failure instanceof SessionException || failure instanceof SessionCommandFailedException;
+    if (state.registering || (failure instanceof RaftException && !refusedBySession)) {
+      return false; // registering again is harmless; so is sending a numbered command again
     }
     if (failure instanceof SessionException refused && refused.reason() == SessionException.Reason.UNKNOWN_SESSION) {
       state.registered = false; // it expired: the outcome of the command is unknown, and the next one registers

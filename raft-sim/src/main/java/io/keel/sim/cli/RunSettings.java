@@ -29,6 +29,8 @@ record RunSettings(int nodes, long simulatedSeconds, String faultsText, Set<Faul
    * session and registers again, so expiry happens in runs, not only in tests.
    */
   static final SessionLimits KV_SESSIONS = new SessionLimits(Duration.ofSeconds(3), 64, 16);
+  /** How much larger a key-value seed's snapshot chunks are than the swarm draws for the counter. */
+  static final int KV_CHUNK_SCALE = 64;
   /** Where a key-value seed whose history fails writes it. */
   static final Path HISTORIES = Path.of(System.getProperty("java.io.tmpdir"), "keel-histories");
 
@@ -54,6 +56,12 @@ record RunSettings(int nodes, long simulatedSeconds, String faultsText, Set<Faul
         .preVote(decide(preVote, drawn.raft().preVote()))
         .checkQuorum(decide(checkQuorum, drawn.raft().checkQuorum()))
         .build();
+    if (workload == WorkloadKind.KV) {
+      // The swarm's chunks of 1 to 8 bytes cut the counter's 8-byte snapshot into a few chunks; a
+      // key-value snapshot (the map and the session table) is a hundred times larger, so its chunks
+      // are too, to keep transfers of a few chunks rather than hundreds.
+      raft = raft.toBuilder().snapshotChunkBytes(raft.snapshotChunkBytes() * KV_CHUNK_SCALE).build();
+    }
     // The heal period follows the liveness bound, which follows the drawn election timeouts.
     return drawn.withRaft(raft).withSimulatedTime(time);
   }

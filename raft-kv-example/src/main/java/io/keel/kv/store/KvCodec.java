@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.Pool;
+import io.keel.raft.session.ResultCodec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -85,6 +86,21 @@ public final class KvCodec {
   /** {@code result} as bytes, for the results client sessions keep in snapshots. */
   public byte[] encode(KvResult result) {
     return write(result);
+  }
+
+  /** This codec's results as a {@link ResultCodec}, for the results client sessions keep in snapshots. */
+  public ResultCodec<KvResult> results() {
+    return new ResultCodec<>() {
+      @Override
+      public byte[] encode(KvResult result) {
+        return KvCodec.this.encode(result);
+      }
+
+      @Override
+      public KvResult decode(byte[] bytes) {
+        return decodeResult(bytes);
+      }
+    };
   }
 
   /**

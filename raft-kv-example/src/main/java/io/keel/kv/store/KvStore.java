@@ -5,6 +5,8 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import io.keel.raft.StateMachine;
 import io.keel.raft.StateMachineSnapshot;
+import io.keel.raft.session.SessionLimits;
+import io.keel.raft.session.SessionStateMachine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +36,16 @@ public final class KvStore implements StateMachine<KvResult> {
   public KvStore(KvLimits limits) {
     this.limits = limits;
     this.codec = new KvCodec(limits);
+  }
+
+  /**
+   * The store as every replica of the service runs it: in client sessions, so that a write retried
+   * after an unknown outcome applies once ({@link SessionStateMachine}; its table is kept in the
+   * same snapshots, before the store's records).
+   */
+  public static SessionStateMachine<KvResult> inSessions(KvLimits limits, SessionLimits sessions) {
+    KvStore store = new KvStore(limits);
+    return new SessionStateMachine<>(store, store.codec().results(), sessions);
   }
 
   /** The codec of this store's commands and results. */

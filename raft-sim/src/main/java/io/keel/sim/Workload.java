@@ -1,5 +1,7 @@
 package io.keel.sim;
 
+import java.util.function.LongSupplier;
+
 /**
  * What the simulated client proposes: the next command, drawn from the simulator's seeded
  * randomness so that the run stays reproducible. A workload that follows each client (sessions,
@@ -12,7 +14,7 @@ public interface Workload {
   byte[] nextCommand(long sequence, SimRandom random);
 
   /** The run starts; {@code clockNanos} is its simulated time, which histories are recorded on. */
-  default void start(java.util.function.LongSupplier clockNanos) {}
+  default void start(LongSupplier clockNanos) {}
 
   /** The next command of client {@code client}; by default {@link #nextCommand(long, SimRandom)}. */
   default byte[] nextCommand(int client, long sequence, SimRandom random) {

@@ -1,23 +1,21 @@
 package io.keel.bench.cluster;
 
+import io.keel.bench.BenchFiles;
 import io.keel.raft.RaftConfig;
 import io.keel.raft.ReadMode;
 import io.keel.raft.runtime.GroupStatus;
 import io.keel.raft.runtime.RaftGroup;
 import io.keel.raft.runtime.ReadStatus;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -103,7 +101,7 @@ public final class ReadsCommand implements Callable<Integer> {
       }
       return 0;
     } finally {
-      deleteRecursively(root);
+      BenchFiles.deleteRecursively(root);
     }
   }
 
@@ -169,11 +167,4 @@ public final class ReadsCommand implements Callable<Integer> {
     return cluster.statuses().stream().mapToLong(GroupStatus::commitIndex).max().orElse(0);
   }
 
-  private static void deleteRecursively(Path root) throws IOException {
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(file);
-      }
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package io.keel.bench.cluster;
 
+import io.keel.bench.BenchFiles;
 import io.keel.bench.limits.MachineLimits;
 import io.keel.raft.runtime.GroupStatus;
 import io.keel.raft.runtime.RaftGroup;
@@ -10,7 +11,6 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -89,7 +89,7 @@ public final class W1Command implements Callable<Integer> {
       }
       return 0;
     } finally {
-      deleteRecursively(root);
+      BenchFiles.deleteRecursively(root);
     }
   }
 
@@ -256,11 +256,4 @@ public final class W1Command implements Callable<Integer> {
     TimeUnit.SECONDS.sleep(seconds);
   }
 
-  private static void deleteRecursively(Path root) throws IOException {
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(file);
-      }
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package io.keel.bench.snapshot;
 
+import io.keel.bench.BenchFiles;
 import io.keel.bench.limits.Bandwidth;
 import io.keel.bench.limits.MachineLimits;
 import io.keel.raft.RaftConfig;
@@ -9,9 +10,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -162,7 +161,7 @@ public final class CatchUpCommand implements Callable<Integer> {
       }
       return same ? 0 : 1;
     } finally {
-      deleteRecursively(root);
+      BenchFiles.deleteRecursively(root);
     }
   }
 
@@ -215,11 +214,4 @@ public final class CatchUpCommand implements Callable<Integer> {
     return new CatchUpRun.Limits(latency, bandwidth);
   }
 
-  private static void deleteRecursively(Path root) throws IOException {
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(file);
-      }
-    }
-  }
 }

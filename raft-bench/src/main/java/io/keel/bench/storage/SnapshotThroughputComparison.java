@@ -1,5 +1,6 @@
 package io.keel.bench.storage;
 
+import io.keel.bench.BenchFiles;
 import io.keel.raft.NodeId;
 import io.keel.raft.snapshot.SnapshotInfo;
 import io.keel.raft.snapshot.SnapshotMeta;
@@ -16,10 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 
 /**
  * The file snapshot store against the raw disk, for one large snapshot: writing it (a state
@@ -74,7 +73,7 @@ public final class SnapshotThroughputComparison {
       }
       print("median", sizeBytes, medians);
     } finally {
-      deleteRecursively(root);
+      BenchFiles.deleteRecursively(root);
     }
   }
 
@@ -126,7 +125,7 @@ public final class SnapshotThroughputComparison {
         }
       }
     }
-    deleteRecursively(dir);
+    BenchFiles.deleteRecursively(dir);
     return nanos;
   }
 
@@ -200,14 +199,4 @@ public final class SnapshotThroughputComparison {
     return rawNanos < 0 || storeNanos < 0 ? "n/a" : String.format("%.2f", (double) rawNanos / storeNanos);
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(file);
-      }
-    }
-  }
 }

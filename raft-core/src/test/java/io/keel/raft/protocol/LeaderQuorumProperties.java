@@ -8,8 +8,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -62,25 +60,7 @@ class LeaderQuorumProperties {
   /** Configurations of up to eight nodes, the leader n0 among them in any role or none. */
   @Provide
   Arbitrary<Configuration> configurations() {
-    return Arbitraries.integers().between(0, 4).array(int[].class).ofMinSize(1).ofMaxSize(8).map(roles -> {
-      TreeSet<NodeId> voters = new TreeSet<>();
-      TreeSet<NodeId> outgoing = new TreeSet<>();
-      TreeSet<NodeId> learners = new TreeSet<>();
-      for (int j = 0; j < roles.length; j++) {
-        NodeId node = NodeId.of("n" + j);
-        switch (roles[j]) {
-          case 0 -> voters.add(node);
-          case 1 -> outgoing.add(node);
-          case 2 -> {
-            voters.add(node);
-            outgoing.add(node);
-          }
-          case 3 -> learners.add(node);
-          default -> { }
-        }
-      }
-      return voters.isEmpty() ? null : new Configuration(voters, outgoing, learners, new TreeMap<>());
-    }).filter(configuration -> configuration != null);
+    return QuorumProperties.smallConfigurations();
   }
 
   @Provide

@@ -161,6 +161,14 @@ class QuorumProperties {
   /** Configurations over up to eight nodes: each node is in neither, one or both halves, or a learner. */
   @Provide
   Arbitrary<Configuration> configurations() {
+    return smallConfigurations();
+  }
+
+  /**
+   * Configurations over up to eight nodes n0, n1, ...: each node a voter of the new half, of the
+   * outgoing half, of both, a learner, or none; shared with {@link LeaderQuorumProperties}.
+   */
+  static Arbitrary<Configuration> smallConfigurations() {
     return Arbitraries.integers().between(0, 4).array(int[].class).ofMinSize(1).ofMaxSize(8).map(roles -> {
       TreeSet<NodeId> voters = new TreeSet<>();
       TreeSet<NodeId> outgoing = new TreeSet<>();

@@ -6,6 +6,10 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.Pool;
 import io.keel.raft.session.ResultCodec;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -61,11 +65,12 @@ public final class KvCodec {
       for (int i = 0; i < set.keys().size(); i++) {
         checkPair(set.keys().get(i), set.values().get(i));
       }
-    } else {
+    } else if (command instanceof KvCommand.CompareAndSet) {
       KvCommand.CompareAndSet cas = (KvCommand.CompareAndSet) command;
       checkPair(cas.key(), cas.value());
       checkPair(cas.key(), cas.expected());
     }
+    // an Announce checks its own fields
   }
 
   private void checkPair(byte[] key, byte[] value) {
@@ -170,6 +175,7 @@ public final class KvCodec {
     kryo.register(KvCommand.Append.class, new AppendSerializer(), 13);
     kryo.register(KvCommand.MultiSet.class, new MultiSetSerializer(), 14);
     kryo.register(KvCommand.CompareAndSet.class, new CompareAndSetSerializer(), 15);
+    kryo.register(KvCommand.Announce.class, new AnnounceSerializer(), 16);
     kryo.register(KvResult.Ok.class, new ConstantSerializer<>(KvResult.OK), 30);
     kryo.register(KvResult.NotApplied.class, new ConstantSerializer<>(KvResult.NOT_APPLIED), 31);
     kryo.register(KvResult.Number.class, new NumberSerializer(), 32);
@@ -338,6 +344,39 @@ public final class KvCodec {
     @Override
     public KvCommand.CompareAndSet read(Kryo kryo, Input in, Class<? extends KvCommand.CompareAndSet> type) {
       return new KvCommand.CompareAndSet(readKey(in), readValue(in, true), readValue(in, false));
+    }
+  }
+
+  private static final class AnnounceSerializer extends Serializer<KvCommand.Announce> {
+    @Override
+    public void write(Kryo kryo, Output out, KvCommand.Announce announce) {
+      writeField(out, announce.node());
+      writeField(out, announce.respAddress());
+      writeField(out, announce.httpAddress());
+    }
+
+    @Override
+    public KvCommand.Announce read(Kryo kryo, Input in, Class<? extends KvCommand.Announce> type) {
+      return new KvCommand.Announce(readField(in, true), readField(in, true), readField(in, true));
+    }
+  }
+
+  /** Writes a string of an {@link KvCommand.Announce} as its UTF-8 bytes. */
+  static void writeField(Output out, String field) {
+    writeBytes(out, field.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Reads what {@link #writeField} wrote, refusing one that is missing or too long before allocating it. */
+  static String readField(Input in, boolean wholeRecord) {
+    byte[] bytes = readBytes(in, 4 * KvCommand.Announce.MAX_FIELD_CHARS, "an announced field", wholeRecord);
+    if (bytes == null) {
+      throw new IllegalArgumentException("a missing announced field");
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("an announced field that is no UTF-8 text");
     }
   }
 

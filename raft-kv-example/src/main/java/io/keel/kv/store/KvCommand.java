@@ -142,4 +142,28 @@ public sealed interface KvCommand {
       return 31 * Arrays.hashCode(key) + Arrays.hashCode(expected) + 7 * Arrays.hashCode(value);
     }
   }
+
+  /**
+   * A node of the service tells where its clients connect (its RESP and HTTP addresses, "host:port",
+   * or empty when it has none), so that any node can forward a write to, or name in a redirect, the
+   * leader of a group. Kept apart from the key space; answers {@link KvResult.Ok}.
+   */
+  record Announce(String node, String respAddress, String httpAddress) implements KvCommand {
+    /** The longest node id or address an announcement carries. */
+    public static final int MAX_FIELD_CHARS = 300;
+
+    /** Checks the fields. */
+    public Announce {
+      for (String field : new String[] {node, respAddress, httpAddress}) {
+        Objects.requireNonNull(field, "field");
+        if (field.length() > MAX_FIELD_CHARS) {
+          throw new IllegalArgumentException("an announced field of " + field.length() + " characters, the limit is "
+              + MAX_FIELD_CHARS);
+        }
+      }
+      if (node.isEmpty()) {
+        throw new IllegalArgumentException("an announcement names no node");
+      }
+    }
+  }
 }

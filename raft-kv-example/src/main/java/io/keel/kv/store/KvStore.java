@@ -11,26 +11,39 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The replicated store: a sorted map of byte strings, changed only by {@link KvCommand}s applied in
- * log order, and read (on the apply thread, as {@link io.keel.raft.runtime.RaftGroup#read} runs
- * queries) through {@link #get}, {@link #size} and {@link #exists}. Keys sort as unsigned bytes.
+ * log order, and read through {@link #get}, {@link #size} and {@link #exists}: on the apply thread,
+ * as {@link io.keel.raft.runtime.RaftGroup#read} runs queries, for a linearizable read, or on any
+ * thread for a local (possibly stale) one, which sees each value whole. Keys sort as unsigned
+ * bytes. Apart from the key space, it keeps where each node's clients connect
+ * ({@link KvCommand.Announce}).
  *
  * <p>A snapshot is a shallow copy of the map taken between two applies (values are never changed in
  * place, so the copy stays the state at that index), streamed out as records: the format version,
- * the number of pairs, then each key and value. A restore reads them back, checking the version and
- * every length against the {@link KvLimits}.
+ * the number of pairs, then each key and value, then the announced members. A restore reads them
+ * back, checking the version and every length against the {@link KvLimits}.
  */
 public final class KvStore implements StateMachine<KvResult> {
 
   private static final int STREAM_BUFFER = 64 * 1024;
+  /** The most members a snapshot may announce: far above any real cluster, far below what would hurt. */
+  private static final int MAX_MEMBERS = 10_000;
 
   private final KvLimits limits;
   private final KvCodec codec;
-  private final TreeMap<byte[], byte[]> values = new TreeMap<>(Arrays::compareUnsigned);
+  /** Concurrent so that a local read (stale, on any thread) sees a whole value; written only by the apply thread. */
+  private final ConcurrentSkipListMap<byte[], byte[]> values = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+  /** Where each node's clients connect, by node id: {@link KvCommand.Announce}. */
+  private final ConcurrentSkipListMap<String, KvCommand.Announce> members = new ConcurrentSkipListMap<>();
+  /** How many keys hold a value (the skip list counts in linear time). */
+  private volatile int size;
 
   /** An empty store that refuses what exceeds {@code limits}. */
   public KvStore(KvLimits limits) {
@@ -67,13 +80,13 @@ public final class KvStore implements StateMachine<KvResult> {
           || (set.condition() == KvCommand.Condition.IF_PRESENT && !present)) {
         return KvResult.NOT_APPLIED;
       }
-      values.put(set.key(), set.value());
+      put(set.key(), set.value());
       return KvResult.OK;
     }
     if (decoded instanceof KvCommand.Delete delete) {
       long removed = 0;
       for (byte[] key : delete.keys()) {
-        removed += values.remove(key) != null ? 1 : 0;
+        removed += remove(key) ? 1 : 0;
       }
       return new KvResult.Number(removed);
     }
@@ -85,16 +98,34 @@ public final class KvStore implements StateMachine<KvResult> {
     }
     if (decoded instanceof KvCommand.MultiSet set) {
       for (int i = 0; i < set.keys().size(); i++) {
-        values.put(set.keys().get(i), set.values().get(i));
+        put(set.keys().get(i), set.values().get(i));
       }
+      return KvResult.OK;
+    }
+    if (decoded instanceof KvCommand.Announce announce) {
+      members.put(announce.node(), announce);
       return KvResult.OK;
     }
     KvCommand.CompareAndSet cas = (KvCommand.CompareAndSet) decoded;
     if (!Arrays.equals(values.get(cas.key()), cas.expected())) {
       return KvResult.NOT_APPLIED;
     }
-    values.put(cas.key(), cas.value());
+    put(cas.key(), cas.value());
     return KvResult.OK;
+  }
+
+  private void put(byte[] key, byte[] value) {
+    if (values.put(key, value) == null) {
+      size++; // only the apply thread writes
+    }
+  }
+
+  private boolean remove(byte[] key) {
+    if (values.remove(key) == null) {
+      return false;
+    }
+    size--;
+    return true;
   }
 
   private KvResult increment(byte[] key, long delta) {
@@ -111,7 +142,7 @@ public final class KvStore implements StateMachine<KvResult> {
     } catch (ArithmeticException e) {
       return new KvResult.Failure("ERR increment or decrement would overflow");
     }
-    values.put(key, Long.toString(next).getBytes(StandardCharsets.US_ASCII));
+    put(key, Long.toString(next).getBytes(StandardCharsets.US_ASCII));
     return new KvResult.Number(next);
   }
 
@@ -122,7 +153,7 @@ public final class KvStore implements StateMachine<KvResult> {
     }
     byte[] joined = Arrays.copyOf(current, current.length + suffix.length); // a new array: snapshots share the old
     System.arraycopy(suffix, 0, joined, current.length, suffix.length);
-    values.put(key, joined);
+    put(key, joined);
     return new KvResult.Number(joined.length);
   }
 
@@ -136,14 +167,25 @@ public final class KvStore implements StateMachine<KvResult> {
     return values.containsKey(key);
   }
 
+  /** What node {@code node} announced of its client addresses, if anything; from any thread. */
+  public Optional<KvCommand.Announce> member(String node) {
+    return Optional.ofNullable(members.get(node));
+  }
+
+  /** Every node's announced client addresses, by node id; from any thread. */
+  public Map<String, KvCommand.Announce> members() {
+    return Map.copyOf(members);
+  }
+
   /** How many keys hold a value. */
   public int size() {
-    return values.size();
+    return size;
   }
 
   @Override
   public StateMachineSnapshot snapshot() {
     TreeMap<byte[], byte[]> copy = new TreeMap<>(values);
+    List<KvCommand.Announce> announced = List.copyOf(members.values());
     return out -> {
       Output output = new Output(out, STREAM_BUFFER);
       output.writeByte(KvCodec.VERSION);
@@ -151,6 +193,12 @@ public final class KvStore implements StateMachine<KvResult> {
       for (Map.Entry<byte[], byte[]> pair : copy.entrySet()) {
         KvCodec.writeBytes(output, pair.getKey());
         KvCodec.writeBytes(output, pair.getValue());
+      }
+      output.writeVarInt(announced.size(), true);
+      for (KvCommand.Announce member : announced) {
+        KvCodec.writeField(output, member.node());
+        KvCodec.writeField(output, member.respAddress());
+        KvCodec.writeField(output, member.httpAddress());
       }
       output.flush();
     };
@@ -160,6 +208,7 @@ public final class KvStore implements StateMachine<KvResult> {
   public void restore(long lastIndex, InputStream in) throws IOException {
     Input input = new Input(in, STREAM_BUFFER);
     TreeMap<byte[], byte[]> read = new TreeMap<>(Arrays::compareUnsigned);
+    Map<String, KvCommand.Announce> readMembers = new TreeMap<>();
     try {
       byte version = input.readByte();
       if (version != KvCodec.VERSION) {
@@ -176,6 +225,7 @@ public final class KvStore implements StateMachine<KvResult> {
           throw new IOException("a key-value snapshot with a missing or repeated key at pair " + i);
         }
       }
+      readMembers(input, readMembers);
       if (input.read() != -1) {
         throw new IOException("bytes trail the key-value snapshot's " + count + " pairs");
       }
@@ -184,5 +234,22 @@ public final class KvStore implements StateMachine<KvResult> {
     }
     values.clear();
     values.putAll(read);
+    size = read.size();
+    members.clear();
+    members.putAll(readMembers);
+  }
+
+  private static void readMembers(Input input, Map<String, KvCommand.Announce> into) throws IOException {
+    int count = input.readVarInt(true);
+    if (count < 0 || count > MAX_MEMBERS) {
+      throw new IOException("a key-value snapshot announcing " + count + " members, the limit is " + MAX_MEMBERS);
+    }
+    for (int i = 0; i < count; i++) {
+      KvCommand.Announce member = new KvCommand.Announce(KvCodec.readField(input, false),
+          KvCodec.readField(input, false), KvCodec.readField(input, false));
+      if (into.put(member.node(), member) != null) {
+        throw new IOException("a key-value snapshot announcing member " + member.node() + " twice");
+      }
+    }
   }
 }

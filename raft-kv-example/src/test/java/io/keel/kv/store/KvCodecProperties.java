@@ -48,7 +48,10 @@ class KvCodecProperties {
         Combinators.combine(keys, values).as(KvCommand.Append::new),
         Arbitraries.integers().between(1, 8).flatMap(n -> Combinators.combine(keys.list().ofSize(n), values.list().ofSize(n))
             .as(KvCommand.MultiSet::new)),
-        Combinators.combine(keys, values.injectNull(0.3), values).as(KvCommand.CompareAndSet::new));
+        Combinators.combine(keys, values.injectNull(0.3), values).as(KvCommand.CompareAndSet::new),
+        Combinators.combine(Arbitraries.strings().ofMinLength(1).ofMaxLength(64),
+            Arbitraries.strings().ofMaxLength(KvCommand.Announce.MAX_FIELD_CHARS),
+            Arbitraries.strings().ofMaxLength(40)).as(KvCommand.Announce::new));
   }
 
   @Provide

@@ -68,6 +68,17 @@ class KvStoreTest {
   }
 
   @Test
+  void an_announcement_is_kept_apart_from_the_keys_and_replaced_by_the_next() {
+    assertEquals(KvResult.OK, apply(new KvCommand.Announce("n1", "127.0.0.1:7379", "")));
+    assertEquals(KvResult.OK, apply(new KvCommand.Announce("n1", "127.0.0.1:7400", "127.0.0.1:8081")));
+    assertEquals("127.0.0.1:7400", store.member("n1").orElseThrow().respAddress());
+    assertEquals(0, store.size(), "no key holds it");
+    assertThrows(IllegalArgumentException.class, () -> new KvCommand.Announce("", "a:1", ""));
+    assertThrows(IllegalArgumentException.class,
+        () -> new KvCommand.Announce("n1", "x".repeat(KvCommand.Announce.MAX_FIELD_CHARS + 1), ""));
+  }
+
+  @Test
   void compare_and_set_swaps_only_from_the_expected_value_or_from_absent() {
     assertEquals(KvResult.OK, apply(new KvCommand.CompareAndSet(b("k"), null, b("1"))));
     assertEquals(KvResult.NOT_APPLIED, apply(new KvCommand.CompareAndSet(b("k"), null, b("2"))));
@@ -98,6 +109,8 @@ class KvStoreTest {
       apply(random.nextBoolean() ? new KvCommand.Set(key, b("v" + i), KvCommand.Condition.ALWAYS)
           : new KvCommand.Append(key, b("+")));
     }
+    apply(new KvCommand.Announce("n1", "10.0.0.1:6379", "10.0.0.1:8080"));
+    apply(new KvCommand.Announce("n2", "10.0.0.2:6379", ""));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     int sizeWhenTaken = store.size();
     byte[] k1WhenTaken = store.get(b("k1"));
@@ -111,6 +124,8 @@ class KvStoreTest {
     assertEquals(sizeWhenTaken, restored.size());
     assertArrayEquals(k1WhenTaken, restored.get(b("k1")));
     assertFalse(restored.exists(b("new")));
+    assertEquals(store.members(), restored.members(), "the members' addresses travel in snapshots");
+    assertEquals(2, restored.members().size());
     ByteArrayOutputStream again = new ByteArrayOutputStream();
     try (StateMachineSnapshot view = restored.snapshot()) {
       view.writeTo(again);

@@ -1,0 +1,48 @@
+package io.keel.kv.server;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
+
+/**
+ * The node's data directory: one directory per group ({@code kv-0/log}, {@code kv-0/snapshots},
+ * ...) and {@code keel-kv.properties}, which records how many groups the key space is hashed over.
+ * Keys are placed by that number, so a node refuses to start with another: its data would be read
+ * under the wrong hash.
+ */
+final class DataLayout {
+
+  static final String FILE = "keel-kv.properties";
+
+  private DataLayout() {}
+
+  /**
+   * Creates the directory and its record on first start; checks the record on every later one.
+   *
+   * @throws IOException if the directory cannot be made, or its record is damaged or says another number of groups
+   */
+  static void check(Path dataDir, int groups) throws IOException {
+    Files.createDirectories(dataDir);
+    Path file = dataDir.resolve(FILE);
+    if (!Files.exists(file)) {
+      Path temporary = dataDir.resolve(FILE + ".tmp");
+      Files.writeString(temporary, "# written by keel-kv on first start: keys are placed by this number\ngroups="
+          + groups + "\n", StandardCharsets.UTF_8);
+      Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+      return;
+    }
+    Properties recorded = new Properties();
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      recorded.load(in);
+    }
+    String value = recorded.getProperty("groups");
+    if (value == null || !value.trim().equals(Integer.toString(groups))) {
+      throw new IOException(file + " says groups=" + value + ", but the configuration says groups = " + groups
+          + ": the key space of this node's data is hashed over the recorded number, which cannot change");
+    }
+  }
+}

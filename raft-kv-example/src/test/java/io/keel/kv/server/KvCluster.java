@@ -1,0 +1,159 @@
+package io.keel.kv.server;
+
+import io.keel.kv.config.KvConfig;
+import io.keel.kv.resp.RespClient;
+import io.keel.raft.NodeId;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/** A cluster of key-value nodes in this JVM, on free ports of 127.0.0.1, for tests; nodes can be stopped and started again. */
+public final class KvCluster implements AutoCloseable {
+
+  private final Path dir;
+  private final Map<NodeId, InetSocketAddress> members = new LinkedHashMap<>();
+  private final List<Integer> respPorts = new ArrayList<>();
+  private final List<KvNode> nodes = new ArrayList<>();
+  private final List<KvConfig> configs = new ArrayList<>();
+
+  /** Starts {@code size} nodes hashing keys over {@code groups} groups, each configured as {@code adjust} says. */
+  public KvCluster(Path dir, int size, int groups, UnaryOperator<KvConfig.Builder> adjust) throws IOException {
+    this.dir = dir;
+    for (int i = 1; i <= size; i++) {
+      members.put(NodeId.of("n" + i), new InetSocketAddress("127.0.0.1", freePort()));
+      respPorts.add(freePort());
+    }
+    int i = 0;
+    for (NodeId node : members.keySet()) {
+      KvConfig.Builder builder = KvConfig.builder(node).members(members).dataDir(dir.resolve(node.value()))
+          .respListen(new InetSocketAddress("127.0.0.1", respPorts.get(i))).httpOff().groups(groups)
+          .electionTimeout(Duration.ofMillis(300)).heartbeatInterval(Duration.ofMillis(50));
+      configs.add(adjust.apply(builder).build());
+      nodes.add(null);
+      i++;
+    }
+    for (int n = 0; n < size; n++) {
+      start(n);
+    }
+  }
+
+  /**
+   * Starts a new node, {@code n<size+1>}, with {@code join = true}: empty, waiting to be added to the
+   * groups ({@code KEEL.ADDNODE}); returns its index. {@code raftAddress()} names its Raft address.
+   */
+  public int startJoining(UnaryOperator<KvConfig.Builder> adjust) throws IOException {
+    NodeId node = NodeId.of("n" + (nodes.size() + 1));
+    InetSocketAddress raft = new InetSocketAddress("127.0.0.1", freePort());
+    int resp = freePort();
+    KvConfig.Builder builder = KvConfig.builder(node).members(members).join(true).raftListen(raft)
+        .dataDir(dir.resolve(node.value())).respListen(new InetSocketAddress("127.0.0.1", resp)).httpOff()
+        .groups(configs.get(0).groups()).electionTimeout(Duration.ofMillis(300)).heartbeatInterval(Duration.ofMillis(50));
+    configs.add(adjust.apply(builder).build());
+    respPorts.add(resp);
+    nodes.add(null);
+    start(nodes.size() - 1);
+    return nodes.size() - 1;
+  }
+
+  /** Node {@code index}'s Raft address, as {@code host:port}. */
+  public String raftAddress(int index) {
+    InetSocketAddress address = configs.get(index).raftListen();
+    return address.getHostString() + ":" + address.getPort();
+  }
+
+  /** Starts node {@code index} (0-based) again, or for the first time. */
+  public KvNode start(int index) throws IOException {
+    KvNode node = KvNode.start(configs.get(index));
+    nodes.set(index, node);
+    return node;
+  }
+
+  /** Stops node {@code index}, keeping its data. */
+  public void stop(int index) {
+    nodes.get(index).close();
+    nodes.set(index, null);
+  }
+
+  /** Node {@code index}, or null while stopped. */
+  public KvNode node(int index) {
+    return nodes.get(index);
+  }
+
+  /** How many nodes the cluster has. */
+  public int size() {
+    return nodes.size();
+  }
+
+  /** Node {@code index}'s RESP port. */
+  public int respPort(int index) {
+    return respPorts.get(index);
+  }
+
+  /** Where the cluster keeps its data. */
+  public Path dir() {
+    return dir;
+  }
+
+  /** Waits until every running node knows a leader of every group and has announced its address. */
+  public void awaitReady(Duration timeout) throws Exception {
+    for (int i = 0; i < nodes.size(); i++) {
+      KvNode node = nodes.get(i);
+      if (node == null || configs.get(i).join()) {
+        continue; // a joining node knows no leader until it is added
+      }
+      for (ShardReplica replica : node.service().replicas()) {
+        replica.group().awaitLeader(timeout).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      node.announced().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** The index of the running node that leads group {@code group}, as some running node knows it. */
+  public Optional<Integer> leaderOf(int group) {
+    for (KvNode node : nodes) {
+      if (node != null) {
+        Optional<NodeId> leader = node.service().replicas().get(group).leader();
+        if (leader.isPresent()) {
+          int index = new ArrayList<>(members.keySet()).indexOf(leader.get());
+          if (nodes.get(index) != null) {
+            return Optional.of(index);
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A client of node {@code index}'s RESP port. */
+  public RespClient client(int index) throws IOException {
+    return RespClient.connect(new InetSocketAddress("127.0.0.1", respPort(index)), Duration.ofSeconds(5));
+  }
+
+  @Override
+  public void close() {
+    for (int i = 0; i < nodes.size(); i++) {
+      if (nodes.get(i) != null) {
+        stop(i);
+      }
+    }
+  }
+
+  /** A port free now on 127.0.0.1 (another process could take it before it is bound: tests accept that small chance). */
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

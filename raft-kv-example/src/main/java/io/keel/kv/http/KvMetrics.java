@@ -7,6 +7,8 @@ import io.keel.raft.metrics.LatencySnapshot;
 import io.keel.raft.runtime.GroupStatus;
 import io.keel.raft.storage.file.StorageStats;
 import io.keel.transport.netty.PeerStats;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -15,6 +17,8 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.ToDoubleFunction;
 
@@ -37,6 +41,8 @@ public final class KvMetrics implements RequestMetrics {
   private final Histogram latency = Histogram.builder().name("keel_kv_request_seconds")
       .help("From a client request's arrival to its answer").labelNames("port", "command")
       .classicOnly().classicUpperBounds(LATENCY_BOUNDS).register(registry);
+  /** Data points by port, then command. */
+  private final Map<String, Map<String, Points>> points = new ConcurrentHashMap<>();
   private volatile KvNode node;
 
   /** Reads Keel's figures from {@code node} from now on (before, only requests are counted). */
@@ -52,8 +58,23 @@ public final class KvMetrics implements RequestMetrics {
 
   @Override
   public void answered(String port, String command, String outcome, long nanos) {
-    requests.labelValues(port, command, outcome).inc();
-    latency.labelValues(port, command).observe(nanos / 1e9);
+    Points found = points.computeIfAbsent(port, p -> new ConcurrentHashMap<>())
+        .computeIfAbsent(command, c -> new Points(port, c));
+    (outcome.equals("ok") ? found.ok : found.failures.computeIfAbsent(outcome,
+        o -> requests.labelValues(port, command, o))).inc();
+    found.latency.observe(nanos / 1e9);
+  }
+
+  /** One command's data points, looked up once rather than by their labels on every request. */
+  private final class Points {
+    final CounterDataPoint ok;
+    final DistributionDataPoint latency;
+    final Map<String, CounterDataPoint> failures = new ConcurrentHashMap<>();
+
+    Points(String port, String command) {
+      this.ok = requests.labelValues(port, command, "ok");
+      this.latency = KvMetrics.this.latency.labelValues(port, command);
+    }
   }
 
   /** Writes every metric in the Prometheus text format. */

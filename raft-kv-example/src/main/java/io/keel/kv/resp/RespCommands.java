@@ -88,7 +88,6 @@ public final class RespCommands {
     CompletableFuture<RespReply> reply;
     if (spec == null) {
       reply = CompletableFuture.completedFuture(RespReply.error(unknown(args)));
-      name = "unknown";
     } else if (spec.arity() > 0 ? args.size() != spec.arity() : args.size() < -spec.arity()) {
       reply = CompletableFuture.completedFuture(RespReply.error("ERR wrong number of arguments for '" + name
           + "' command"));
@@ -98,7 +97,7 @@ public final class RespCommands {
     } else {
       reply = run(spec, client, args);
     }
-    String command = name;
+    String command = spec == null ? "unknown" : spec.name(); // the spec's own string: its hash is kept
     return reply.handle((answer, failure) -> {
       RespReply result = failure == null ? answer : RespReply.error(errorText(failure));
       String outcome = result instanceof RespReply.Error error ? error.code().toLowerCase(Locale.ROOT) : "ok";

@@ -50,7 +50,7 @@ final class ServerCommands {
     table.add("command", -1, "", 0, 0, 0, this::command);
     table.add("info", -1, "", 0, 0, 0, (c, a) -> done(RespReply.bulk(info())));
     table.add("keel.reads", 2, "fast", 0, 0, 0, this::readMode);
-    table.add("keel.propose", 3, "write", 0, 0, 0, this::propose);
+    table.add("keel.propose", -3, "write", 0, 0, 0, this::propose);
     table.add("keel.group", -4, "admin", 0, 0, 0, this::group);
     table.add("keel.addnode", -3, "admin", 0, 0, 0, (c, a) -> {
       boolean learner = a.size() == 4 && text(a, 3).equalsIgnoreCase("learner");
@@ -168,11 +168,22 @@ final class ServerCommands {
     }
   }
 
-  /** A write another node forwards, as a session command: proposed here if this node leads its group. */
+  /**
+   * Writes another node forwards, as session commands, all proposed here at once if this node leads
+   * their group; answered with an array of each one's encoded result or error.
+   */
   private CompletableFuture<RespReply> propose(ClientState client, List<byte[]> args) {
     ShardReplica replica = service.replicas().get(groupIndex(args, 1));
-    return replica.proposeForwarded(args.get(2)).handle((result, failure) -> failure == null
-        ? new RespReply.Bulk(result) : RespReply.error(replica.forwardedFailure(failure)));
+    List<CompletableFuture<RespReply>> each = new ArrayList<>(args.size() - 2);
+    for (int i = 2; i < args.size(); i++) {
+      each.add(replica.proposeForwarded(args.get(i)).handle((result, failure) -> failure == null
+          ? new RespReply.Bulk(result) : RespReply.error(replica.forwardedFailure(failure))));
+    }
+    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenApply(done -> {
+      List<RespReply> replies = new ArrayList<>(each.size());
+      each.forEach(reply -> replies.add(reply.join()));
+      return new RespReply.Array(replies);
+    });
   }
 
   private CompletableFuture<RespReply> group(ClientState client, List<byte[]> args) {

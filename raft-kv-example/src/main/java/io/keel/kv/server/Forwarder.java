@@ -7,9 +7,11 @@ import io.keel.kv.store.KvCommand;
 import io.keel.kv.store.KvResult;
 import io.keel.raft.NodeId;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,9 +21,11 @@ import java.util.function.Function;
 
 /**
  * Hands writes to the node that leads their group, over that node's RESP port: the command
- * {@code KEEL.PROPOSE <group> <session command>}, answered with the encoded result or a
- * {@code -KEEL} error ({@link WriteFailure#toWire()}). Where each node's port is comes from what
- * the nodes announced ({@link KvCommand.Announce}). One connection per leader, pipelined.
+ * {@code KEEL.PROPOSE <group> <session command>...}, answered with an array holding, for each
+ * session command, its encoded result or a {@code -KEEL} error ({@link WriteFailure#toWire()}).
+ * The writes handed to one leader for one group in one burst (a client's pipeline, say) travel as
+ * one such command, of at most {@link #MAX_BATCH} writes and about {@link #MAX_BATCH_BYTES}. Where each node's port is comes from what the
+ * nodes announced ({@link KvCommand.Announce}). One connection per leader, pipelined.
  */
 final class Forwarder implements LeaderLink, AutoCloseable {
 
@@ -31,7 +35,13 @@ final class Forwarder implements LeaderLink, AutoCloseable {
   private final Function<NodeId, Optional<KvCommand.Announce>> directory;
   private final KvCodec codec;
   private final Duration connectTimeout;
+  /** The most writes one forwarding command carries. */
+  static final int MAX_BATCH = 1024;
+  /** The bytes of session commands past which a forwarding command takes no more (it takes one at least). */
+  static final long MAX_BATCH_BYTES = 4 << 20;
+
   private final Map<NodeId, CompletableFuture<RespClient>> clients = new ConcurrentHashMap<>();
+  private final Map<BatchKey, Batch> batches = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   Forwarder(EventLoopGroup loops, Function<NodeId, Optional<KvCommand.Announce>> directory, KvCodec codec,
@@ -44,8 +54,82 @@ final class Forwarder implements LeaderLink, AutoCloseable {
 
   @Override
   public CompletableFuture<KvResult> propose(NodeId leader, int group, byte[] envelope) {
-    return send(leader, List.of(PROPOSE, Integer.toString(group).getBytes(StandardCharsets.US_ASCII), envelope))
-        .thenApply(this::result);
+    Batch batch = batches.computeIfAbsent(new BatchKey(leader, group), key -> new Batch(key, loops.next()));
+    CompletableFuture<KvResult> result = new CompletableFuture<>();
+    boolean schedule;
+    synchronized (batch) {
+      batch.envelopes.add(envelope);
+      batch.waiting.add(result);
+      schedule = !batch.scheduled;
+      batch.scheduled = true;
+    }
+    if (schedule) {
+      batch.loop.execute(batch::flush); // after the burst that is being handled now
+    }
+    return result;
+  }
+
+  /** Whom a batch goes to. */
+  private record BatchKey(NodeId leader, int group) {}
+
+  /** The writes waiting to be handed to one leader in one group. */
+  private final class Batch {
+    final BatchKey key;
+    final EventExecutor loop;
+    List<byte[]> envelopes = new ArrayList<>();
+    List<CompletableFuture<KvResult>> waiting = new ArrayList<>();
+    boolean scheduled;
+
+    Batch(BatchKey key, EventExecutor loop) {
+      this.key = key;
+      this.loop = loop;
+    }
+
+    void flush() {
+      List<byte[]> sending;
+      List<CompletableFuture<KvResult>> answering;
+      synchronized (this) {
+        sending = envelopes;
+        answering = waiting;
+        envelopes = new ArrayList<>();
+        waiting = new ArrayList<>();
+        scheduled = false;
+      }
+      byte[] group = Integer.toString(key.group()).getBytes(StandardCharsets.US_ASCII);
+      for (int from = 0, to; from < sending.size(); from = to) {
+        long bytes = 0;
+        for (to = from; to < sending.size() && to - from < MAX_BATCH && (to == from || bytes < MAX_BATCH_BYTES); to++) {
+          bytes += sending.get(to).length;
+        }
+        List<byte[]> args = new ArrayList<>(to - from + 2);
+        args.add(PROPOSE);
+        args.add(group);
+        args.addAll(sending.subList(from, to));
+        List<CompletableFuture<KvResult>> answers = answering.subList(from, to);
+        send(key.leader(), args).whenComplete((reply, failure) -> answer(answers, reply, failure));
+      }
+    }
+  }
+
+  private void answer(List<CompletableFuture<KvResult>> answers, RespReply reply, Throwable failure) {
+    if (failure != null) {
+      answers.forEach(answer -> answer.completeExceptionally(failure));
+      return;
+    }
+    if (!(reply instanceof RespReply.Array array) || array.elements() == null
+        || array.elements().size() != answers.size()) {
+      WriteFailure odd = reply instanceof RespReply.Error error ? WriteFailure.fromWire(error.text())
+          : new WriteFailure(WriteFailure.Kind.UNCERTAIN, "the leader answered forwarded writes with " + reply, null);
+      answers.forEach(answer -> answer.completeExceptionally(odd));
+      return;
+    }
+    for (int i = 0; i < answers.size(); i++) {
+      try {
+        answers.get(i).complete(result(array.elements().get(i)));
+      } catch (RuntimeException e) {
+        answers.get(i).completeExceptionally(e);
+      }
+    }
   }
 
   /**

@@ -81,6 +81,8 @@ final class SessionPool {
   }
 
   private final List<Pooled> open = new ArrayList<>();
+  /** The session the last write took: the next takes it too while it has room. */
+  private Pooled last;
   private final SecureRandom ids = new SecureRandom();
   private final Function<Pooled, CompletableFuture<Void>> register;
 
@@ -90,12 +92,17 @@ final class SessionPool {
   }
 
   /**
-   * The session for one more write: the one of narrowest span, or a new one when every span is
-   * full. Call {@link Pooled#command} on it next (or {@link #release} it).
+   * The session for one more write: the last one taken while its span has room, else the one of
+   * narrowest span, or a new one when every span is full. Call {@link Pooled#command} on it next
+   * (or {@link #release} it).
    */
   Pooled acquire() {
     Pooled opened;
     synchronized (this) {
+      if (last != null && last.span() < COMMANDS_PER_SESSION) {
+        reserve(last, 1);
+        return last;
+      }
       Pooled best = null;
       long bestSpan = Long.MAX_VALUE;
       for (Pooled pooled : open) {
@@ -107,10 +114,12 @@ final class SessionPool {
       }
       if (best != null && (bestSpan < COMMANDS_PER_SESSION || open.size() >= MAX_SESSIONS)) {
         reserve(best, 1);
+        last = best;
         return best;
       }
       opened = new Pooled(new ClientSession(newClientId(), System::currentTimeMillis));
       reserve(opened, 1);
+      last = opened;
       opened.registered = new CompletableFuture<>();
       open.add(opened);
     }
@@ -139,6 +148,9 @@ final class SessionPool {
   /** The group no longer knows {@code pooled}: no new write takes it. */
   synchronized void discard(Pooled pooled) {
     open.remove(pooled);
+    if (last == pooled) {
+      last = null;
+    }
   }
 
   /** How many sessions are open. */

@@ -5,6 +5,7 @@ import io.keel.kv.resp.RespClient;
 import io.keel.raft.NodeId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -14,6 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
@@ -148,12 +152,26 @@ public final class KvCluster implements AutoCloseable {
     }
   }
 
-  /** A port free now on 127.0.0.1 (another process could take it before it is bound: tests accept that small chance). */
+  /**
+   * A port free now on 127.0.0.1, drawn below the kernel's ephemeral range (32768 and up on Linux),
+   * so that no outgoing connection's local port can take it before the node binds it.
+   */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      int port = 20_000 + PORTS.nextInt(12_000);
+      if (!HANDED_OUT.add(port)) {
+        continue;
+      }
+      try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        return socket.getLocalPort();
+      } catch (IOException e) {
+        // taken: draw another
+      }
     }
+    throw new UncheckedIOException(new IOException("no free port between 20000 and 32000 in 1000 draws"));
   }
+
+  private static final Random PORTS = new Random();
+  /** Ports already handed out in this JVM, never handed out twice. */
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 }

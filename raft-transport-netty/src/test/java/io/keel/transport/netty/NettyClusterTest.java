@@ -145,11 +145,15 @@ class NettyClusterTest {
       assertTrue(machines.values().stream().allMatch(r -> r.applied().stream().allMatch(c -> c.startsWith(prefix))));
     }
     for (NodeId node : cluster.nodes) {
-      for (PeerStats peer : cluster.transports.get(node).stats().peers()) {
+      List<PeerStats> peers = cluster.transports.get(node).stats().peers();
+      for (PeerStats peer : peers) {
         assertEquals(1, peer.connections(), node + " opened more than one connection to " + peer.peer());
-        assertTrue(peer.messagesIn() > 0 && peer.messagesOut() > 0);
         assertEquals(0, peer.droppedQueueFull());
       }
+      // Two followers of every group exchange no message once the elections are over, so only some
+      // pair of each node's carries traffic both ways for sure: the one to a leader.
+      assertTrue(peers.stream().anyMatch(peer -> peer.messagesIn() > 0 && peer.messagesOut() > 0),
+          node + " exchanged no message with any peer: " + peers);
     }
   }
 }

@@ -42,6 +42,8 @@ public final class RespClient implements AutoCloseable {
   private final ArrayDeque<CompletableFuture<RespReply>> pending = new ArrayDeque<>();
   private boolean flushScheduled;
   private boolean closed;
+  /** Set by {@link #closeAsync()}, from any thread. */
+  private volatile boolean closing;
 
   private RespClient(Channel channel, EventLoopGroup ownGroup) {
     this.channel = channel;
@@ -135,14 +137,23 @@ public final class RespClient implements AutoCloseable {
     return reply;
   }
 
-  /** Whether the connection is open. */
+  /** Whether the connection is open (and not being closed). */
   public boolean isOpen() {
-    return channel.isActive();
+    return !closing && channel.isActive();
   }
 
   /** The address this client is connected to. */
   public InetSocketAddress remoteAddress() {
     return (InetSocketAddress) channel.remoteAddress();
+  }
+
+  /**
+   * Starts closing the connection without waiting: requests still waiting fail, and
+   * {@link #isOpen()} is false at once.
+   */
+  public void closeAsync() {
+    closing = true;
+    channel.close();
   }
 
   /** Closes the connection; requests still waiting fail. */

@@ -5,6 +5,7 @@ import io.keel.raft.Configuration;
 import io.keel.raft.NodeId;
 import io.keel.raft.runtime.RaftGroup;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -106,7 +107,7 @@ public final class ClusterAdmin {
       if (address != null) {
         args.add(address.getBytes(StandardCharsets.UTF_8));
       }
-      return forwarder.send(leader.get(), args);
+      return forwarder.send(leader.get(), args, Duration.ofMillis(2 * timeoutMillis));
     }
     return local(replica.group(), operation, node, address)
         .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -35,6 +37,7 @@ final class Forwarder implements LeaderLink, AutoCloseable {
   private final Function<NodeId, Optional<KvCommand.Announce>> directory;
   private final KvCodec codec;
   private final Duration connectTimeout;
+  private final Duration requestTimeout;
   /** The most writes one forwarding command carries. */
   static final int MAX_BATCH = 1024;
   /** The bytes of session commands past which a forwarding command takes no more (it takes one at least). */
@@ -45,7 +48,8 @@ final class Forwarder implements LeaderLink, AutoCloseable {
   private volatile boolean closed;
 
   Forwarder(EventLoopGroup loops, Function<NodeId, Optional<KvCommand.Announce>> directory, KvCodec codec,
-      Duration connectTimeout) {
+      Duration connectTimeout, Duration requestTimeout) {
+    this.requestTimeout = requestTimeout;
     this.loops = loops;
     this.directory = directory;
     this.codec = codec;
@@ -106,7 +110,7 @@ final class Forwarder implements LeaderLink, AutoCloseable {
         args.add(group);
         args.addAll(sending.subList(from, to));
         List<CompletableFuture<KvResult>> answers = answering.subList(from, to);
-        send(key.leader(), args).whenComplete((reply, failure) -> answer(answers, reply, failure));
+        send(key.leader(), args, requestTimeout).whenComplete((reply, failure) -> answer(answers, reply, failure));
       }
     }
   }
@@ -134,11 +138,19 @@ final class Forwarder implements LeaderLink, AutoCloseable {
 
   /**
    * Sends the command {@code args} to {@code node}'s client port; the future fails with a
-   * {@link WriteFailure#kind() REFUSED} failure if it could not be sent, and with an
-   * {@link java.io.IOException} if the connection closed before the reply.
+   * {@link WriteFailure#kind() REFUSED} failure if it could not be sent, with an
+   * {@link java.io.IOException} if the connection closed before the reply, and with a
+   * {@link TimeoutException} if no reply came within {@code timeout}. A connection that let a
+   * request time out is closed (TCP may be backing off its retransmissions for minutes after a
+   * lossy spell): the next request dials afresh.
    */
-  CompletableFuture<RespReply> send(NodeId node, List<byte[]> args) {
-    return client(node).thenCompose(client -> client.send(args));
+  CompletableFuture<RespReply> send(NodeId node, List<byte[]> args, Duration timeout) {
+    return client(node).thenCompose(client -> client.send(args).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((reply, failure) -> {
+          if (failure != null && WriteFailure.unwrap(failure) instanceof TimeoutException) {
+            client.closeAsync();
+          }
+        }));
   }
 
   private KvResult result(RespReply reply) {

@@ -95,7 +95,7 @@ public final class KvNode implements AutoCloseable {
     runtime = RaftRuntime.builder(config.nodeId()).build();
     transport = startTransport();
     Forwarder forwarder = new Forwarder(clientLoops, node -> replicas.get(0).store().member(node.value()),
-        new KvStore(config.limits()).codec(), Duration.ofSeconds(2));
+        new KvStore(config.limits()).codec(), Duration.ofSeconds(2), Duration.ofSeconds(5));
     opened.add(forwarder);
     for (int i = 0; i < shards.count(); i++) {
       replicas.add(startReplica(shards, i, forwarder));

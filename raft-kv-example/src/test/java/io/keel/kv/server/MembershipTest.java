@@ -52,6 +52,32 @@ class MembershipTest {
     }
   }
 
+  @Test
+  void a_removed_node_that_kept_running_is_added_back_with_its_data(@TempDir Path dir) throws Exception {
+    try (KvCluster cluster = new KvCluster(dir, 3, 2, builder -> builder)) {
+      cluster.awaitReady(Duration.ofSeconds(30));
+      try (RespClient client = cluster.client(0)) {
+        for (int i = 0; i < 20; i++) {
+          assertEquals(RespReply.OK, client.send("SET", "k" + i, "v" + i).get(30, TimeUnit.SECONDS));
+        }
+        assertEquals(RespReply.OK, client.send("KEEL.REMOVENODE", "n3").get(120, TimeUnit.SECONDS));
+        for (int i = 20; i < 40; i++) {
+          assertEquals(RespReply.OK, client.send("SET", "k" + i, "v" + i).get(30, TimeUnit.SECONDS));
+        }
+        RespReply added = client.send("KEEL.ADDNODE", "n3", cluster.raftAddress(2)).get(120, TimeUnit.SECONDS);
+        assertEquals(RespReply.OK, added);
+        for (ShardReplica replica : cluster.node(0).service().replicas()) {
+          assertEquals(voters("n1", "n2", "n3"), replica.group().configuration().voters());
+        }
+      }
+      try (RespClient back = cluster.client(2)) {
+        assertEquals(RespReply.OK, back.send("KEEL.READS", "local").get(10, TimeUnit.SECONDS));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+            RespReply.bulk("v39").equals(back.send("GET", "k39").get(10, TimeUnit.SECONDS)));
+      }
+    }
+  }
+
   private static Set<NodeId> voters(String... names) {
     Set<NodeId> voters = new TreeSet<>();
     for (String name : names) {

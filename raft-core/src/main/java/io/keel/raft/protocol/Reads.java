@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -90,7 +91,12 @@ public final class Reads {
 
   // the follower's side
   private long nextRequestId;
-  private final Map<Long, Pending> asked = new HashMap<>();
+  /**
+   * Requests sent to the leader, oldest first. Each gets the same timeout when sent, and terms only
+   * grow, so the ones past their deadline or of an earlier term are always a prefix: a tick looks at
+   * no more than those and one more.
+   */
+  private final Map<Long, Pending> asked = new LinkedHashMap<>();
 
   /** Reads confirmed and waiting for the state machine to apply their read index. */
   private final PriorityQueue<Pending> awaitingApply = new PriorityQueue<>(Comparator.comparingLong(p -> p.readIndex));
@@ -323,18 +329,22 @@ public final class Reads {
     awaitApply(read);
   }
 
-  /** The time advanced: a follower's requests past their deadline, or of an earlier term, fail. */
+  /**
+   * The time advanced: a follower's requests past their deadline, or of an earlier term, fail. They
+   * are the oldest ({@link #asked}), so the first request that is neither ends the walk.
+   */
   void onTick() {
     if (asked.isEmpty()) {
-      return;
+      return; // no iterator made on the ticks of a node that asks nothing
     }
     for (Iterator<Pending> it = asked.values().iterator(); it.hasNext(); ) {
       Pending read = it.next();
-      if (read.term != node.currentTerm() || node.nowNanos() >= read.deadlineNanos) {
-        it.remove();
-        read.future.completeExceptionally(new ReadFailedException(node.id() + " got no read index from its leader "
-            + (read.term != node.currentTerm() ? "before term " + read.term + " ended" : "within an election timeout")));
+      if (read.term == node.currentTerm() && node.nowNanos() < read.deadlineNanos) {
+        return;
       }
+      it.remove();
+      read.future.completeExceptionally(new ReadFailedException(node.id() + " got no read index from its leader "
+          + (read.term != node.currentTerm() ? "before term " + read.term + " ended" : "within an election timeout")));
     }
   }
 

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 final class Workload {
 
-  /** What the operations ended as: ok, fail and info, by read, write and cas. */
+  /** The kinds of operation, in the order of the counts: read, write, cas. */
   static final String[] KINDS = {"read", "write", "cas"};
 
   private final FaultCluster cluster;

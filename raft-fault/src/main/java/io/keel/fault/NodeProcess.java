@@ -109,7 +109,8 @@ final class NodeProcess {
 
   private void signal(String name) {
     try {
-      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+      // the shell's own kill: a machine without procps has no kill program
+      Process kill = new ProcessBuilder("sh", "-c", "kill -" + name + " " + process.pid()).start();
       kill.waitFor(10, TimeUnit.SECONDS);
     } catch (IOException e) {
       throw new IllegalStateException("cannot send SIG" + name + " to " + id + ": " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package io.keel.fault;
 
 import io.keel.kv.resp.RespClient;
 import io.keel.kv.resp.RespReply;
+import io.keel.kv.server.Addresses;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -93,13 +94,13 @@ final class FaultCluster implements AutoCloseable {
       if (list.length() > 0) {
         list.append(',');
       }
-      list.append(nodes.get(member).id()).append('=').append(hostPort(network.raftAddress(member)));
+      list.append(nodes.get(member).id()).append('=').append(Addresses.format(network.raftAddress(member)));
     }
     return "# written by the fault test\n"
         + "node-id = " + nodes.get(index).id() + "\n"
         + "members = " + list + "\n"
-        + "raft-listen = " + hostPort(network.raftListen(index)) + "\n"
-        + "resp-listen = " + hostPort(network.respAddress(index)) + "\n"
+        + "raft-listen = " + Addresses.format(network.raftListen(index)) + "\n"
+        + "resp-listen = " + Addresses.format(network.respAddress(index)) + "\n"
         + "http-listen = off\n"
         + "data-dir = " + nodes.get(index).dataDir() + "\n"
         + "groups = " + groups + "\n"
@@ -109,13 +110,9 @@ final class FaultCluster implements AutoCloseable {
         + "session-timeout-s = 60\n";
   }
 
-  static String hostPort(InetSocketAddress address) {
-    return address.getHostString() + ":" + address.getPort();
-  }
-
   /** The Raft address of node {@code index}, as the admin commands name it. */
   String raftAddress(int index) {
-    return hostPort(network.raftAddress(index));
+    return Addresses.format(network.raftAddress(index));
   }
 
   /** Sends {@code command} to node {@code index} and waits up to {@code timeout} for the reply. */

@@ -210,7 +210,7 @@ final class FaultRunner {
     }
   }
 
-  /** Deletes a passing run's directory. */
+  /** Deletes {@code dir} and everything in it, if it exists: a passing run's files, a node's data. */
   static void delete(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;

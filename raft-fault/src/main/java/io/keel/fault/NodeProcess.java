@@ -6,11 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * One {@code keel-kv server} process of the test, in its place on the {@link Network}: started
@@ -124,14 +122,7 @@ final class NodeProcess {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException(id + " is running");
     }
-    Path data = dataDir();
-    if (Files.exists(data)) {
-      try (Stream<Path> paths = Files.walk(data)) {
-        for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(path);
-        }
-      }
-    }
+    FaultRunner.delete(dataDir());
   }
 
   /** Whether the process is running (paused counts as running). */
@@ -170,10 +161,5 @@ final class NodeProcess {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
     }
-  }
-
-  /** How many times the node was started. */
-  synchronized int starts() {
-    return starts;
   }
 }

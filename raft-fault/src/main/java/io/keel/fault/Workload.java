@@ -233,8 +233,4 @@ final class Workload {
     }
     return text.toString();
   }
-
-  long total(int outcome) {
-    return counts.get(outcome) + counts.get(3 + outcome) + counts.get(6 + outcome);
-  }
 }

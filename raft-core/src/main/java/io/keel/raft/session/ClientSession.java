@@ -107,6 +107,16 @@ public final class ClientSession {
     unanswered.remove(command.sequence);
   }
 
+  /**
+   * How many numbers the session has given out from its oldest unanswered command on: 0 when every
+   * command is answered. The group keeps the results of that span, up to
+   * {@link SessionLimits#maxResultsPerSession()}; a client that keeps it well below the limit never
+   * finds the result of a command it is still retrying forgotten.
+   */
+  public long unansweredSpan() {
+    return nextSequence - acknowledgedBelow();
+  }
+
   /** The lowest number not yet answered: the group may forget every result below it. */
   long acknowledgedBelow() {
     return unanswered.isEmpty() ? nextSequence : unanswered.first();

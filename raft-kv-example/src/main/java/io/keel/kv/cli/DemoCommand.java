@@ -1,6 +1,7 @@
 package io.keel.kv.cli;
 
 import io.keel.kv.config.KvConfig;
+import io.keel.kv.server.Addresses;
 import io.keel.kv.server.KvNode;
 import io.keel.raft.NodeId;
 import java.io.IOException;
@@ -113,8 +114,8 @@ public final class DemoCommand implements Callable<Integer> {
         + data.toAbsolutePath().normalize());
     for (KvNode node : running) {
       KvConfig config = node.config();
-      out.printf("  %-3s RESP %s   HTTP %s   Raft %s%n", config.nodeId(), hostPort(node.respAddress()),
-          config.httpListen().map(DemoCommand::hostPort).orElse("off"), hostPort(config.raftListen()));
+      out.printf("  %-3s RESP %s   HTTP %s   Raft %s%n", config.nodeId(), Addresses.format(node.respAddress()),
+          config.httpListen().map(Addresses::format).orElse("off"), Addresses.format(config.raftListen()));
     }
     int port = running.get(0).respAddress().getPort();
     out.println();
@@ -135,9 +136,5 @@ public final class DemoCommand implements Callable<Integer> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  static String hostPort(InetSocketAddress address) {
-    return address.getHostString() + ":" + address.getPort();
   }
 }

@@ -3,6 +3,7 @@ package io.keel.kv.cli;
 import io.keel.kv.config.ConfigException;
 import io.keel.kv.config.ConfigFile;
 import io.keel.kv.config.KvConfig;
+import io.keel.kv.server.Addresses;
 import io.keel.kv.server.KvNode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -31,7 +32,7 @@ public final class ServerCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> DemoCommand.awaitStop(stop, stopped), "keel-kv-stop"));
     try (KvNode node = KvNode.start(settings)) {
-      System.out.println(settings.nodeId() + " serves RESP on " + DemoCommand.hostPort(node.respAddress())
+      System.out.println(settings.nodeId() + " serves RESP on " + Addresses.format(node.respAddress())
           + " over " + settings.groups() + " group(s); data in " + settings.dataDir().toAbsolutePath().normalize());
       stop.await();
       System.out.println("stopping " + settings.nodeId());

@@ -181,7 +181,8 @@ final class DataCommands {
     });
   }
 
-  private static CompletableFuture<List<RespReply>> all(List<CompletableFuture<RespReply>> each) {
+  /** Every reply, in order, once all have come. */
+  static CompletableFuture<List<RespReply>> all(List<CompletableFuture<RespReply>> each) {
     return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenApply(done -> {
       List<RespReply> replies = new ArrayList<>(each.size());
       each.forEach(future -> replies.add(future.join()));

@@ -32,8 +32,12 @@ public final class RespCommands {
     CompletableFuture<RespReply> run(ClientState client, List<byte[]> args);
   }
 
-  /** A command: its name, arity, flags and key positions, as {@code COMMAND} lists them, and how it runs. */
-  record Spec(String name, int arity, List<String> flags, int firstKey, int lastKey, int step, Handler handler) {}
+  /**
+   * A command: its name, arity, flags and key positions, as {@code COMMAND} lists them, how it
+   * runs, and what it does to the store (from its flags).
+   */
+  record Spec(String name, int arity, List<String> flags, int firstKey, int lastKey, int step, Handler handler,
+      Kind kind) {}
 
   private final Map<String, Spec> specs = new LinkedHashMap<>();
   private final RequestMetrics metrics;
@@ -50,7 +54,8 @@ public final class RespCommands {
 
   void add(String name, int arity, String flags, int firstKey, int lastKey, int step, Handler handler) {
     List<String> flagList = flags.isEmpty() ? List.of() : List.of(flags.split(" "));
-    specs.put(name, new Spec(name, arity, flagList, firstKey, lastKey, step, handler));
+    Kind kind = flagList.contains("write") ? Kind.WRITE : flagList.contains("readonly") ? Kind.READ : Kind.OTHER;
+    specs.put(name, new Spec(name, arity, flagList, firstKey, lastKey, step, handler, kind));
   }
 
   /** Every command, in the order they were added. */
@@ -66,13 +71,9 @@ public final class RespCommands {
   /** Whether a request reads the store, writes it, or neither, for {@link RespConnection}'s ordering. */
   enum Kind { READ, WRITE, OTHER }
 
-  /** What {@code args} (a request of at least one word) does to the store. */
-  Kind kind(List<byte[]> args) {
-    Spec spec = specs.get(new String(args.get(0), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT));
-    if (spec == null) {
-      return Kind.OTHER;
-    }
-    return spec.flags().contains("write") ? Kind.WRITE : spec.flags().contains("readonly") ? Kind.READ : Kind.OTHER;
+  /** The command {@code args} (a request of at least one word) names, or null for an unknown one. */
+  Spec lookup(List<byte[]> args) {
+    return specs.get(new String(args.get(0), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT));
   }
 
   /** The port's counters. */
@@ -80,16 +81,17 @@ public final class RespCommands {
     return stats;
   }
 
-  /** Runs one request; the future holds its reply, an error reply for any failure. */
-  CompletableFuture<RespReply> execute(ClientState client, List<byte[]> args) {
+  /**
+   * Runs one request, {@code spec} being what {@link #lookup} found for it; the future holds its
+   * reply, an error reply for any failure.
+   */
+  CompletableFuture<RespReply> execute(Spec spec, ClientState client, List<byte[]> args) {
     long start = System.nanoTime();
-    String name = new String(args.get(0), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
-    Spec spec = specs.get(name);
     CompletableFuture<RespReply> reply;
     if (spec == null) {
       reply = CompletableFuture.completedFuture(RespReply.error(unknown(args)));
     } else if (spec.arity() > 0 ? args.size() != spec.arity() : args.size() < -spec.arity()) {
-      reply = CompletableFuture.completedFuture(RespReply.error("ERR wrong number of arguments for '" + name
+      reply = CompletableFuture.completedFuture(RespReply.error("ERR wrong number of arguments for '" + spec.name()
           + "' command"));
     } else if (args.contains(OVERSIZED_ARGUMENT)) { // arrays are equal only to themselves
       reply = CompletableFuture.completedFuture(RespReply.error("ERR an argument longer than " + maxArgumentBytes

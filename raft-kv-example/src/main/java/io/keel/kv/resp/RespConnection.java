@@ -111,9 +111,10 @@ final class RespConnection extends SimpleChannelInboundHandler<RedisMessage> {
 
   /** Runs the request once the run before its own has ended (at once, for a request that neither reads nor writes). */
   private CompletableFuture<RespReply> inOrder(ChannelHandlerContext ctx, List<byte[]> args) {
-    RespCommands.Kind kind = commands.kind(args);
+    RespCommands.Spec spec = commands.lookup(args);
+    RespCommands.Kind kind = spec == null ? RespCommands.Kind.OTHER : spec.kind();
     if (kind == RespCommands.Kind.OTHER) {
-      return commands.execute(state, args);
+      return commands.execute(spec, state, args);
     }
     if (kind != run.kind) {
       Run previous = run;
@@ -122,8 +123,8 @@ final class RespConnection extends SimpleChannelInboundHandler<RedisMessage> {
     }
     Run joined = run;
     joined.outstanding++;
-    CompletableFuture<RespReply> reply = joined.start.isDone() ? commands.execute(state, args)
-        : joined.start.thenComposeAsync(ready -> commands.execute(state, args), ctx.executor());
+    CompletableFuture<RespReply> reply = joined.start.isDone() ? commands.execute(spec, state, args)
+        : joined.start.thenComposeAsync(ready -> commands.execute(spec, state, args), ctx.executor());
     reply.whenComplete((done, failure) -> {
       if (ctx.executor().inEventLoop()) {
         joined.finishedOne();

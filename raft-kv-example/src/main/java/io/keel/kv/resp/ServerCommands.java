@@ -179,11 +179,7 @@ final class ServerCommands {
       each.add(replica.proposeForwarded(args.get(i)).handle((result, failure) -> failure == null
           ? new RespReply.Bulk(result) : RespReply.error(replica.forwardedFailure(failure))));
     }
-    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenApply(done -> {
-      List<RespReply> replies = new ArrayList<>(each.size());
-      each.forEach(reply -> replies.add(reply.join()));
-      return new RespReply.Array(replies);
-    });
+    return DataCommands.all(each).thenApply(RespReply.Array::new);
   }
 
   private CompletableFuture<RespReply> group(ClientState client, List<byte[]> args) {

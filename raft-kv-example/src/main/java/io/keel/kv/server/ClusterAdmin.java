@@ -1,7 +1,6 @@
 package io.keel.kv.server;
 
 import io.keel.kv.resp.RespReply;
-import io.keel.raft.Configuration;
 import io.keel.raft.NodeId;
 import io.keel.raft.runtime.RaftGroup;
 import java.nio.charset.StandardCharsets;
@@ -124,10 +123,5 @@ public final class ClusterAdmin {
       case REMOVE -> group.remove(node);
       case TRANSFER -> group.transferLeadership(node);
     };
-  }
-
-  /** The configuration of group {@code group} in force on this node. */
-  public Configuration configuration(int group) {
-    return replicas.get(group).group().configuration();
   }
 }

@@ -76,7 +76,7 @@ public final class KvService {
   }
 
   private String redirect(int group, NodeId leader) {
-    Optional<KvCommand.Announce> announced = replicas.get(0).store().member(leader.value());
+    Optional<KvCommand.Announce> announced = member(leader);
     if (announced.isEmpty() || announced.get().respAddress().isEmpty()) {
       return "TRYAGAIN group " + group + " is led by " + leader + ", which has not announced its client address yet";
     }

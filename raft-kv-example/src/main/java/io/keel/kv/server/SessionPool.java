@@ -4,7 +4,6 @@ import io.keel.raft.session.ClientSession;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -31,8 +30,6 @@ final class SessionPool {
   static final class Pooled {
     private final ClientSession session;
     private CompletableFuture<Void> registered;
-    private final TreeSet<Long> unanswered = new TreeSet<>();
-    private long nextSequence = 1;
 
     private Pooled(ClientSession session) {
       this.session = session;
@@ -44,15 +41,12 @@ final class SessionPool {
     }
 
     synchronized ClientSession.Command command(byte[] payload) {
-      ClientSession.Command command = session.command(payload);
-      unanswered.add(command.sequence());
-      nextSequence = command.sequence() + 1;
-      return command;
+      return session.command(payload);
     }
 
-    /** How many numbers lie between the oldest unanswered write (or the next) and the next. */
+    /** The session's unanswered span, counting the writes given it that have not taken their number yet. */
     synchronized long span() {
-      return unanswered.isEmpty() ? reserved : nextSequence - unanswered.first() + reserved;
+      return session.unansweredSpan() + reserved;
     }
 
     /** Writes given this session that have not taken their number yet. */
@@ -68,7 +62,6 @@ final class SessionPool {
 
     synchronized void answered(ClientSession.Command command) {
       session.answered(command);
-      unanswered.remove(command.sequence());
     }
 
     synchronized byte[] registration() {

@@ -210,8 +210,7 @@ public final class ShardReplica {
                 : "TRYAGAIN no leader of group " + index + " took the write within " + timeoutMillis + " ms ("
                     + failure.getMessage() + ")");
           } else {
-            long backoff = Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(attempts, 6));
-            timers.schedule(this::attempt, Math.min(backoff, remainingMillis()), TimeUnit.MILLISECONDS);
+            timers.schedule(this::attempt, Math.min(backoff(attempts), remainingMillis()), TimeUnit.MILLISECONDS);
           }
         }
         case UNKNOWN_SESSION -> {
@@ -307,11 +306,15 @@ public final class ShardReplica {
         done.completeExceptionally(new ServiceException("TRYAGAIN group " + index
             + " could not confirm a read within " + timeoutMillis + " ms: " + cause.getMessage()));
       } else {
-        long backoff = Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(attempts, 6));
-        timers.schedule(() -> read(mode, query, done, deadline, attempts + 1), Math.min(backoff, left),
+        timers.schedule(() -> read(mode, query, done, deadline, attempts + 1), Math.min(backoff(attempts), left),
             TimeUnit.MILLISECONDS);
       }
     });
+  }
+
+  /** How long to wait before the next try after {@code attempts}: doubling from 5 ms, at most 200 ms. */
+  private static long backoff(int attempts) {
+    return Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(attempts, 6));
   }
 
   /** Runs {@code query} against this replica's store as it is now: possibly stale, never waiting. */

@@ -2,6 +2,7 @@ package io.keel.raft;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 
 /**
  * The user's replicated state machine. Keel calls {@link #apply} once for every committed command,
@@ -30,6 +31,21 @@ public interface StateMachine<R> {
    * @return the result handed to the proposer
    */
   R apply(long index, byte[] command);
+
+  /**
+   * Ends a run of applies: Keel calls it on the apply thread after each run of {@link #apply}
+   * calls it hands out together, before it takes a snapshot, runs a read's query or hands out
+   * more, with the index of the last entry of the run (which may be an entry holding no command,
+   * applied by doing nothing). A persistent state machine writes here what the run changed, with
+   * {@code lastIndex} as its applied index, in one atomic write; what it keeps in memory until
+   * then is bounded by the run, which Keel already holds in memory. The default does nothing.
+   *
+   * <p>An exception thrown here leaves the state unknown: the replica stops applying, as after an
+   * {@link Error} from {@code apply}, and must be stopped. Results of the run were already handed
+   * to their proposers, which is safe: the entries are committed in the log, and a replica that
+   * restarts before the write lands applies them again from there, to the same results.
+   */
+  default void flush(long lastIndex) {}
 
   /**
    * The index this state machine has already applied when Keel opens it; Keel then hands it only
@@ -71,5 +87,21 @@ public interface StateMachine<R> {
    */
   default void restore(long lastIndex, InputStream in) throws IOException {
     throw new UnsupportedOperationException(getClass().getName() + " takes snapshots but cannot restore them");
+  }
+
+  /**
+   * Restores from a snapshot kept as a directory of files, as a snapshot store that keeps
+   * checkpoints does (see {@link StateMachineSnapshot#directory()}), without streaming it: a store
+   * with its own files can link them in place of copying. Keel offers the directory first, and
+   * calls {@link #restore(long, InputStream)} with the same snapshot as a stream if this returns
+   * false, as the default does. The same rules as for the stream apply: the state afterwards
+   * stands for every entry up to {@code lastIndex}, and nothing in {@code directory} may be
+   * changed (the store still holds it).
+   *
+   * @return whether the state machine restored from the directory
+   * @throws IOException if it cannot, having started: as for {@link #restore(long, InputStream)}
+   */
+  default boolean restoreFromDirectory(long lastIndex, Path directory) throws IOException {
+    return false;
   }
 }

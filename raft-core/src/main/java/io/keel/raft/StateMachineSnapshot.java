@@ -2,6 +2,8 @@ package io.keel.raft;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A point-in-time view of a state machine's state ({@link StateMachine#snapshot()}), taken between
@@ -16,6 +18,16 @@ public interface StateMachineSnapshot extends AutoCloseable {
    * state of gigabytes must not be built as one array. Called once, on a thread of Keel's.
    */
   void writeTo(OutputStream out) throws IOException;
+
+  /**
+   * The view as a directory of files on this node's disk that stay unchanged until {@link
+   * #close()} (a store's checkpoint), if it is one; empty, the default, otherwise. A snapshot store
+   * that keeps snapshots as directories links these files instead of copying the bytes {@link
+   * #writeTo} would stream; any other store streams them.
+   */
+  default Optional<Path> directory() {
+    return Optional.empty();
+  }
 
   /** Releases what the view holds (a checkpoint, a pinned version), once written or abandoned. */
   @Override

@@ -127,11 +127,28 @@ final class ApplyPipeline<R> {
         onOutcome.run();
       }
     }
-    if (lastApplied >= 0) {
-      onApplied.accept(lastApplied);
-      if (snapshotter != null) {
-        snapshotter.afterApplied(stateMachine, lastApplied, lastTerm, entries, bytes);
-      }
+    if (lastApplied < 0 || (fatal == null && !flushStateMachine(lastApplied))) {
+      return;
+    }
+    onApplied.accept(lastApplied);
+    if (snapshotter != null) {
+      snapshotter.afterApplied(stateMachine, lastApplied, lastTerm, entries, bytes);
+    }
+  }
+
+  /**
+   * Ends the run in the state machine. A failure there leaves its state unknown, as an {@link
+   * Error} from {@code apply} does: nothing applies after, and the run is not reported applied,
+   * so no snapshot is taken of it.
+   */
+  private boolean flushStateMachine(long lastApplied) {
+    try {
+      stateMachine.flush(lastApplied);
+      return true;
+    } catch (RuntimeException | Error e) {
+      fatal = e;
+      onFatal.accept(e);
+      return false;
     }
   }
 

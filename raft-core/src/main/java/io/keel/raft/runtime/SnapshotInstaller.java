@@ -9,7 +9,6 @@ import io.keel.raft.snapshot.SnapshotSink;
 import io.keel.raft.snapshot.SnapshotSource;
 import io.keel.raft.snapshot.SnapshotStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -127,8 +126,8 @@ final class SnapshotInstaller implements SnapshotReceiver {
       reports.failed(meta, e);
       return;
     }
-    try (SnapshotSource source = store.open(info); InputStream in = source.stream()) {
-      stateMachine.restore(info.lastIndex(), in);
+    try (SnapshotSource source = store.open(info)) {
+      source.restoreInto(stateMachine);
     } catch (IOException | RuntimeException e) {
       reports.stateMachineLost(e);
       return;

@@ -133,7 +133,7 @@ final class Snapshotter implements AutoCloseable {
     SnapshotSink sink = null;
     try (view) {
       sink = store.create(meta);
-      view.writeTo(sink.stream());
+      sink.writeFrom(view);
       SnapshotInfo info = sink.finish();
       taken.increment();
       LOG.debug("{}: snapshot {} written, {} bytes", name, info.meta(), info.sizeBytes());

@@ -8,6 +8,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
@@ -25,9 +27,14 @@ import java.util.Objects;
  * sessions expire at the same entry on every replica. A node whose clock runs ahead expires idle
  * sessions early, never late; none of this depends on any replica's clock when it applies.
  *
- * <p>The wrapped state machine must start empty on every open ({@link StateMachine#appliedIndex()}
- * 0): the session table is rebuilt by replaying the log or restored from a snapshot, which a
- * persistent state machine would skip. Memory is bounded by {@link SessionLimits}.
+ * <p>Where the table lives depends on the wrapped state machine. By default it lives in memory:
+ * it is rebuilt by replaying the log or restored from a snapshot (where it precedes the wrapped
+ * state machine's own bytes), so the wrapped state machine must start empty on every open
+ * ({@link StateMachine#appliedIndex()} 0). A persistent state machine that implements {@link
+ * SessionTableStorage} keeps the table with its data instead: each {@link #flush} writes the
+ * sessions that changed into the same atomic write, the table is read back when the node opens
+ * and after each restore, and snapshots are the wrapped state machine's alone. Memory is bounded
+ * by {@link SessionLimits}.
  *
  * @param <R> the wrapped state machine's result type
  */
@@ -39,6 +46,8 @@ public final class SessionStateMachine<R> implements StateMachine<R> {
   private final ResultCodec<R> codec;
   private final SessionTable table;
   private final SessionLimits limits;
+  /** The wrapped state machine, if it keeps the table; null if the table lives in memory. */
+  private final SessionTableStorage storage;
   private long duplicates;
 
   /** Wraps {@code inner}, keeping results as {@code codec} writes them, within {@code limits}. */
@@ -47,6 +56,10 @@ public final class SessionStateMachine<R> implements StateMachine<R> {
     this.codec = Objects.requireNonNull(codec, "codec");
     this.limits = Objects.requireNonNull(limits, "limits");
     this.table = new SessionTable(limits);
+    this.storage = inner instanceof SessionTableStorage persistent ? persistent : null;
+    if (storage != null) {
+      table.trackChanges();
+    }
   }
 
   /**
@@ -112,14 +125,20 @@ public final class SessionStateMachine<R> implements StateMachine<R> {
   }
 
   /**
-   * Always 0, after checking that the wrapped state machine starts empty too.
+   * The wrapped state machine's applied index. With a table in memory that is always 0, and it is
+   * checked; with a {@link SessionTableStorage}, the table is read from it here.
    *
-   * @throws IllegalStateException if it reports an applied index: the session table would not be
-   *     rebuilt for the entries it skips
+   * @throws IllegalStateException if a state machine without a stored table reports an applied
+   *     index (the table would not be rebuilt for the entries it skips)
+   * @throws java.io.UncheckedIOException if the stored table is damaged
    */
   @Override
   public long appliedIndex() {
     long applied = inner.appliedIndex();
+    if (storage != null) {
+      loadTable();
+      return applied;
+    }
     if (applied != 0) {
       throw new IllegalStateException("a SessionStateMachine needs a state machine that starts empty, and "
           + inner.getClass().getName() + " reports applied index " + applied);
@@ -127,12 +146,24 @@ public final class SessionStateMachine<R> implements StateMachine<R> {
     return 0;
   }
 
-  /** The session table and the wrapped state machine's view; null if the wrapped one takes no snapshots. */
+  /** Writes the sessions changed since the last flush into the wrapped state machine's write, then flushes it. */
+  @Override
+  public void flush(long lastIndex) {
+    if (storage != null) {
+      SessionRecords.flush(table, storage, codec);
+    }
+    inner.flush(lastIndex);
+  }
+
+  /**
+   * The session table and the wrapped state machine's view; null if the wrapped one takes no
+   * snapshots. With a stored table, the wrapped state machine's view alone, which holds it.
+   */
   @Override
   public StateMachineSnapshot snapshot() {
     StateMachineSnapshot view = inner.snapshot();
-    if (view == null) {
-      return null;
+    if (view == null || storage != null) {
+      return view;
     }
     long now = table.nowMillis();
     List<SessionTable.Session> sessions = table.copy();
@@ -155,6 +186,11 @@ public final class SessionStateMachine<R> implements StateMachine<R> {
 
   @Override
   public void restore(long lastIndex, InputStream in) throws IOException {
+    if (storage != null) {
+      inner.restore(lastIndex, in);
+      reloadTable();
+      return;
+    }
     DataInputStream data = new DataInputStream(in instanceof BufferedInputStream ? in : new BufferedInputStream(in));
     int version = data.readInt();
     if (version != SNAPSHOT_VERSION) {
@@ -162,6 +198,28 @@ public final class SessionStateMachine<R> implements StateMachine<R> {
     }
     table.read(data, codec);
     inner.restore(lastIndex, data);
+  }
+
+  /** With a stored table, restores the wrapped state machine from the directory and reads the table back. */
+  @Override
+  public boolean restoreFromDirectory(long lastIndex, Path directory) throws IOException {
+    if (storage == null || !inner.restoreFromDirectory(lastIndex, directory)) {
+      return false;
+    }
+    reloadTable();
+    return true;
+  }
+
+  private void loadTable() {
+    try {
+      reloadTable();
+    } catch (IOException e) {
+      throw new UncheckedIOException("the stored session table is damaged: " + e.getMessage(), e);
+    }
+  }
+
+  private void reloadTable() throws IOException {
+    SessionRecords.load(table, storage, codec, limits);
   }
 
   /** The wrapped state machine, to query: a linearizable read reads it once the read index is applied. */

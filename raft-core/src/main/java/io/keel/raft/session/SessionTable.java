@@ -4,10 +4,13 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -29,6 +32,8 @@ final class SessionTable {
   static final class Session {
     final long clientId;
     long lastActiveMillis;
+    /** Where the session stands in the table's order of activity: higher is more recent. */
+    long activity;
     /** Sequence -> outcome, for commands applied and not yet acknowledged. */
     final TreeMap<Long, Outcome> results = new TreeMap<>();
     /** Every sequence at or below it that is not in {@link #results} was applied, or may have been. */
@@ -45,6 +50,10 @@ final class SessionTable {
   private long nowMillis = Long.MIN_VALUE;
   private long expired;
   private long evicted;
+  /** The last {@link Session#activity} given out. */
+  private long activityCounter;
+  /** The sessions changed, opened or removed since the last {@link #drainChanged}; null unless tracked. */
+  private Set<Long> changed;
 
   SessionTable(SessionLimits limits) {
     this.limits = limits;
@@ -60,6 +69,7 @@ final class SessionTable {
         break;
       }
       it.remove();
+      markChanged(session.clientId);
       expired++;
     }
   }
@@ -76,17 +86,21 @@ final class SessionTable {
     }
     if (sessions.size() >= limits.maxSessions()) {
       Iterator<Session> idlest = sessions.values().iterator();
-      idlest.next();
+      markChanged(idlest.next().clientId);
       idlest.remove();
       evicted++;
     }
     Session session = new Session(clientId, nowMillis);
+    session.activity = ++activityCounter;
     session.forgottenUpTo = firstSequence - 1;
     sessions.put(clientId, session);
+    markChanged(clientId);
   }
 
   void close(long clientId) {
-    sessions.remove(clientId);
+    if (sessions.remove(clientId) != null) {
+      markChanged(clientId);
+    }
   }
 
   /** The open session of {@code clientId}, now marked active; null if none. */
@@ -94,7 +108,9 @@ final class SessionTable {
     Session session = sessions.remove(clientId);
     if (session != null) {
       session.lastActiveMillis = nowMillis;
+      session.activity = ++activityCounter;
       sessions.put(clientId, session);
+      markChanged(clientId);
     }
     return session;
   }
@@ -132,6 +148,64 @@ final class SessionTable {
     return nowMillis;
   }
 
+  long activityCounter() {
+    return activityCounter;
+  }
+
+  // ---------------------------------------------------------------- changes, for persistent tables
+
+  /**
+   * From now on, records which sessions change, so that only those are written to a {@link
+   * SessionTableStorage}. A session changes only by {@link #touch} (which every command that keeps
+   * or acknowledges a result goes through), {@link #register}, {@link #close}, expiry and eviction.
+   */
+  void trackChanges() {
+    if (changed == null) {
+      changed = new LinkedHashSet<>();
+    }
+  }
+
+  private void markChanged(long clientId) {
+    if (changed != null) {
+      changed.add(clientId);
+    }
+  }
+
+  /** The ids of the sessions changed, opened or removed since the last call; empty unless tracked. */
+  Set<Long> drainChanged() {
+    if (changed == null || changed.isEmpty()) {
+      return Set.of();
+    }
+    Set<Long> drained = changed;
+    changed = new LinkedHashSet<>();
+    return drained;
+  }
+
+  /** The open session of {@code clientId}, unchanged; null if none. */
+  Session get(long clientId) {
+    return sessions.get(clientId);
+  }
+
+  /**
+   * Replaces the whole table with stored state: {@code stored} in any order, put in order of their
+   * {@link Session#activity}. Forgets the changes not yet drained.
+   */
+  void replace(long now, long expiredCount, long evictedCount, long lastActivity, List<Session> stored) {
+    List<Session> ordered = new ArrayList<>(stored);
+    ordered.sort(Comparator.comparingLong(session -> session.activity));
+    sessions.clear();
+    for (Session session : ordered) {
+      sessions.put(session.clientId, session);
+    }
+    nowMillis = now;
+    expired = expiredCount;
+    evicted = evictedCount;
+    activityCounter = lastActivity;
+    if (changed != null) {
+      changed.clear();
+    }
+  }
+
   // ---------------------------------------------------------------- snapshots
 
   /** A copy that later applies do not change, for a snapshot taken between two applies. */
@@ -152,23 +226,28 @@ final class SessionTable {
     out.writeLong(nowMillis);
     out.writeInt(copy.size());
     for (Session session : copy) {
-      out.writeLong(session.clientId);
-      out.writeLong(session.lastActiveMillis);
-      out.writeLong(session.forgottenUpTo);
-      out.writeInt(session.results.size());
-      for (Map.Entry<Long, Outcome> result : session.results.entrySet()) {
-        out.writeLong(result.getKey());
-        Outcome outcome = result.getValue();
-        out.writeBoolean(outcome.failed());
-        if (outcome.failed()) {
-          out.writeUTF(outcome.failureType());
-          out.writeUTF(clip(outcome.failureMessage()));
-        } else {
-          @SuppressWarnings("unchecked")
-          byte[] value = codec.encode((R) outcome.value());
-          out.writeInt(value.length);
-          out.write(value);
-        }
+      writeSession(session, codec, out);
+    }
+  }
+
+  /** Writes one session: its id, activity time, what it forgot and the results it keeps. */
+  static <R> void writeSession(Session session, ResultCodec<R> codec, DataOutputStream out) throws IOException {
+    out.writeLong(session.clientId);
+    out.writeLong(session.lastActiveMillis);
+    out.writeLong(session.forgottenUpTo);
+    out.writeInt(session.results.size());
+    for (Map.Entry<Long, Outcome> result : session.results.entrySet()) {
+      out.writeLong(result.getKey());
+      Outcome outcome = result.getValue();
+      out.writeBoolean(outcome.failed());
+      if (outcome.failed()) {
+        out.writeUTF(outcome.failureType());
+        out.writeUTF(clip(outcome.failureMessage()));
+      } else {
+        @SuppressWarnings("unchecked")
+        byte[] value = codec.encode((R) outcome.value());
+        out.writeInt(value.length);
+        out.write(value);
       }
     }
   }
@@ -182,18 +261,8 @@ final class SessionTable {
     }
     LinkedHashMap<Long, Session> read = new LinkedHashMap<>();
     for (int i = 0; i < count; i++) {
-      Session session = new Session(in.readLong(), in.readLong());
-      session.forgottenUpTo = in.readLong();
-      int results = in.readInt();
-      if (results < 0 || results > limits.maxResultsPerSession()) {
-        throw new IOException("a snapshot's session " + session.clientId + " keeps " + results + " results, the limit is "
-            + limits.maxResultsPerSession());
-      }
-      for (int r = 0; r < results; r++) {
-        long sequence = in.readLong();
-        session.results.put(sequence, in.readBoolean() ? new Outcome(null, in.readUTF(), in.readUTF())
-            : new Outcome(decode(in, codec), null, null));
-      }
+      Session session = readSession(in, codec, limits);
+      session.activity = i + 1;
       if (read.put(session.clientId, session) != null) {
         throw new IOException("a snapshot's session table holds session " + session.clientId + " twice");
       }
@@ -201,6 +270,24 @@ final class SessionTable {
     sessions.clear();
     sessions.putAll(read);
     nowMillis = now;
+    activityCounter = count;
+  }
+
+  /** Reads one session as {@link #writeSession} wrote it, checking its counts against {@code limits}. */
+  static Session readSession(DataInputStream in, ResultCodec<?> codec, SessionLimits limits) throws IOException {
+    Session session = new Session(in.readLong(), in.readLong());
+    session.forgottenUpTo = in.readLong();
+    int results = in.readInt();
+    if (results < 0 || results > limits.maxResultsPerSession()) {
+      throw new IOException("session " + session.clientId + " keeps " + results + " results, the limit is "
+          + limits.maxResultsPerSession());
+    }
+    for (int r = 0; r < results; r++) {
+      long sequence = in.readLong();
+      session.results.put(sequence, in.readBoolean() ? new Outcome(null, in.readUTF(), in.readUTF())
+          : new Outcome(decode(in, codec), null, null));
+    }
+    return session;
   }
 
   private static Object decode(DataInputStream in, ResultCodec<?> codec) throws IOException {

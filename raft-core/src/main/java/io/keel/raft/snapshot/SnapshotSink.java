@@ -1,5 +1,6 @@
 package io.keel.raft.snapshot;
 
+import io.keel.raft.StateMachineSnapshot;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -41,6 +42,18 @@ public interface SnapshotSink extends Closeable {
    * stream is returned each time. Closing it only flushes it; it does not finish the sink.
    */
   OutputStream stream();
+
+  /**
+   * Writes a state machine's view as the payload: by default {@link StateMachineSnapshot#writeTo}
+   * into {@link #stream()}. A store that keeps snapshots as directories may link the files of a
+   * view that is a {@link StateMachineSnapshot#directory() directory} instead; the payload it
+   * then reads out must be the same a stream-written one would be for that store.
+   *
+   * @throws IOException if the view cannot be written
+   */
+  default void writeFrom(StateMachineSnapshot view) throws IOException {
+    view.writeTo(stream());
+  }
 
   /**
    * Offers the chunk of payload bytes from {@code offset} to {@code offset + chunk.remaining()}.

@@ -1,9 +1,13 @@
 package io.keel.raft.snapshot;
 
+import io.keel.raft.StateMachine;
+import io.keel.raft.StateMachineSnapshot;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A stored snapshot opened for reading: by chunks at any offset (to send it to a follower) or as a
@@ -39,4 +43,30 @@ public interface SnapshotSource extends Closeable {
    * stream does not close the source.
    */
   InputStream stream() throws IOException;
+
+  /**
+   * The snapshot as a directory of files, if the store keeps it as one (see {@link
+   * StateMachineSnapshot#directory()}); empty, the default, otherwise. Nothing in it may be changed.
+   */
+  default Optional<Path> directory() {
+    return Optional.empty();
+  }
+
+  /**
+   * Restores {@code stateMachine} from this snapshot: from its {@link #directory()} if it has one
+   * and the state machine {@link StateMachine#restoreFromDirectory restores from directories},
+   * otherwise from its {@link #stream()}.
+   *
+   * @throws IOException if the snapshot cannot be read or the state machine cannot restore it
+   */
+  default void restoreInto(StateMachine<?> stateMachine) throws IOException {
+    long lastIndex = info().lastIndex();
+    Optional<Path> files = directory();
+    if (files.isPresent() && stateMachine.restoreFromDirectory(lastIndex, files.get())) {
+      return;
+    }
+    try (InputStream in = stream()) {
+      stateMachine.restore(lastIndex, in);
+    }
+  }
 }

@@ -3,7 +3,6 @@ package io.keel.raft.snapshot;
 import io.keel.raft.StateMachine;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Optional;
 
 /**
@@ -84,8 +83,8 @@ public interface SnapshotStore extends Closeable {
     if (latest.isEmpty() || latest.get().lastIndex() <= appliedIndex) {
       return Optional.empty();
     }
-    try (SnapshotSource source = open(latest.get()); InputStream in = source.stream()) {
-      stateMachine.restore(latest.get().lastIndex(), in);
+    try (SnapshotSource source = open(latest.get())) {
+      source.restoreInto(stateMachine);
     }
     return latest;
   }

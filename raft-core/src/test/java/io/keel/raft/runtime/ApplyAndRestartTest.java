@@ -165,6 +165,67 @@ class ApplyAndRestartTest {
   }
 
   @Test
+  void each_run_of_applies_ends_in_a_flush_at_its_last_index_before_any_snapshot() throws Exception {
+    cluster = new RuntimeCluster(dir, 3);
+    Map<NodeId, RecordingStateMachine> machines = machines(3);
+    Map<NodeId, RaftGroup<String>> group = new HashMap<>();
+    for (NodeId node : cluster.nodes) {
+      group.put(node, cluster.start(node, GROUP, machines.get(node), RuntimeCluster.CONFIG,
+          new SnapshotPolicy(10, Long.MAX_VALUE)));
+    }
+    RaftGroup<String> leader = awaitLeader(group);
+    List<CompletableFuture<String>> results = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      results.add(leader.propose(("f" + i).getBytes(UTF_8)));
+    }
+    for (CompletableFuture<String> result : results) {
+      result.get(10, TimeUnit.SECONDS);
+    }
+    for (NodeId node : cluster.nodes) {
+      RecordingStateMachine machine = machines.get(node);
+      RaftGroup<String> replica = group.get(node);
+      await().atMost(Duration.ofSeconds(10)).until(() -> machine.size() == 200
+          && !machine.flushes().isEmpty() && machine.flushes().get(machine.flushes().size() - 1)
+              == replica.status().appliedIndex());
+      List<Long> flushes = machine.flushes();
+      for (int i = 1; i < flushes.size(); i++) {
+        assertTrue(flushes.get(i) > flushes.get(i - 1), node + " flushed out of order: " + flushes);
+      }
+      assertTrue(machine.snapshotsTaken() > 0 && !machine.snapshotBeforeFlush(), node + ": snapshots only of flushed state");
+    }
+  }
+
+  @Test
+  void a_state_machine_whose_flush_fails_stops_applying_and_the_group_says_why() throws Exception {
+    cluster = new RuntimeCluster(dir, 1);
+    RecordingStateMachine recording = new RecordingStateMachine();
+    AtomicInteger flushes = new AtomicInteger();
+    StateMachine<String> failing = new StateMachine<>() {
+      @Override
+      public String apply(long index, byte[] command) {
+        return recording.apply(index, command);
+      }
+
+      @Override
+      public void flush(long lastIndex) {
+        if (flushes.incrementAndGet() > 1) {
+          throw new IllegalStateException("the store refused the write");
+        }
+      }
+    };
+    RaftGroup<String> only = cluster.start(cluster.nodes.get(0), GROUP, failing, RuntimeCluster.CONFIG);
+    awaitLeader(Map.of(only.node(), only));
+    await().atMost(Duration.ofSeconds(5)).until(() -> flushes.get() >= 1); // the leader's own entry
+    only.propose("x".getBytes(UTF_8)).get(5, TimeUnit.SECONDS); // applied, then the flush fails
+    await().atMost(Duration.ofSeconds(5)).until(() -> only.status().failure().isPresent());
+    assertTrue(only.status().failure().orElseThrow().contains("the store refused the write"),
+        only.status().failure().orElseThrow());
+    ExecutionException after = assertThrows(ExecutionException.class,
+        () -> only.propose("y".getBytes(UTF_8)).get(5, TimeUnit.SECONDS));
+    assertEquals(List.of("x"), recording.applied(), "nothing applies after a failed flush: " + after.getCause());
+  }
+
+  @Test
   void a_snapshot_that_fails_to_be_written_is_tried_again_later_and_applying_goes_on() throws Exception {
     cluster = new RuntimeCluster(dir, 1);
     AtomicInteger attempts = new AtomicInteger();

@@ -21,6 +21,10 @@ final class RecordingStateMachine implements StateMachine<String> {
   private long lastIndex;
   private int snapshotsTaken;
   private int restored;
+  /** The index of each {@link #flush}, in order. */
+  private final List<Long> flushes = new ArrayList<>();
+  /** Set if a snapshot was asked for with applied entries not yet flushed. */
+  private boolean snapshotBeforeFlush;
 
   RecordingStateMachine() {
     this(false);
@@ -46,9 +50,17 @@ final class RecordingStateMachine implements StateMachine<String> {
     return text;
   }
 
+  @Override
+  public synchronized void flush(long lastIndex) {
+    flushes.add(lastIndex);
+  }
+
   /** A copy of what it applied, and the index it got to; written as one line of text per command. */
   @Override
   public synchronized StateMachineSnapshot snapshot() {
+    if (flushes.isEmpty() || flushes.get(flushes.size() - 1) < lastIndex) {
+      snapshotBeforeFlush = true;
+    }
     List<String> copy = List.copyOf(applied);
     long index = lastIndex;
     snapshotsTaken++;
@@ -80,6 +92,14 @@ final class RecordingStateMachine implements StateMachine<String> {
 
   synchronized int snapshotsTaken() {
     return snapshotsTaken;
+  }
+
+  synchronized List<Long> flushes() {
+    return List.copyOf(flushes);
+  }
+
+  synchronized boolean snapshotBeforeFlush() {
+    return snapshotBeforeFlush;
   }
 
   synchronized int restored() {

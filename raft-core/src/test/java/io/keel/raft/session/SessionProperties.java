@@ -28,10 +28,10 @@ import net.jqwik.api.constraints.IntRange;
  */
 class SessionProperties {
 
-  private static final SessionLimits LIMITS = new SessionLimits(Duration.ofMillis(500), 4, 3);
+  static final SessionLimits LIMITS = new SessionLimits(Duration.ofMillis(500), 4, 3);
 
   /** One replica's answer to an entry: a value, or the exception's type and reason. */
-  private static String answer(SessionStateMachine<Long> machine, long index, byte[] entry) {
+  static String answer(SessionStateMachine<Long> machine, long index, byte[] entry) {
     try {
       return "ok " + machine.apply(index, entry);
     } catch (SessionException e) {
@@ -44,7 +44,37 @@ class SessionProperties {
   @Property(tries = 300)
   void replicasAnswerAlikeAndNoCommandIsAppliedTwice(@ForAll long seed, @ForAll @IntRange(min = 1, max = 300) int snapshotAt)
       throws IOException {
-    Random random = new Random(seed);
+    List<byte[]> log = randomLog(new Random(seed));
+    Counter first = new Counter();
+    SessionStateMachine<Long> replica = new SessionStateMachine<>(first, Counter.CODEC, LIMITS);
+    Counter second = new Counter();
+    SessionStateMachine<Long> other = new SessionStateMachine<>(second, Counter.CODEC, LIMITS);
+    Set<String> applied = new HashSet<>();
+    for (int index = 1; index <= log.size(); index++) {
+      byte[] entry = log.get(index - 1);
+      int before = first.applied.size();
+      String answer = answer(replica, index, entry);
+      if (first.applied.size() > before) {
+        SessionEnvelope envelope = SessionEnvelope.decode(entry);
+        assertTrue(applied.add(envelope.clientId() + "#" + envelope.sequence()),
+            "command " + envelope.sequence() + " of client " + envelope.clientId() + " applied twice");
+      }
+      if (index == snapshotAt) {
+        other = restoredFrom(replica, index);
+        second = null;
+      }
+      if (index > snapshotAt || second != null) {
+        assertEquals(answer, answer(other, index, entry), "the replicas differ at index " + index);
+      }
+    }
+  }
+
+  /**
+   * A log of 300 session entries: clients register (some again), send commands (some negative,
+   * which fail), retry earlier ones after unknown outcomes, and learn answers, which acknowledges
+   * them in later commands; time moves on by up to 60 ms an entry, so sessions expire.
+   */
+  static List<byte[]> randomLog(Random random) {
     long[] clock = {0};
     List<ClientSession> clients = new ArrayList<>();
     List<ClientSession.Command> sent = new ArrayList<>();
@@ -72,28 +102,7 @@ class SessionProperties {
         owners.get(answered).answered(answered);
       }
     }
-    Counter first = new Counter();
-    SessionStateMachine<Long> replica = new SessionStateMachine<>(first, Counter.CODEC, LIMITS);
-    Counter second = new Counter();
-    SessionStateMachine<Long> other = new SessionStateMachine<>(second, Counter.CODEC, LIMITS);
-    Set<String> applied = new HashSet<>();
-    for (int index = 1; index <= log.size(); index++) {
-      byte[] entry = log.get(index - 1);
-      int before = first.applied.size();
-      String answer = answer(replica, index, entry);
-      if (first.applied.size() > before) {
-        SessionEnvelope envelope = SessionEnvelope.decode(entry);
-        assertTrue(applied.add(envelope.clientId() + "#" + envelope.sequence()),
-            "command " + envelope.sequence() + " of client " + envelope.clientId() + " applied twice");
-      }
-      if (index == snapshotAt) {
-        other = restoredFrom(replica, index);
-        second = null;
-      }
-      if (index > snapshotAt || second != null) {
-        assertEquals(answer, answer(other, index, entry), "the replicas differ at index " + index);
-      }
-    }
+    return log;
   }
 
   private static SessionStateMachine<Long> restoredFrom(SessionStateMachine<Long> machine, long index) throws IOException {

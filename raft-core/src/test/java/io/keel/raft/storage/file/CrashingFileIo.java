@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * leaves it, with everything the page cache held. Files above 16 MiB keep only their durable length
  * (their content is taken as intact up to it), so large payloads cost no copies.
  */
-final class CrashingFileIo implements FileIo {
+public final class CrashingFileIo implements FileIo {
 
   private static final int COPIED_BYTES_MAX = 16 << 20;
 
@@ -46,7 +46,7 @@ final class CrashingFileIo implements FileIo {
   private String crashedAt;
 
   /** Crashes at step {@code crashAtStep} (0: never); every file now in {@code dir} is taken as durable. */
-  CrashingFileIo(Path dir, int crashAtStep) throws IOException {
+  public CrashingFileIo(Path dir, int crashAtStep) throws IOException {
     this.dir = dir;
     this.crashAtStep = crashAtStep;
     try (Stream<Path> files = Files.list(dir)) {
@@ -65,7 +65,7 @@ final class CrashingFileIo implements FileIo {
   }
 
   /** Whether the process crashed. */
-  synchronized boolean crashed() {
+  public synchronized boolean crashed() {
     return crashed;
   }
 
@@ -75,7 +75,7 @@ final class CrashingFileIo implements FileIo {
   }
 
   /** Crashes now (if it has not): every open file is closed and every later call fails. */
-  synchronized void crash() {
+  public synchronized void crash() {
     if (!crashed) {
       crashed = true;
       crashedAt = crashedAt == null ? "an explicit crash after step " + steps : crashedAt;
@@ -90,7 +90,7 @@ final class CrashingFileIo implements FileIo {
   }
 
   /** After a crash, leaves in the directory only what was durable, as a power loss would. */
-  synchronized void losePower() throws IOException {
+  public synchronized void losePower() throws IOException {
     if (!crashed) {
       throw new IllegalStateException("power is lost only after a crash");
     }

@@ -1,6 +1,7 @@
 package io.keel.kv.cli;
 
 import io.keel.kv.config.KvConfig;
+import io.keel.kv.config.StateMachineKind;
 import io.keel.kv.server.Addresses;
 import io.keel.kv.server.KvNode;
 import io.keel.raft.NodeId;
@@ -46,6 +47,10 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--nodes", description = "How many nodes, 1 to 9 (default: ${DEFAULT-VALUE}).")
   int nodes = 3;
+
+  @Option(names = "--state-machine", description = "Where the state lives: ${COMPLETION-CANDIDATES}"
+      + " (default: ${DEFAULT-VALUE}); fixed for a data directory on its first start.")
+  StateMachineKind stateMachine = StateMachineKind.MEMORY;
 
   /** Stops the demo when counted down; a test stops it this way instead of Ctrl-C. */
   final CountDownLatch stop = new CountDownLatch(1);
@@ -102,7 +107,7 @@ public final class DemoCommand implements Callable<Integer> {
       configs.add(KvConfig.builder(node).members(members).dataDir(data.resolve(node.value()))
           .respListen(new InetSocketAddress("127.0.0.1", respPort + i))
           .httpListen(new InetSocketAddress("127.0.0.1", httpPort + i))
-          .groups(groups).build());
+          .groups(groups).stateMachine(stateMachine).build());
       i++;
     }
     return configs;

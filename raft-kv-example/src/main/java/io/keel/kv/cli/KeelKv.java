@@ -10,7 +10,8 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     version = "keel-kv 0.1.0",
     description = "Keel's replicated key-value service: Redis clients talk to it, Raft keeps its copies alike.",
-    subcommands = {DemoCommand.class, ServerCommand.class, StatusCommand.class, AdminCommand.class})
+    subcommands = {DemoCommand.class, ServerCommand.class, StatusCommand.class, AdminCommand.class,
+        LoadCommand.class})
 public final class KeelKv implements Callable<Integer> {
 
   @CommandLine.Spec
@@ -23,7 +24,7 @@ public final class KeelKv implements Callable<Integer> {
 
   /** The command line, for tests: execute it instead of {@link #main}. */
   public static CommandLine commandLine() {
-    return new CommandLine(new KeelKv());
+    return new CommandLine(new KeelKv()).setCaseInsensitiveEnumValuesAllowed(true);
   }
 
   @Override

@@ -71,6 +71,15 @@ public enum ConfigKey {
   /** How often to snapshot. */
   SNAPSHOT_EVERY_ENTRIES("snapshot-every-entries", 100_000, 1_000, 1_000_000_000,
       "Take a snapshot after this many entries have been applied since the last one."),
+  /** Where each group's state is kept. */
+  STATE_MACHINE("state-machine", "memory", null, "`memory` or `rocksdb`",
+      "Where each group's key-value state is kept: a map in the JVM heap (`memory`), or a RocksDB database in"
+          + " `data-dir` (`rocksdb`), for a state larger than memory and restarts that replay only what the database"
+          + " lacks; recorded in `data-dir` on first start, and cannot change."),
+  /** RocksDB's memory. */
+  ROCKSDB_CACHE_MB("rocksdb-cache-mb", 256, 16, 1_048_576,
+      "With `state-machine = rocksdb`: the memory, outside the JVM heap, that RocksDB's block cache and memtables"
+          + " take together, shared by every group of the node (memtables at most a quarter of it)."),
   /** How long an idle client session lasts, in seconds. */
   SESSION_TIMEOUT_S("session-timeout-s", 300, 10, 86_400,
       "Client sessions, which make writes exactly-once, expire after this many seconds without commands."),

@@ -43,6 +43,8 @@ import java.util.Optional;
  * @param maxClients the most client connections at once on the RESP port ({@code max-clients})
  * @param snapshotEveryEntries how many applied entries make a snapshot ({@code snapshot-every-entries})
  * @param sessionTimeout how long an idle client session lasts, whole seconds ({@code session-timeout-s})
+ * @param stateMachine where each group's state is kept ({@code state-machine})
+ * @param rocksdbCacheMb the memory RocksDB's cache and memtables take, in MiB ({@code rocksdb-cache-mb})
  * @param tls the PEM files of mutual TLS between nodes, or empty for none ({@code tls-*})
  */
 public record KvConfig(
@@ -66,6 +68,8 @@ public record KvConfig(
     int maxClients,
     long snapshotEveryEntries,
     Duration sessionTimeout,
+    StateMachineKind stateMachine,
+    int rocksdbCacheMb,
     Optional<TlsFiles> tls) {
 
   /**
@@ -94,6 +98,8 @@ public record KvConfig(
     ConfigChecks.integer(MAX_CLIENTS, maxClients);
     ConfigChecks.integer(SNAPSHOT_EVERY_ENTRIES, snapshotEveryEntries);
     ConfigChecks.duration(SESSION_TIMEOUT_S, sessionTimeout, ChronoUnit.SECONDS);
+    ConfigChecks.present(STATE_MACHINE, stateMachine);
+    ConfigChecks.integer(ROCKSDB_CACHE_MB, rocksdbCacheMb);
     ConfigChecks.present(TLS_CERTIFICATE, tls).ifPresent(files -> {
       ConfigChecks.readableFile(TLS_CERTIFICATE, files.certificate());
       ConfigChecks.readableFile(TLS_PRIVATE_KEY, files.privateKey());
@@ -181,6 +187,9 @@ public record KvConfig(
     private int maxClients = (int) MAX_CLIENTS.defaultInteger();
     private long snapshotEveryEntries = SNAPSHOT_EVERY_ENTRIES.defaultInteger();
     private Duration sessionTimeout = Duration.ofSeconds(SESSION_TIMEOUT_S.defaultInteger());
+    private StateMachineKind stateMachine =
+        ConfigValues.choice(STATE_MACHINE, defaultOf(STATE_MACHINE), StateMachineKind.class);
+    private int rocksdbCacheMb = (int) ROCKSDB_CACHE_MB.defaultInteger();
     private Path tlsCertificate;
     private Path tlsPrivateKey;
     private Path tlsTrustedCertificates;
@@ -327,6 +336,18 @@ public record KvConfig(
       return this;
     }
 
+    /** Sets {@code state-machine}. */
+    public Builder stateMachine(StateMachineKind kind) {
+      this.stateMachine = kind;
+      return this;
+    }
+
+    /** Sets {@code rocksdb-cache-mb}. */
+    public Builder rocksdbCacheMb(int megabytes) {
+      this.rocksdbCacheMb = megabytes;
+      return this;
+    }
+
     /** Sets {@code tls-certificate}; the three TLS files come together or not at all. */
     public Builder tlsCertificate(Path file) {
       this.tlsCertificate = file;
@@ -355,7 +376,7 @@ public record KvConfig(
       InetSocketAddress raft = raftListen != null || join ? raftListen : members.get(nodeId);
       return new KvConfig(nodeId, members, clusterId, dir, raft, respListen, httpListen, join, groups, writeForwarding,
           readMode, leaseReads, electionTimeout, heartbeatInterval, maxKeyBytes, maxValueBytes, maxKeysPerCommand,
-          maxClients, snapshotEveryEntries, sessionTimeout, tls());
+          maxClients, snapshotEveryEntries, sessionTimeout, stateMachine, rocksdbCacheMb, tls());
     }
 
     private Optional<TlsFiles> tls() {

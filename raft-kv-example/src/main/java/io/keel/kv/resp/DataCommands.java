@@ -6,7 +6,7 @@ import io.keel.kv.server.KvService;
 import io.keel.kv.server.ServiceException;
 import io.keel.kv.store.KvCommand;
 import io.keel.kv.store.KvResult;
-import io.keel.kv.store.KvStore;
+import io.keel.kv.store.KvState;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +56,7 @@ final class DataCommands {
   }
 
   private CompletableFuture<RespReply> read(ClientState client, byte[] key,
-      Function<KvStore, RespReply> query) {
+      Function<KvState, RespReply> query) {
     return service.read(service.shards().groupOf(key), client.readMode, query);
   }
 

@@ -1,22 +1,30 @@
 package io.keel.kv.server;
 
 import io.keel.kv.config.KvConfig;
+import io.keel.kv.config.StateMachineKind;
 import io.keel.kv.http.HttpApi;
 import io.keel.kv.http.HttpServer;
 import io.keel.kv.http.KvMetrics;
 import io.keel.kv.resp.RespCommands;
 import io.keel.kv.resp.RespServer;
 import io.keel.kv.resp.RespStats;
+import io.keel.kv.rocks.CheckpointSnapshotStore;
+import io.keel.kv.rocks.RocksDbSettings;
+import io.keel.kv.rocks.RocksDbStateMachine;
+import io.keel.kv.store.KvCodec;
 import io.keel.kv.store.KvCommand;
 import io.keel.kv.store.KvResult;
+import io.keel.kv.store.KvState;
 import io.keel.kv.store.KvStore;
 import io.keel.raft.NodeId;
 import io.keel.raft.runtime.GroupOptions;
 import io.keel.raft.runtime.RaftGroup;
 import io.keel.raft.runtime.RaftRuntime;
+import io.keel.raft.runtime.SnapshotStoreFactory;
 import io.keel.raft.session.SessionStateMachine;
 import io.keel.raft.snapshot.SnapshotPolicy;
 import io.keel.raft.storage.file.FileLogStoreOptions;
+import io.keel.raft.storage.file.FileSnapshotStore;
 import io.keel.raft.storage.file.FileSnapshotStoreOptions;
 import io.keel.transport.netty.NettyTransport;
 import io.keel.transport.netty.TransportOptions;
@@ -63,6 +71,9 @@ public final class KvNode implements AutoCloseable {
   private RespServer resp;
   private HttpServer http;
   private final KvMetrics metrics = new KvMetrics();
+  /** The groups' persistent state machines, closed after the runtime; empty with {@code state-machine = memory}. */
+  private final List<RocksDbStateMachine> stores = new ArrayList<>();
+  private RocksDbSettings rocksDb;
   private final CompletableFuture<Void> announced = new CompletableFuture<>();
   private volatile boolean announcing;
 
@@ -91,11 +102,11 @@ public final class KvNode implements AutoCloseable {
 
   private void open() throws IOException {
     Shards shards = new Shards(config.groups());
-    DataLayout.check(config.dataDir(), config.groups());
+    DataLayout.check(config.dataDir(), config.groups(), config.stateMachine());
     runtime = RaftRuntime.builder(config.nodeId()).build();
     transport = startTransport();
     Forwarder forwarder = new Forwarder(clientLoops, node -> replicas.get(0).store().member(node.value()),
-        new KvStore(config.limits()).codec(), Duration.ofSeconds(2), Duration.ofSeconds(5));
+        new KvCodec(config.limits()), Duration.ofSeconds(2), Duration.ofSeconds(5));
     opened.add(forwarder);
     for (int i = 0; i < shards.count(); i++) {
       replicas.add(startReplica(shards, i, forwarder));
@@ -137,14 +148,24 @@ public final class KvNode implements AutoCloseable {
   }
 
   private ShardReplica startReplica(Shards shards, int index, Forwarder forwarder) throws IOException {
-    SessionStateMachine<KvResult> machine = KvStore.inSessions(config.limits(), config.sessionLimits());
-    ShardReplica replica = new ShardReplica(index, config.nodeId(), (KvStore) machine.inner(), forwarder, timers,
-        REQUEST_TIMEOUT);
     Path dir = config.dataDir().resolve(shards.id(index).value());
+    SessionStateMachine<KvResult> machine;
+    KvState state;
+    if (config.stateMachine() == StateMachineKind.ROCKSDB) {
+      RocksDbStateMachine rocks = RocksDbStateMachine.open(dir.resolve("state"), rocksDbSettings(), config.limits());
+      stores.add(rocks);
+      machine = rocks.inSessions(config.sessionLimits());
+      state = rocks;
+    } else {
+      machine = KvStore.inSessions(config.limits(), config.sessionLimits());
+      state = (KvStore) machine.inner();
+    }
+    ShardReplica replica = new ShardReplica(index, config.nodeId(), state, new KvCodec(config.limits()), forwarder,
+        timers, REQUEST_TIMEOUT);
     GroupOptions.Builder<KvResult> options = GroupOptions.<KvResult>builder(shards.id(index))
         .config(config.raftConfig())
         .fileLog(dir.resolve("log"), FileLogStoreOptions.defaults())
-        .fileSnapshots(dir.resolve("snapshots"), FileSnapshotStoreOptions.defaults(),
+        .snapshots(snapshotStore(dir.resolve("snapshots")),
             new SnapshotPolicy(config.snapshotEveryEntries(), 256L << 20, Duration.ofSeconds(10)))
         .stateMachine(machine)
         .network(transport)
@@ -158,6 +179,23 @@ public final class KvNode implements AutoCloseable {
     RaftGroup<KvResult> group = runtime.startGroup(options.build());
     replica.started(group);
     return replica;
+  }
+
+  /** A group's snapshots: RocksDB checkpoints kept as linked files, or the map's records in one file. */
+  private SnapshotStoreFactory snapshotStore(Path dir) {
+    if (config.stateMachine() == StateMachineKind.ROCKSDB) {
+      return () -> CheckpointSnapshotStore.open(dir);
+    }
+    return () -> FileSnapshotStore.open(dir, FileSnapshotStoreOptions.defaults());
+  }
+
+  /** The RocksDB memory and options every group of this node shares, made on first use. */
+  private RocksDbSettings rocksDbSettings() {
+    if (rocksDb == null) {
+      long bytes = (long) config.rocksdbCacheMb() << 20;
+      rocksDb = new RocksDbSettings(bytes, bytes / 4);
+    }
+    return rocksDb;
   }
 
   /** The largest command a group takes: a value, a key and the session's and codec's framing. */
@@ -273,6 +311,14 @@ public final class KvNode implements AutoCloseable {
     opened.clear();
     if (runtime != null) {
       runtime.close();
+    }
+    for (int i = stores.size() - 1; i >= 0; i--) {
+      stores.get(i).close(); // after the groups: nothing applies to a store once it is closed
+    }
+    stores.clear();
+    if (rocksDb != null) {
+      rocksDb.close();
+      rocksDb = null;
     }
     clientLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }

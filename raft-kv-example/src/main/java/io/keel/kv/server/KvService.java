@@ -4,7 +4,7 @@ import io.keel.kv.config.ClientReadMode;
 import io.keel.kv.config.WriteForwarding;
 import io.keel.kv.store.KvCommand;
 import io.keel.kv.store.KvResult;
-import io.keel.kv.store.KvStore;
+import io.keel.kv.store.KvState;
 import io.keel.raft.NodeId;
 import io.keel.raft.ReadMode;
 import java.util.List;
@@ -87,7 +87,7 @@ public final class KvService {
    * Reads group {@code group}'s store with {@code query}, as {@code mode} says: after a
    * confirmation with the leader, by its lease, or at once from this replica.
    */
-  public <T> CompletableFuture<T> read(int group, ClientReadMode mode, Function<KvStore, T> query) {
+  public <T> CompletableFuture<T> read(int group, ClientReadMode mode, Function<KvState, T> query) {
     ShardReplica replica = replicas.get(group);
     return switch (mode) {
       case LINEARIZABLE -> replica.read(ReadMode.READ_INDEX, query);

@@ -3,7 +3,7 @@ package io.keel.kv.server;
 import io.keel.kv.store.KvCodec;
 import io.keel.kv.store.KvCommand;
 import io.keel.kv.store.KvResult;
-import io.keel.kv.store.KvStore;
+import io.keel.kv.store.KvState;
 import io.keel.raft.NodeId;
 import io.keel.raft.NotLeaderException;
 import io.keel.raft.ReadFailedException;
@@ -37,7 +37,7 @@ public final class ShardReplica {
 
   private final int index;
   private final NodeId self;
-  private final KvStore store;
+  private final KvState store;
   private final KvCodec codec;
   private final LeaderLink link;
   private final ScheduledExecutorService timers;
@@ -46,12 +46,12 @@ public final class ShardReplica {
   private volatile RaftGroup<KvResult> group;
   private volatile NodeId leader;
 
-  ShardReplica(int index, NodeId self, KvStore store, LeaderLink link, ScheduledExecutorService timers,
-      Duration timeout) {
+  ShardReplica(int index, NodeId self, KvState store, KvCodec codec, LeaderLink link,
+      ScheduledExecutorService timers, Duration timeout) {
     this.index = index;
     this.self = self;
     this.store = store;
-    this.codec = store.codec();
+    this.codec = codec;
     this.link = link;
     this.timers = timers;
     this.timeoutMillis = timeout.toMillis();
@@ -76,8 +76,8 @@ public final class ShardReplica {
     return group;
   }
 
-  /** The replica's store; read it only as {@link KvStore} allows. */
-  public KvStore store() {
+  /** The replica's store; read it only as {@link KvState} allows. */
+  public KvState store() {
     return store;
   }
 
@@ -285,13 +285,13 @@ public final class ShardReplica {
    * confirmation fails, until the timeout; it then fails with a {@code TRYAGAIN}
    * {@link ServiceException}.
    */
-  public <T> CompletableFuture<T> read(ReadMode mode, Function<KvStore, T> query) {
+  public <T> CompletableFuture<T> read(ReadMode mode, Function<KvState, T> query) {
     CompletableFuture<T> done = new CompletableFuture<>();
     read(mode, query, done, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis), 0);
     return done;
   }
 
-  private <T> void read(ReadMode mode, Function<KvStore, T> query, CompletableFuture<T> done, long deadline,
+  private <T> void read(ReadMode mode, Function<KvState, T> query, CompletableFuture<T> done, long deadline,
       int attempts) {
     group.read(mode, () -> query.apply(store)).whenComplete((value, failure) -> {
       if (failure == null) {
@@ -318,7 +318,7 @@ public final class ShardReplica {
   }
 
   /** Runs {@code query} against this replica's store as it is now: possibly stale, never waiting. */
-  public <T> T readLocal(Function<KvStore, T> query) {
+  public <T> T readLocal(Function<KvState, T> query) {
     return query.apply(store);
   }
 }

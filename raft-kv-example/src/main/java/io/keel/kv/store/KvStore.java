@@ -9,7 +9,6 @@ import io.keel.raft.session.SessionLimits;
 import io.keel.raft.session.SessionStateMachine;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +18,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The replicated store: a sorted map of byte strings, changed only by {@link KvCommand}s applied in
- * log order, and read through {@link #get}, {@link #size} and {@link #exists}: on the apply thread,
- * as {@link io.keel.raft.runtime.RaftGroup#read} runs queries, for a linearizable read, or on any
- * thread for a local (possibly stale) one, which sees each value whole. Keys sort as unsigned
- * bytes. Apart from the key space, it keeps where each node's clients connect
+ * log order ({@link KvApplier}), and read as a {@link KvState}: on the apply thread, as {@link
+ * io.keel.raft.runtime.RaftGroup#read} runs queries, for a linearizable read, or on any thread
+ * for a local (possibly stale) one, which sees each value whole. Keys sort as unsigned bytes. Apart from the key space, it keeps where each node's clients connect
  * ({@link KvCommand.Announce}).
  *
  * <p>A snapshot is a shallow copy of the map taken between two applies (values are never changed in
@@ -30,7 +28,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * the number of pairs, then each key and value, then the announced members. A restore reads them
  * back, checking the version and every length against the {@link KvLimits}.
  */
-public final class KvStore implements StateMachine<KvResult> {
+public final class KvStore implements StateMachine<KvResult>, KvState {
 
   private static final int STREAM_BUFFER = 64 * 1024;
   /** The most members a snapshot may announce: far above any real cluster, far below what would hurt. */
@@ -38,6 +36,8 @@ public final class KvStore implements StateMachine<KvResult> {
 
   private final KvLimits limits;
   private final KvCodec codec;
+  private final KvApplier applier;
+  private final MapTarget target = new MapTarget();
   /** Concurrent so that a local read (stale, on any thread) sees a whole value; written only by the apply thread. */
   private final ConcurrentSkipListMap<byte[], byte[]> values = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
   /** Where each node's clients connect, by node id: {@link KvCommand.Announce}. */
@@ -49,6 +49,7 @@ public final class KvStore implements StateMachine<KvResult> {
   public KvStore(KvLimits limits) {
     this.limits = limits;
     this.codec = new KvCodec(limits);
+    this.applier = new KvApplier(limits);
   }
 
   /**
@@ -73,112 +74,60 @@ public final class KvStore implements StateMachine<KvResult> {
    */
   @Override
   public KvResult apply(long index, byte[] command) {
-    KvCommand decoded = codec.decodeCommand(command);
-    if (decoded instanceof KvCommand.Set set) {
-      boolean present = values.containsKey(set.key());
-      if ((set.condition() == KvCommand.Condition.IF_ABSENT && present)
-          || (set.condition() == KvCommand.Condition.IF_PRESENT && !present)) {
-        return KvResult.NOT_APPLIED;
+    return applier.apply(codec.decodeCommand(command), target);
+  }
+
+  /** The map as commands change it; only the apply thread writes. */
+  private final class MapTarget implements KvApplier.Target {
+    @Override
+    public byte[] get(byte[] key) {
+      return values.get(key);
+    }
+
+    @Override
+    public void put(byte[] key, byte[] value) {
+      if (values.put(key, value) == null) {
+        size++; // only the apply thread writes
       }
-      put(set.key(), set.value());
-      return KvResult.OK;
     }
-    if (decoded instanceof KvCommand.Delete delete) {
-      long removed = 0;
-      for (byte[] key : delete.keys()) {
-        removed += remove(key) ? 1 : 0;
+
+    @Override
+    public boolean remove(byte[] key) {
+      if (values.remove(key) == null) {
+        return false;
       }
-      return new KvResult.Number(removed);
+      size--;
+      return true;
     }
-    if (decoded instanceof KvCommand.IncrBy incr) {
-      return increment(incr.key(), incr.delta());
-    }
-    if (decoded instanceof KvCommand.Append append) {
-      return append(append.key(), append.value());
-    }
-    if (decoded instanceof KvCommand.MultiSet set) {
-      for (int i = 0; i < set.keys().size(); i++) {
-        put(set.keys().get(i), set.values().get(i));
-      }
-      return KvResult.OK;
-    }
-    if (decoded instanceof KvCommand.Announce announce) {
+
+    @Override
+    public void announce(KvCommand.Announce announce) {
       members.put(announce.node(), announce);
-      return KvResult.OK;
-    }
-    KvCommand.CompareAndSet cas = (KvCommand.CompareAndSet) decoded;
-    if (!Arrays.equals(values.get(cas.key()), cas.expected())) {
-      return KvResult.NOT_APPLIED;
-    }
-    put(cas.key(), cas.value());
-    return KvResult.OK;
-  }
-
-  private void put(byte[] key, byte[] value) {
-    if (values.put(key, value) == null) {
-      size++; // only the apply thread writes
     }
   }
 
-  private boolean remove(byte[] key) {
-    if (values.remove(key) == null) {
-      return false;
-    }
-    size--;
-    return true;
-  }
-
-  private KvResult increment(byte[] key, long delta) {
-    byte[] current = values.get(key);
-    long value;
-    try {
-      value = current == null ? 0 : Long.parseLong(new String(current, StandardCharsets.US_ASCII));
-    } catch (NumberFormatException e) {
-      return new KvResult.Failure("ERR value is not an integer or out of range");
-    }
-    long next;
-    try {
-      next = Math.addExact(value, delta);
-    } catch (ArithmeticException e) {
-      return new KvResult.Failure("ERR increment or decrement would overflow");
-    }
-    put(key, Long.toString(next).getBytes(StandardCharsets.US_ASCII));
-    return new KvResult.Number(next);
-  }
-
-  private KvResult append(byte[] key, byte[] suffix) {
-    byte[] current = values.getOrDefault(key, new byte[0]);
-    if ((long) current.length + suffix.length > limits.maxValueBytes()) {
-      return new KvResult.Failure("ERR string exceeds the maximum allowed size (" + limits.maxValueBytes() + " bytes)");
-    }
-    byte[] joined = Arrays.copyOf(current, current.length + suffix.length); // a new array: snapshots share the old
-    System.arraycopy(suffix, 0, joined, current.length, suffix.length);
-    put(key, joined);
-    return new KvResult.Number(joined.length);
-  }
-
-  /** The value of {@code key}, or null; the caller must not change it. */
+  @Override
   public byte[] get(byte[] key) {
     return values.get(key);
   }
 
-  /** Whether {@code key} holds a value. */
+  @Override
   public boolean exists(byte[] key) {
     return values.containsKey(key);
   }
 
-  /** What node {@code node} announced of its client addresses, if anything; from any thread. */
+  @Override
   public Optional<KvCommand.Announce> member(String node) {
     return Optional.ofNullable(members.get(node));
   }
 
-  /** Every node's announced client addresses, by node id; from any thread. */
+  @Override
   public Map<String, KvCommand.Announce> members() {
     return Map.copyOf(members);
   }
 
-  /** How many keys hold a value. */
-  public int size() {
+  @Override
+  public long size() {
     return size;
   }
 

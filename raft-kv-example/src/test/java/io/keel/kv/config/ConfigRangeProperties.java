@@ -43,6 +43,7 @@ class ConfigRangeProperties {
       case MAX_CLIENTS -> config.maxClients();
       case SNAPSHOT_EVERY_ENTRIES -> config.snapshotEveryEntries();
       case SESSION_TIMEOUT_S -> config.sessionTimeout().toSeconds();
+      case ROCKSDB_CACHE_MB -> config.rocksdbCacheMb();
       default -> throw new AssertionError(key + " is no integer key");
     };
   }

@@ -1,6 +1,7 @@
 package io.keel.kv.server;
 
 import io.keel.kv.config.KvConfig;
+import io.keel.kv.config.StateMachineKind;
 import io.keel.kv.resp.RespClient;
 import io.keel.raft.NodeId;
 import java.io.IOException;
@@ -21,8 +22,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
-/** A cluster of key-value nodes in this JVM, on free ports of 127.0.0.1, for tests; nodes can be stopped and started again. */
+/**
+ * A cluster of key-value nodes in this JVM, on free ports of 127.0.0.1, for tests; nodes can be
+ * stopped and started again. Their state machine is the system property {@code
+ * keel.kv.state-machine} ({@code memory} unless set), so the same tests run on each.
+ */
 public final class KvCluster implements AutoCloseable {
+
+  /** The state machine of the nodes this run of the tests starts. */
+  public static final StateMachineKind STATE_MACHINE = StateMachineKind.valueOf(
+      System.getProperty("keel.kv.state-machine", "memory").toUpperCase(java.util.Locale.ROOT));
 
   private final Path dir;
   private final Map<NodeId, InetSocketAddress> members = new LinkedHashMap<>();
@@ -41,7 +50,8 @@ public final class KvCluster implements AutoCloseable {
     for (NodeId node : members.keySet()) {
       KvConfig.Builder builder = KvConfig.builder(node).members(members).dataDir(dir.resolve(node.value()))
           .respListen(new InetSocketAddress("127.0.0.1", respPorts.get(i))).httpOff().groups(groups)
-          .electionTimeout(Duration.ofMillis(300)).heartbeatInterval(Duration.ofMillis(50));
+          .electionTimeout(Duration.ofMillis(300)).heartbeatInterval(Duration.ofMillis(50))
+          .stateMachine(STATE_MACHINE).rocksdbCacheMb(32);
       configs.add(adjust.apply(builder).build());
       nodes.add(null);
       i++;
@@ -61,7 +71,8 @@ public final class KvCluster implements AutoCloseable {
     int resp = freePort();
     KvConfig.Builder builder = KvConfig.builder(node).members(members).join(true).raftListen(raft)
         .dataDir(dir.resolve(node.value())).respListen(new InetSocketAddress("127.0.0.1", resp)).httpOff()
-        .groups(configs.get(0).groups()).electionTimeout(Duration.ofMillis(300)).heartbeatInterval(Duration.ofMillis(50));
+        .groups(configs.get(0).groups()).electionTimeout(Duration.ofMillis(300)).heartbeatInterval(Duration.ofMillis(50))
+        .stateMachine(STATE_MACHINE).rocksdbCacheMb(32);
     configs.add(adjust.apply(builder).build());
     respPorts.add(resp);
     nodes.add(null);

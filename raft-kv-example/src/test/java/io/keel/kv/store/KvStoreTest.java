@@ -112,7 +112,7 @@ class KvStoreTest {
     apply(new KvCommand.Announce("n1", "10.0.0.1:6379", "10.0.0.1:8080"));
     apply(new KvCommand.Announce("n2", "10.0.0.2:6379", ""));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    int sizeWhenTaken = store.size();
+    long sizeWhenTaken = store.size();
     byte[] k1WhenTaken = store.get(b("k1"));
     try (StateMachineSnapshot view = store.snapshot()) {
       apply(new KvCommand.Append(b("k1"), b("later")));                  // after the view: not in it

@@ -47,6 +47,11 @@ public final class TraceRecorder {
     }
   }
 
+  /** Every kind of event the trace holds, as {@code docs/simulator.md} lists them. */
+  public static final List<String> KINDS = List.of("init", "send", "deliver", "drop", "duplicate", "role", "vote",
+      "append", "commit", "apply", "snapshot", "install", "membership", "crash", "restart", "pause", "resume",
+      "clock-jump", "slow-disk", "disk-error", "partition", "heal", "fault", "note", "violation");
+
   /** The longest a message's text runs in a {@code send} event. */
   static final int MESSAGE_TEXT_MAX_CHARS = 240;
 

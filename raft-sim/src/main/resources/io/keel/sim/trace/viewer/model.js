@@ -184,17 +184,14 @@ Keel.stateAt = function (model, node, index) {
   return found < 0 ? null : states.values[found];
 };
 
-/** The event of `lane` nearest in time to t, or -1. */
-Keel.nearestEvent = function (model, lane, t) {
+/** The lane's last event at or before t (what the node's state at t follows from), else its first; -1 if none. */
+Keel.eventAt = function (model, lane, t) {
   var list = model.laneEvents[lane] || [];
   var events = model.events;
-  var lo = 0, hi = list.length - 1;
-  while (lo < hi) {
+  var lo = 0, hi = list.length - 1, found = list.length ? list[0] : -1;
+  while (lo <= hi) {
     var mid = (lo + hi) >> 1;
-    if (events[list[mid]].t < t) lo = mid + 1; else hi = mid;
+    if (events[list[mid]].t <= t) { found = list[mid]; lo = mid + 1; } else { hi = mid - 1; }
   }
-  if (!list.length) return -1;
-  var best = list[lo];
-  if (lo > 0 && Math.abs(events[list[lo - 1]].t - t) <= Math.abs(events[best].t - t)) best = list[lo - 1];
-  return best;
+  return found;
 };

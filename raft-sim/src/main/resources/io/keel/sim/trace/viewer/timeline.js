@@ -6,7 +6,7 @@
 'use strict';
 
 Keel.SVG_NS = 'http://www.w3.org/2000/svg';
-Keel.MAX_ARROWS = 3000;
+Keel.MAX_ARROWS = 1500;
 Keel.MAX_MARKS = 4000;
 Keel.LAYOUT = { gutter: 52, axis: 26, faultRow: 22, lane: 54, band: 16, right: 12 };
 Keel.MESSAGE_COLOURS = {
@@ -191,7 +191,7 @@ Keel.Timeline.prototype.drawPartitions = function () {
     Object.keys(p.deaf).forEach(function (node) {
       var rect = Keel.el('rect', { x: x1, y: self.laneTop(+node) + 1, width: x2 - x1, height: L.lane - 2,
         'class': 'partition-region', fill: 'url(#hatch)', 'fill-opacity': Math.min(1, 0.35 + p.deaf[node] / peers),
-        'data-node': node, 'data-event': p.event }, self.plot);
+        'data-node': node }, self.plot);
       Keel.el('title', {}, rect, 'partition ' + p.text + ': n' + node + ' hears ' + (peers - p.deaf[node]) + ' of ' + peers + ' peers');
     });
     var label = Keel.el('rect', { x: x1, y: L.axis + 2, width: x2 - x1, height: L.faultRow - 4, 'class': 'partition-label',
@@ -240,6 +240,7 @@ Keel.Timeline.prototype.drawClusterMarks = function () {
     var g = Keel.el('g', { 'class': 'cluster-mark cluster-' + m.kind, 'data-event': m.event }, self.plot);
     if (m.kind === 'heal') {
       Keel.el('line', { x1: x, y1: L.axis, x2: x, y2: self.height(), 'class': 'heal-line' }, g);
+      Keel.el('text', { x: x + 7, y: L.axis + L.faultRow - 7, 'class': 'heal-text' }, g, 'heal');
     }
     Keel.el('path', { d: 'M' + x + ',' + (L.axis + 4) + ' l5,7 l-5,7 l-5,-7 z' }, g);
     Keel.el('title', {}, g, m.kind + ': ' + m.text + ' at ' + Keel.formatTime(m.t));

@@ -95,7 +95,7 @@ Keel.Viewer.prototype.wire = function () {
   window.addEventListener('resize', function () { self.render(); });
 };
 
-/** A click on the chart: an arrow or mark selects its event; elsewhere, the lane's nearest event. */
+/** A click on the chart: an arrow or mark selects its event; elsewhere, the lane's last event at that moment. */
 Keel.Viewer.prototype.click = function (e) {
   var svg = this.timeline.svg;
   if (!svg.contains(e.target)) return;
@@ -104,7 +104,7 @@ Keel.Viewer.prototype.click = function (e) {
   var box = svg.getBoundingClientRect();
   var lane = this.timeline.laneAt(e.clientY - box.top);
   if (!lane) return;
-  var index = Keel.nearestEvent(this.model, lane, this.timeline.timeAt(e.clientX - box.left));
+  var index = Keel.eventAt(this.model, lane, this.timeline.timeAt(e.clientX - box.left));
   if (index >= 0) this.select(index, false);
 };
 

@@ -120,6 +120,9 @@ class TraceViewerBrowserTest {
     assertEquals(Long.parseLong(selected) + 1, Long.parseLong(next), "the next event");
     browser.findElement(By.id("step-back")).click();
     wait.until(driver -> selectedEvent().equals(selected));
+    browser.findElement(By.id("zoom-in")).click();
+    browser.findElement(By.id("zoom-in")).click(); // around the selected event, as the cut begins
+    wait.until(driver -> count("line.arrow.dropped") > 0);
     screenshot("leader-isolated");
 
     browser.findElement(By.cssSelector("#filters input[data-type='AppendEntries']")).click();

@@ -79,7 +79,9 @@ Keel.ModelBuilder.prototype.add = function (ev, index) {
       break;
     case 'clock-jump': case 'disk-error': this.mark(ev, index, ev.kind, ev.text); break;
     case 'partition': this.setPartition(ev, index); break;
-    case 'heal': case 'fault': case 'note': this.model.clusterMarks.push({ t: ev.t, kind: ev.kind, text: ev.text, event: index });
+    case 'heal': this.healDisks(ev.t); this.model.clusterMarks.push({ t: ev.t, kind: ev.kind, text: ev.text, event: index });
+      break;
+    case 'fault': case 'note': this.model.clusterMarks.push({ t: ev.t, kind: ev.kind, text: ev.text, event: index });
       break;
     case 'send': case 'deliver': case 'drop': case 'duplicate': this.message(ev, index); break;
     case 'violation': this.model.violation = { t: ev.t, node: ev.node || 0, event: index, property: ev.property,
@@ -133,6 +135,11 @@ Keel.ModelBuilder.prototype.closeRegion = function (kind, node, t) {
   var region = this.open[kind + ':' + node];
   if (region && (region.to === null || region.to > t)) region.to = t;
   delete this.open[kind + ':' + node];
+};
+
+/** A heal ends every slow disk (pauses end with their own resume events). */
+Keel.ModelBuilder.prototype.healDisks = function (t) {
+  for (var node = 1; node <= this.model.lanes; node++) this.closeRegion('slow', node, t);
 };
 
 Keel.ModelBuilder.prototype.mark = function (ev, index, kind, value) {

@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
  * The {@code raft-sim.jar} command line. Without {@code --seeds} it runs one seed and prints its
  * summary; with {@code --seeds N} it runs N seeds on all cores and ends with one summary line (a
  * JSON object with {@code --json}); {@code --replay SEED} prints a seed's full event trace and
- * {@code --shrink SEED} makes its fault schedule smaller. Sub-commands study election timing and
- * check or generate key-value histories.
+ * {@code --shrink SEED} makes its fault schedule smaller; {@code --trace-json FILE} writes a single
+ * run's events as JSON. Sub-commands draw a seed's run in a web page ({@code view}), study election
+ * timing, score the checkers against planted bugs, and check or generate key-value histories.
  */
 @Command(
     name = "raft-sim",

@@ -38,18 +38,18 @@ Keel.Viewer.prototype.filters = function () {
   var self = this;
   this.model.types.forEach(function (type) {
     var label = document.createElement('label');
-    var box2 = document.createElement('input');
-    box2.type = 'checkbox';
-    box2.checked = true;
-    box2.setAttribute('data-type', type);
-    box2.addEventListener('change', function () {
-      self.timeline.hidden[type] = !box2.checked;
+    var checkbox = document.createElement('input');
+    checkbox.type = 'checkbox';
+    checkbox.checked = true;
+    checkbox.setAttribute('data-type', type);
+    checkbox.addEventListener('change', function () {
+      self.timeline.hidden[type] = !checkbox.checked;
       self.render();
     });
     var swatch = document.createElement('span');
     swatch.className = 'swatch';
     swatch.style.background = Keel.MESSAGE_COLOURS[type] || '#495057';
-    label.appendChild(box2);
+    label.appendChild(checkbox);
     label.appendChild(swatch);
     label.appendChild(document.createTextNode(type));
     box.appendChild(label);

@@ -8,7 +8,9 @@ import io.keel.sim.EventQueue.Kind;
  * current {@link NetworkModel} draws, so messages overtake one another. Whether a link is cut is
  * decided when a message arrives, by the partition in force then: a partition also loses what was
  * in flight across it. A message held back ({@link NetworkModel#holdProbability}) is delivered just
- * after the next message on its link, or after {@link #HOLD_LIMIT_NANOS} if none follows.
+ * after the next message on its link, or after {@link #HOLD_LIMIT_NANOS} if none follows. Each
+ * message sent is numbered (from 1, in order of sending); its DELIVER events carry the number as
+ * their argument, so the trace can pair a delivery (or a duplicate's) with its sending.
  */
 final class SimNetwork {
 
@@ -18,12 +20,14 @@ final class SimNetwork {
     final int from;
     final int to;
     final long earliestNanos;
+    final long id;
 
-    Held(Message message, int from, int to, long earliestNanos) {
+    Held(Message message, int from, int to, long earliestNanos, long id) {
       this.message = message;
       this.from = from;
       this.to = to;
       this.earliestNanos = earliestNanos;
+      this.id = id;
     }
   }
 
@@ -37,12 +41,14 @@ final class SimNetwork {
   /** {@code held[from * (nodes + 1) + to]}: the message held on that link, if any. */
   private final Held[] held;
   private final int nodes;
+  private final Trace trace;
 
   long sent;
   long dropped;
   long duplicated;
 
-  SimNetwork(SimRandom random, EventQueue queue, NetworkModel model, int nodes) {
+  SimNetwork(SimRandom random, EventQueue queue, NetworkModel model, int nodes, Trace trace) {
+    this.trace = trace;
     this.random = random;
     this.queue = queue;
     this.model = model;
@@ -52,28 +58,31 @@ final class SimNetwork {
   }
 
   void send(int from, int to, Message message, long nowNanos) {
-    sent++;
+    long id = ++sent;
     if (model.dropProbability() > 0 && random.chance(model.dropProbability())) {
       dropped++;
+      trace.sent(id, from, to, message, true);
       return;
     }
+    trace.sent(id, from, to, message, false);
     long deliverAt = nowNanos + model.sampleDelayNanos(random);
     int link = from * (nodes + 1) + to;
     Held waiting = held[link];
     if (waiting == null && model.holdProbability() > 0 && random.chance(model.holdProbability())) {
-      Held hold = new Held(message, from, to, deliverAt);
+      Held hold = new Held(message, from, to, deliverAt, id);
       held[link] = hold;
       queue.schedule(deliverAt + HOLD_LIMIT_NANOS, Kind.RELEASE, to, hold, from);
     } else {
-      queue.schedule(deliverAt, Kind.DELIVER, to, message, from);
+      queue.schedule(deliverAt, Kind.DELIVER, to, message, id);
       if (waiting != null) {
         held[link] = null;
-        queue.schedule(Math.max(waiting.earliestNanos, deliverAt + 1), Kind.DELIVER, to, waiting.message, from);
+        queue.schedule(Math.max(waiting.earliestNanos, deliverAt + 1), Kind.DELIVER, to, waiting.message, waiting.id);
       }
     }
     if (model.duplicateProbability() > 0 && random.chance(model.duplicateProbability())) {
       duplicated++;
-      queue.schedule(nowNanos + model.sampleDelayNanos(random), Kind.DELIVER, to, message, from);
+      trace.duplicated(id, from, to, message);
+      queue.schedule(nowNanos + model.sampleDelayNanos(random), Kind.DELIVER, to, message, id);
     }
   }
 
@@ -82,7 +91,7 @@ final class SimNetwork {
     int link = hold.from * (nodes + 1) + hold.to;
     if (held[link] == hold) {
       held[link] = null;
-      queue.schedule(nowNanos, Kind.DELIVER, hold.to, hold.message, hold.from);
+      queue.schedule(nowNanos, Kind.DELIVER, hold.to, hold.message, hold.id);
     }
   }
 
@@ -92,6 +101,7 @@ final class SimNetwork {
 
   void partition(Partition newPartition) {
     this.partition = newPartition;
+    trace.partitioned(newPartition);
   }
 
   void model(NetworkModel newModel) {

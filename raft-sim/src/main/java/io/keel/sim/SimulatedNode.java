@@ -15,6 +15,7 @@ import io.keel.raft.message.InstallSnapshot;
 import io.keel.raft.snapshot.SnapshotInfo;
 import io.keel.raft.snapshot.SnapshotMeta;
 import io.keel.raft.snapshot.SnapshotSource;
+import io.keel.sim.check.Checkers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -45,6 +46,26 @@ public final class SimulatedNode<R> {
      * entries), or written into a snapshot it took.
      */
     void restored(int node, long index, long contentHash, boolean applies);
+
+    /** The observer that hands all it sees to {@code checkers}. */
+    static Observer of(Checkers checkers) {
+      return new Observer() {
+        @Override
+        public void applied(int node, long index, long attemptId, Object result) {
+          checkers.onApplied(node, index, attemptId, result);
+        }
+
+        @Override
+        public void refused(int node, ImpossibleMessage impossible) {
+          checkers.onImpossible(node, impossible);
+        }
+
+        @Override
+        public void restored(int node, long index, long contentHash, boolean applies) {
+          checkers.onRestored(node, index, contentHash, applies);
+        }
+      };
+    }
   }
 
   private final int number;

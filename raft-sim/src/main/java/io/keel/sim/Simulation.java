@@ -4,7 +4,6 @@ import io.keel.raft.Configuration;
 import io.keel.raft.NodeId;
 import io.keel.raft.StateMachine;
 import io.keel.raft.message.Message;
-import io.keel.raft.protocol.ImpossibleMessage;
 import io.keel.raft.protocol.RaftNode;
 import io.keel.raft.protocol.Role;
 import io.keel.sim.EventQueue.Event;
@@ -98,7 +97,7 @@ public final class Simulation<R> {
     this.checkers = new Checkers(lies, reference ? Checkers.Settings.none()
         : HealthChecks.settings(config, this.schedule,
             lies ? 0 : HealthChecks.referenceRate(config, this.schedule, stateMachines, workload)));
-    this.network = new SimNetwork(seedRandom.fork(), queue, this.schedule.network(), total);
+    this.network = new SimNetwork(seedRandom.fork(), queue, this.schedule.network(), total, trace);
     SimRandom clientRandom = seedRandom.fork();
     this.diskRandom = seedRandom.fork();
     Duration healAt = this.schedule.healAt();
@@ -120,7 +119,7 @@ public final class Simulation<R> {
       disk.committedPrefix(checkers.committedPrefix(), "n" + number);
       nodes.add(new SimulatedNode<>(number, ids.get(number - 1), founders, config.raft(), stateMachines, config.persistentStateMachines(),
           config.snapshotEveryEntries(), (to, message) -> send(from, numbers.get(to), message), disk,
-          new NodeClock(this.schedule.driftPpm().get(number - 1)), seedRandom.nextLong(), observer()));
+          new NodeClock(this.schedule.driftPpm().get(number - 1)), seedRandom.nextLong(), SimulatedNode.Observer.of(checkers)));
     }
     // The last draws, so that they shift no other stream.
     Rogue rogue = new Rogue(seedRandom.fork());
@@ -156,6 +155,12 @@ public final class Simulation<R> {
   /** Writes every event of the run, one line each, to {@code sink}: the full trace of a replay. */
   public Simulation<R> traceTo(Consumer<String> sink) {
     trace.sink(sink);
+    return this;
+  }
+
+  /** Records every event of the run as structured data ({@link TraceRecorder}): the JSON trace. */
+  public Simulation<R> recordTrace(TraceRecorder recorder) {
+    trace.recorder(recorder.attach(nodes));
     return this;
   }
 
@@ -217,6 +222,7 @@ public final class Simulation<R> {
         Event event = queue.poll();
         nowNanos = event.timeNanos;
         events++;
+        trace.processing(event);
         process(event);
         observeEvent();
       }
@@ -233,6 +239,9 @@ public final class Simulation<R> {
       StackTraceElement where = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
       violation = Violation.safety("No Exceptions", e + (where == null ? "" : " at " + where)
           + " (at " + Durations.formatNanos(nowNanos) + ")");
+    }
+    if (violation != null) {
+      trace.violation(nowNanos, violation);
     }
     return new SimulationReport(config.seed(), config.nodes(), (rates == null ? "scripted schedule" : rates.describe()) + buggifyText(),
         nowNanos, events, System.nanoTime() - startWall, checkers.termsWithLeader(), firstLeaderNanos,
@@ -252,7 +261,7 @@ public final class Simulation<R> {
         int from = numbers.get(message.from());
         if (!network.reaches(from, event.node)) {
           network.dropped++;
-          trace.line(nowNanos, event.node, "lost (partition) ", message);
+          trace.lostToPartition(nowNanos, event);
           return;
         }
         onNode(event, node -> {
@@ -296,7 +305,7 @@ public final class Simulation<R> {
       case READER_TIMEOUT -> readers.onTimeout(event.node, event.argument);
       case FAULT -> {
         Fault fault = (Fault) event.payload;
-        trace.line(nowNanos, 0, fault.describe(), null);
+        trace.fault(nowNanos, fault);
         injector.inject(fault);
         checkers.afterEvent(nodes, null, nowNanos);
       }
@@ -316,6 +325,7 @@ public final class Simulation<R> {
   private void onNode(Event event, Consumer<SimulatedNode<R>> action) {
     SimulatedNode<R> node = nodes.get(event.node - 1);
     if (node.isCrashed()) {
+      trace.lostToCrash(event);
       return;
     }
     if (nowNanos < node.pausedUntilNanos()) {
@@ -333,7 +343,7 @@ public final class Simulation<R> {
 
   private void afterNodeEvent(SimulatedNode<R> node, Event event) {
     RaftNode<R> raft = node.raft();
-    trace.node(nowNanos, node.number(), event, raft);
+    trace.node(nowNanos, node, event);
     checkers.afterEvent(nodes, node, nowNanos);
     if (raft.currentTerm() > maxTerm) {
       maxTerm = raft.currentTerm();
@@ -356,25 +366,6 @@ public final class Simulation<R> {
     node.start(nowNanos);
     nodeEvents.reset(node.number());
     afterNodeEvent(node, null);
-  }
-
-  private SimulatedNode.Observer observer() {
-    return new SimulatedNode.Observer() {
-      @Override
-      public void applied(int node, long index, long attemptId, Object result) {
-        checkers.onApplied(node, index, attemptId, result);
-      }
-
-      @Override
-      public void refused(int node, ImpossibleMessage impossible) {
-        checkers.onImpossible(node, impossible);
-      }
-
-      @Override
-      public void restored(int node, long index, long contentHash, boolean applies) {
-        checkers.onRestored(node, index, contentHash, applies);
-      }
-    };
   }
 
   private FaultInjector.Host<R> host() {
@@ -411,7 +402,7 @@ public final class Simulation<R> {
 
       @Override
       public void note(String text) {
-        trace.line(nowNanos, 0, text, null);
+        trace.note(nowNanos, text);
       }
 
       @Override
@@ -443,6 +434,7 @@ public final class Simulation<R> {
     }
     crashes++;
     node.crash(schedule.tornWrites());
+    trace.crashed(node);
     nodeEvents.reset(node.number());
   }
 

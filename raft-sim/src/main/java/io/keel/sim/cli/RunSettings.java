@@ -68,15 +68,20 @@ record RunSettings(int nodes, long simulatedSeconds, String faultsText, Set<Faul
 
   /** Runs seed {@code seed} under its drawn schedule, or under {@code schedule} if not null. */
   SimulationReport run(long seed, FaultSchedule schedule, Consumer<String> trace) {
-    SimulationConfig config = configFor(seed);
-    Simulation<?> simulation = workload == WorkloadKind.KV
-        ? new Simulation<>(config, schedule, () -> KvWorkload.stateMachine(KV_SESSIONS),
-            new KvWorkload(seed, 3, config.clients(), HISTORIES))
-        : new Simulation<>(config, schedule, CounterStateMachine::new, CounterStateMachine.randomAdds());
+    Simulation<?> simulation = simulation(seed, schedule);
     if (trace != null) {
       simulation.traceTo(trace);
     }
     return simulation.run();
+  }
+
+  /** The simulation of seed {@code seed} under its drawn schedule, or under {@code schedule} if not null, not run yet. */
+  Simulation<?> simulation(long seed, FaultSchedule schedule) {
+    SimulationConfig config = configFor(seed);
+    return workload == WorkloadKind.KV
+        ? new Simulation<>(config, schedule, () -> KvWorkload.stateMachine(KV_SESSIONS),
+            new KvWorkload(seed, 3, config.clients(), HISTORIES))
+        : new Simulation<>(config, schedule, CounterStateMachine::new, CounterStateMachine.randomAdds());
   }
 
   /** The options that reproduce these settings on the command line. */

@@ -1,6 +1,5 @@
 package io.keel.sim.cli;
 
-import io.keel.sim.FaultKind;
 import io.keel.sim.FaultSchedule;
 import io.keel.sim.Nemesis;
 import io.keel.sim.Shrinker;
@@ -16,6 +15,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -23,15 +23,16 @@ import picocli.CommandLine.Spec;
  * The {@code raft-sim.jar} command line. Without {@code --seeds} it runs one seed and prints its
  * summary; with {@code --seeds N} it runs N seeds on all cores and ends with one summary line (a
  * JSON object with {@code --json}); {@code --replay SEED} prints a seed's full event trace and
- * {@code --shrink SEED} makes its fault schedule smaller. Sub-commands study election timing and
- * check or generate key-value histories.
+ * {@code --shrink SEED} makes its fault schedule smaller; {@code --trace-json FILE} writes a single
+ * run's events as JSON. Sub-commands draw a seed's run in a web page ({@code view}), study election
+ * timing, score the checkers against planted bugs, and check or generate key-value histories.
  */
 @Command(
     name = "raft-sim",
     mixinStandardHelpOptions = true,
     description = "Keel's deterministic Raft simulator: runs the real raft-core under simulated time and faults.",
     subcommands = {CheckHistoryCommand.class, GenHistoryCommand.class, ElectionStudyCommand.class,
-        MutationScoreCommand.class})
+        MutationScoreCommand.class, ViewCommand.class})
 public final class SimCommand implements Callable<Integer> {
 
   /** The most worker threads {@code --threads} accepts. */
@@ -49,31 +50,8 @@ public final class SimCommand implements Callable<Integer> {
   @Option(names = "--start-seed", description = "The first seed of --seeds (default: ${DEFAULT-VALUE}).")
   long startSeed = 1;
 
-  @Option(names = "--nodes", description = "Cluster size, 1 to 9 (default: ${DEFAULT-VALUE}).")
-  int nodes = 3;
-
-  @Option(names = "--faults", description = "all, none, or a list of: drop, duplicate, delay, partition, crash, "
-      + "pause, disk, clock, rogue; 'all' is every kind but rogue, e.g. all,rogue (default: ${DEFAULT-VALUE}).")
-  String faults = "all";
-
-  @Option(names = "--sim-seconds", description = "Simulated seconds per seed, the final heal included "
-      + "(default: ${DEFAULT-VALUE}).")
-  long simulatedSeconds = 30;
-
-  @Option(names = "--protocol", description = "The protocol's batch size, window, timeouts and the client load: "
-      + "swarm (each seed draws them) or defaults (default: ${DEFAULT-VALUE}).")
-  RunSettings.Protocol protocol = RunSettings.Protocol.SWARM;
-
-  @Option(names = "--pre-vote", description = "PreVote: on, off, or swarm (each seed draws it) (default: ${DEFAULT-VALUE}).")
-  RunSettings.Toggle preVote = RunSettings.Toggle.SWARM;
-
-  @Option(names = "--check-quorum", description = "CheckQuorum: on, off, or swarm (default: ${DEFAULT-VALUE}).")
-  RunSettings.Toggle checkQuorum = RunSettings.Toggle.SWARM;
-
-  @Option(names = "--workload", description = "counter (adds to one counter) or kv (reads, writes and "
-      + "compare-and-sets on a few keys, through client sessions; every history checked for linearizability) "
-      + "(default: ${DEFAULT-VALUE}).")
-  RunSettings.WorkloadKind workload = RunSettings.WorkloadKind.COUNTER;
+  @Mixin
+  RunOptions run;
 
   @Option(names = "--threads", description = "Worker threads for --seeds (default: the number of cores).")
   int threads = Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS);
@@ -91,9 +69,9 @@ public final class SimCommand implements Callable<Integer> {
   @Option(names = "--shrink", paramLabel = "SEED", description = "Shrink a failing seed's fault schedule.")
   Long shrink;
 
-  @Option(names = "--schedule", paramLabel = "FILE", description = "Run --seed (or --replay) under the fault "
-      + "schedule in FILE, as --shrink writes it, instead of the one the seed draws.")
-  Path scheduleFile;
+  @Option(names = "--trace-json", paramLabel = "FILE", description = "With --seed or --replay: also write every "
+      + "event of the run to FILE as JSON (format keel-sim-trace, version 1; see docs/simulator.md).")
+  Path traceJson;
 
   @Option(names = "--max-shrink-runs", description = "Most runs --shrink may take (default: ${DEFAULT-VALUE}).")
   int maxShrinkRuns = 400;
@@ -105,19 +83,23 @@ public final class SimCommand implements Callable<Integer> {
     if (shrink != null) {
       return shrink(settings, shrink, out);
     }
-    FaultSchedule schedule = scheduleFile == null ? null : readSchedule();
-    if (replay != null) {
-      SimulationReport report = settings.run(replay, schedule, out::println);
-      out.println(settings.protocolOf(replay));
-      out.println(report.summary());
-      out.println("trace hash " + Long.toHexString(report.traceHash()));
-      out.flush();
-      return report.ok() ? 0 : 1;
-    }
-    if (seeds == null) {
-      SimulationReport report = settings.run(seed, schedule, null);
-      out.println(report.summary());
-      out.println("  protocol: " + settings.protocolOf(seed));
+    FaultSchedule schedule = run.schedule(spec.commandLine());
+    if (replay != null || seeds == null) {
+      long runSeed = replay != null ? replay : seed;
+      SimulationReport report = traceJson == null
+          ? settings.run(runSeed, schedule, replay != null ? out::println : null)
+          : TraceRun.writeFile(settings, runSeed, schedule, replay != null ? out::println : null, traceJson);
+      if (replay != null) {
+        out.println(settings.protocolOf(replay));
+        out.println(report.summary());
+        out.println("trace hash " + Long.toHexString(report.traceHash()));
+      } else {
+        out.println(report.summary());
+        out.println("  protocol: " + settings.protocolOf(seed));
+      }
+      if (traceJson != null) {
+        out.println("JSON trace written to " + traceJson);
+      }
       out.flush();
       return report.ok() ? 0 : 1;
     }
@@ -164,26 +146,14 @@ public final class SimCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--max-shrink-runs must be at least 1, got "
           + maxShrinkRuns);
     }
-    try {
-      RunSettings settings =
-          new RunSettings(nodes, simulatedSeconds, faults, FaultKind.parse(faults), protocol, preVote, checkQuorum,
-              workload);
-      settings.configFor(seed); // checks the cluster size and the simulated time
-      return settings;
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    if (traceJson != null && (seeds != null || shrink != null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--trace-json writes the trace of one run: use it with --seed or --replay");
     }
-  }
-
-  private FaultSchedule readSchedule() throws IOException {
-    if (!Files.isRegularFile(scheduleFile) || !Files.isReadable(scheduleFile)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--schedule: cannot read " + scheduleFile);
+    if (traceJson != null) {
+      TraceRun.checkWritable(spec.commandLine(), "--trace-json", traceJson);
     }
-    try {
-      return FaultSchedule.parse(nodes, Files.readString(scheduleFile, StandardCharsets.UTF_8));
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--schedule " + scheduleFile + ": " + e.getMessage());
-    }
+    return run.settings(spec.commandLine(), seed);
   }
 
   /** Runs the command line and exits with its code. */

@@ -87,10 +87,12 @@ public final class SimulatedNode<R> {
   private final ArrayDeque<CommittedEntry<R>> toApply = new ArrayDeque<>();
   /** Whether an apply event is scheduled for this incarnation. */
   private boolean applyScheduled;
-  /** Whether the state machine keeps its state across crashes (as if it stored each apply atomically). */
+  /** Whether the state machine keeps its state across crashes: what it flushed, or a little less ({@link FlushedStates}). */
   private final boolean persistentStateMachine;
   /** The last index the state machine applied, which a persistent one reports on restart. */
   private long stateMachineApplied;
+  /** What a persistent state machine's store holds: the states it flushed, which a crash may take back. */
+  private final FlushedStates flushedStates;
   /** The node's snapshots and its snapshot thread; the store survives its crashes. */
   private final NodeSnapshots snapshots;
   private boolean crashed;
@@ -103,6 +105,7 @@ public final class SimulatedNode<R> {
       boolean persistentStateMachine, long snapshotEvery, Transport transport, SimulatedDisk disk, NodeClock clock,
       long seed, Observer observer) {
     this.persistentStateMachine = persistentStateMachine;
+    this.flushedStates = new FlushedStates(new SimRandom(seed ^ 0xF1A5F1A5F1A5L));
     this.snapshots = new NodeSnapshots(snapshotEvery, new SimRandom(seed ^ 0x5EED5EED5EEDL), () -> toApply.size());
     this.number = number;
     this.id = id;
@@ -119,7 +122,8 @@ public final class SimulatedNode<R> {
 
   /** Builds the Raft node on what the disk holds, at true time {@code nowNanos}. */
   void start(long nowNanos) {
-    if (stateMachine == null || !persistentStateMachine) {
+    FlushedStates.Flushed held = persistentStateMachine ? flushedStates.held() : null;
+    if (stateMachine == null || !persistentStateMachine || held != null) {
       StateMachine<R> fresh = stateMachines.get();
       stateMachine = fresh;
       stateMachineApplied = 0;
@@ -129,12 +133,18 @@ public final class SimulatedNode<R> {
         observer.applied(number, index, attemptId, result);
         return result;
       };
+      if (held != null) { // the persistent store reopens on the state it flushed last, or lost back to
+        FlushedStates.restore(fresh, held);
+        stateMachineApplied = held.index();
+        observer.restored(number, held.index(), contentHash(), true);
+      }
     }
     toApply.clear();
     applyScheduled = false;
     snapshots.restoreNewest(stateMachine, stateMachineApplied).ifPresent(restored -> {
       stateMachineApplied = restored.lastIndex();
       observer.restored(number, restored.lastIndex(), contentHash(), true);
+      restoredStore(restored.lastIndex());
     });
     RaftNodeBuilder<R> builder = RaftNode.<R>builder().id(id);
     if (founders.contains(id)) {
@@ -245,6 +255,10 @@ public final class SimulatedNode<R> {
       count++;
     }
     if (last >= 0) {
+      stateMachine.flush(last);
+      if (persistentStateMachine) {
+        flushedStates.flushed(last, stateMachine);
+      }
       node.onApplied(last);
       snapshots.onApplied(count, last, lastTerm, stateMachine, node.membership().configurationAt(last));
     }
@@ -280,6 +294,7 @@ public final class SimulatedNode<R> {
         SnapshotInfo info = snapshots.installNext(stateMachine);
         stateMachineApplied = info.lastIndex();
         observer.restored(number, info.lastIndex(), contentHash(), true);
+        restoredStore(info.lastIndex());
         node.snapshots().onInstalled(info);
       } else {
         snapshots.writeOwnSnapshot().ifPresent(info -> {
@@ -294,6 +309,18 @@ public final class SimulatedNode<R> {
       snapshots.dropNext();
       node.snapshots().onInstallFailed(chunk != null ? chunk.meta() : install, e);
     }
+  }
+
+  /** A persistent state machine was restored from a snapshot at {@code index}: its store holds that state. */
+  private void restoredStore(long index) {
+    if (persistentStateMachine) {
+      flushedStates.restored(index, stateMachine);
+    }
+  }
+
+  /** How many flushed runs of applies crashes took back from the node's persistent state machine. */
+  public int flushedRunsLost() {
+    return flushedStates.lostRuns();
   }
 
   /** A digest of the state machine's contents now, from its snapshot; 0 if it takes none. */
@@ -353,6 +380,9 @@ public final class SimulatedNode<R> {
     toApply.clear(); // the process died with its apply queue
     applyScheduled = false;
     snapshots.crash(); // a restarted node finds every finished snapshot, and what was synced of a received one
+    if (persistentStateMachine) {
+      flushedStates.crash(); // its store may lose its last flushed runs, and say so by a lower applied index
+    }
     disk.crash(tearWrites);
   }
 

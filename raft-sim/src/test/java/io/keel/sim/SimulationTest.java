@@ -74,6 +74,22 @@ class SimulationTest {
   }
 
   @Test
+  void persistentStateMachinesWhoseStoresLoseTheirLastFlushedRunsAreCaughtUpAndBreakNothing() {
+    int lost = 0;
+    for (long seed = 1; seed <= 20; seed++) {
+      SimulationConfig config = SimulationConfig.defaults(seed).withPersistentStateMachines(true)
+          .withSnapshotEveryEntries(seed % 2 == 0 ? 20 : 0);
+      Simulation<Long> simulation = new Simulation<>(config, CounterStateMachine::new, CounterStateMachine.randomAdds());
+      SimulationReport report = simulation.run();
+      assertTrue(report.ok(), report.summary());
+      for (SimulatedNode<Long> node : simulation.nodes()) {
+        lost += node.flushedRunsLost();
+      }
+    }
+    assertTrue(lost > 0, "crashes took flushed runs back from stores, which the nodes replayed");
+  }
+
+  @Test
   void eachSeedDrawsItsOwnFaultRates() {
     SimulationConfig config = SimulationConfig.defaults(1);
     FaultSchedule first = Nemesis.scheduleOf(config);

@@ -33,6 +33,11 @@ public final class AdminCommand implements Callable<Integer> {
       description = "That node's RESP port (default: ${DEFAULT-VALUE}).")
   int port = 7379;
 
+  @Option(names = "--timeout-s", scope = ScopeType.INHERIT,
+      description = "How long to wait for the answer, in seconds: an added node first catches up, which may take as"
+          + " long as the nodes' catch-up-timeout-s (default: ${DEFAULT-VALUE}).")
+  int timeoutSeconds = 900;
+
   @Spec
   CommandSpec spec;
 
@@ -43,16 +48,16 @@ public final class AdminCommand implements Callable<Integer> {
   }
 
   /** Sends one command to the node and prints its reply; 0 for a reply that is no error. */
-  static int send(String host, int port, String... command) {
-    try (RespClient client = RespClient.connect(new InetSocketAddress(host, port), Duration.ofSeconds(5))) {
-      RespReply reply = client.send(command).get(120, TimeUnit.SECONDS);
+  static int send(AdminCommand parent, String... command) {
+    try (RespClient client = RespClient.connect(new InetSocketAddress(parent.host, parent.port), Duration.ofSeconds(5))) {
+      RespReply reply = client.send(command).get(parent.timeoutSeconds, TimeUnit.SECONDS);
       print(reply);
       return reply instanceof RespReply.Error ? 1 : 0;
     } catch (IOException e) {
       System.err.println(e.getMessage());
       return 1;
     } catch (Exception e) {
-      System.err.println("no answer from " + host + ":" + port + ": " + e);
+      System.err.println("no answer from " + parent.host + ":" + parent.port + ": " + e);
       return 1;
     }
   }
@@ -89,8 +94,8 @@ public final class AdminCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return learner ? send(parent.host, parent.port, "KEEL.ADDNODE", node, address, "LEARNER")
-          : send(parent.host, parent.port, "KEEL.ADDNODE", node, address);
+      return learner ? send(parent, "KEEL.ADDNODE", node, address, "LEARNER")
+          : send(parent, "KEEL.ADDNODE", node, address);
     }
   }
 
@@ -105,7 +110,7 @@ public final class AdminCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return send(parent.host, parent.port, "KEEL.REMOVENODE", node);
+      return send(parent, "KEEL.REMOVENODE", node);
     }
   }
 
@@ -120,7 +125,7 @@ public final class AdminCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return send(parent.host, parent.port, "KEEL.PROMOTE", node);
+      return send(parent, "KEEL.PROMOTE", node);
     }
   }
 
@@ -139,7 +144,7 @@ public final class AdminCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return send(parent.host, parent.port, "KEEL.TRANSFER", Integer.toString(group), node);
+      return send(parent, "KEEL.TRANSFER", Integer.toString(group), node);
     }
   }
 
@@ -151,7 +156,7 @@ public final class AdminCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return send(parent.host, parent.port, "KEEL.LEADERS");
+      return send(parent, "KEEL.LEADERS");
     }
   }
 }

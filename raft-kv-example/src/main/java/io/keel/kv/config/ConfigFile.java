@@ -202,6 +202,7 @@ public final class ConfigFile {
       case MAX_KEYS_PER_COMMAND -> builder.maxKeysPerCommand((int) ConfigValues.integer(key, value));
       case MAX_CLIENTS -> builder.maxClients((int) ConfigValues.integer(key, value));
       case SNAPSHOT_EVERY_ENTRIES -> builder.snapshotEveryEntries(ConfigValues.integer(key, value));
+      case CATCH_UP_TIMEOUT_S -> builder.catchUpTimeout(Duration.ofSeconds(ConfigValues.integer(key, value)));
       case STATE_MACHINE -> builder.stateMachine(ConfigValues.choice(key, value, StateMachineKind.class));
       case ROCKSDB_CACHE_MB -> builder.rocksdbCacheMb((int) ConfigValues.integer(key, value));
       case SESSION_TIMEOUT_S -> builder.sessionTimeout(Duration.ofSeconds(ConfigValues.integer(key, value)));

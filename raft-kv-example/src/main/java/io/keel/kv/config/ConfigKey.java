@@ -80,6 +80,11 @@ public enum ConfigKey {
   ROCKSDB_CACHE_MB("rocksdb-cache-mb", 256, 16, 1_048_576,
       "With `state-machine = rocksdb`: the memory, outside the JVM heap, that RocksDB's block cache and memtables"
           + " take together, shared by every group of the node (memtables at most a quarter of it)."),
+  /** How long a node being added may take to catch up, in seconds. */
+  CATCH_UP_TIMEOUT_S("catch-up-timeout-s", 120, 1, 86_400,
+      "How long a node being added as a voter, or promoted, may take to catch up with each group's leader (by"
+          + " snapshot and log) before the change is refused; a new node first receives the whole state, so raise it"
+          + " for large states (`keel-kv admin` waits this long too)."),
   /** How long an idle client session lasts, in seconds. */
   SESSION_TIMEOUT_S("session-timeout-s", 300, 10, 86_400,
       "Client sessions, which make writes exactly-once, expire after this many seconds without commands."),

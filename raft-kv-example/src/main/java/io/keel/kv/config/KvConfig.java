@@ -43,6 +43,8 @@ import java.util.Optional;
  * @param maxClients the most client connections at once on the RESP port ({@code max-clients})
  * @param snapshotEveryEntries how many applied entries make a snapshot ({@code snapshot-every-entries})
  * @param sessionTimeout how long an idle client session lasts, whole seconds ({@code session-timeout-s})
+ * @param catchUpTimeout how long a node being added or promoted may take to catch up, whole seconds
+ *     ({@code catch-up-timeout-s})
  * @param stateMachine where each group's state is kept ({@code state-machine})
  * @param rocksdbCacheMb the memory RocksDB's cache and memtables take, in MiB ({@code rocksdb-cache-mb})
  * @param tls the PEM files of mutual TLS between nodes, or empty for none ({@code tls-*})
@@ -68,6 +70,7 @@ public record KvConfig(
     int maxClients,
     long snapshotEveryEntries,
     Duration sessionTimeout,
+    Duration catchUpTimeout,
     StateMachineKind stateMachine,
     int rocksdbCacheMb,
     Optional<TlsFiles> tls) {
@@ -98,6 +101,7 @@ public record KvConfig(
     ConfigChecks.integer(MAX_CLIENTS, maxClients);
     ConfigChecks.integer(SNAPSHOT_EVERY_ENTRIES, snapshotEveryEntries);
     ConfigChecks.duration(SESSION_TIMEOUT_S, sessionTimeout, ChronoUnit.SECONDS);
+    ConfigChecks.duration(CATCH_UP_TIMEOUT_S, catchUpTimeout, ChronoUnit.SECONDS);
     ConfigChecks.present(STATE_MACHINE, stateMachine);
     ConfigChecks.integer(ROCKSDB_CACHE_MB, rocksdbCacheMb);
     ConfigChecks.present(TLS_CERTIFICATE, tls).ifPresent(files -> {
@@ -108,7 +112,7 @@ public record KvConfig(
     ConfigChecks.leaseReads(readMode, leaseReads);
     ConfigChecks.heartbeat(electionTimeout, heartbeatInterval);
     try {
-      raftConfig(electionTimeout, heartbeatInterval, leaseReads);
+      raftConfig(electionTimeout, heartbeatInterval, leaseReads, catchUpTimeout);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(List.of(ELECTION_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS),
           "election-timeout-ms and heartbeat-interval-ms are refused by RaftConfig: " + e.getMessage());
@@ -124,19 +128,20 @@ public record KvConfig(
    * The Raft tunables of this node: {@link RaftConfig#defaults()} with election timeouts drawn from
    * {@link #electionTimeout()} to twice that (capped at {@link RaftConfig#MAX_ELECTION_TIMEOUT}),
    * {@link #heartbeatInterval()} and {@link #leaseReads()}. The catch-up timeout of a new voter is
-   * raised to the longest election timeout when that is longer than its default.
+   * {@link #catchUpTimeout()}, raised to the longest election timeout when that is longer.
    */
   public RaftConfig raftConfig() {
-    return raftConfig(electionTimeout, heartbeatInterval, leaseReads);
+    return raftConfig(electionTimeout, heartbeatInterval, leaseReads, catchUpTimeout);
   }
 
-  private static RaftConfig raftConfig(Duration electionTimeout, Duration heartbeatInterval, boolean leaseReads) {
+  private static RaftConfig raftConfig(Duration electionTimeout, Duration heartbeatInterval, boolean leaseReads,
+      Duration catchUpTimeout) {
     RaftConfig defaults = RaftConfig.defaults();
     Duration longest = electionTimeout.multipliedBy(2);
     if (longest.compareTo(RaftConfig.MAX_ELECTION_TIMEOUT) > 0) {
       longest = RaftConfig.MAX_ELECTION_TIMEOUT;
     }
-    Duration catchUp = defaults.catchUpTimeout().compareTo(longest) < 0 ? longest : defaults.catchUpTimeout();
+    Duration catchUp = catchUpTimeout.compareTo(longest) < 0 ? longest : catchUpTimeout;
     return defaults.toBuilder()
         .electionTimeout(electionTimeout, longest)
         .heartbeatInterval(heartbeatInterval)
@@ -187,6 +192,7 @@ public record KvConfig(
     private int maxClients = (int) MAX_CLIENTS.defaultInteger();
     private long snapshotEveryEntries = SNAPSHOT_EVERY_ENTRIES.defaultInteger();
     private Duration sessionTimeout = Duration.ofSeconds(SESSION_TIMEOUT_S.defaultInteger());
+    private Duration catchUpTimeout = Duration.ofSeconds(CATCH_UP_TIMEOUT_S.defaultInteger());
     private StateMachineKind stateMachine =
         ConfigValues.choice(STATE_MACHINE, defaultOf(STATE_MACHINE), StateMachineKind.class);
     private int rocksdbCacheMb = (int) ROCKSDB_CACHE_MB.defaultInteger();
@@ -336,6 +342,12 @@ public record KvConfig(
       return this;
     }
 
+    /** Sets {@code catch-up-timeout-s}, in whole seconds. */
+    public Builder catchUpTimeout(Duration timeout) {
+      this.catchUpTimeout = timeout;
+      return this;
+    }
+
     /** Sets {@code state-machine}. */
     public Builder stateMachine(StateMachineKind kind) {
       this.stateMachine = kind;
@@ -376,7 +388,7 @@ public record KvConfig(
       InetSocketAddress raft = raftListen != null || join ? raftListen : members.get(nodeId);
       return new KvConfig(nodeId, members, clusterId, dir, raft, respListen, httpListen, join, groups, writeForwarding,
           readMode, leaseReads, electionTimeout, heartbeatInterval, maxKeyBytes, maxValueBytes, maxKeysPerCommand,
-          maxClients, snapshotEveryEntries, sessionTimeout, stateMachine, rocksdbCacheMb, tls());
+          maxClients, snapshotEveryEntries, sessionTimeout, catchUpTimeout, stateMachine, rocksdbCacheMb, tls());
     }
 
     private Optional<TlsFiles> tls() {

@@ -52,12 +52,24 @@ public final class ClusterAdmin {
   private final List<ShardReplica> replicas;
   private final Forwarder forwarder;
   private final long timeoutMillis;
+  private final long catchUpMillis;
 
-  ClusterAdmin(NodeId self, List<ShardReplica> replicas, Forwarder forwarder, long timeoutMillis) {
+  /**
+   * @param timeoutMillis how long a change may take, beyond a new member's catch-up
+   * @param catchUpMillis how long a node being added as a voter, or promoted, may take to catch up
+   */
+  ClusterAdmin(NodeId self, List<ShardReplica> replicas, Forwarder forwarder, long timeoutMillis, long catchUpMillis) {
     this.self = self;
     this.replicas = replicas;
     this.forwarder = forwarder;
     this.timeoutMillis = timeoutMillis;
+    this.catchUpMillis = catchUpMillis;
+  }
+
+  /** How long {@code operation} may take: a new voter's catch-up first, then the change itself. */
+  private long timeoutOf(Operation operation) {
+    return operation == Operation.ADD_VOTER || operation == Operation.PROMOTE ? catchUpMillis + timeoutMillis
+        : timeoutMillis;
   }
 
   /**
@@ -106,10 +118,10 @@ public final class ClusterAdmin {
       if (address != null) {
         args.add(address.getBytes(StandardCharsets.UTF_8));
       }
-      return forwarder.send(leader.get(), args, Duration.ofMillis(2 * timeoutMillis));
+      return forwarder.sendAlone(leader.get(), args, Duration.ofMillis(timeoutOf(operation) + timeoutMillis));
     }
     return local(replica.group(), operation, node, address)
-        .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+        .orTimeout(timeoutOf(operation), TimeUnit.MILLISECONDS)
         .handle((done, e) -> e == null ? RespReply.OK
             : RespReply.error("ERR " + WriteFailure.unwrap(e).getClass().getSimpleName() + ": "
                 + WriteFailure.unwrap(e).getMessage()));

@@ -153,6 +153,17 @@ final class Forwarder implements LeaderLink, AutoCloseable {
         }));
   }
 
+  /**
+   * Sends the command {@code args} to {@code node}'s client port on a connection of its own, closed
+   * after the reply: a request that may take long (a membership change, which first waits for a new
+   * member to catch up) must not hold up the forwarded writes behind it on the shared connection,
+   * whose replies come in order. Fails as {@link #send} does.
+   */
+  CompletableFuture<RespReply> sendAlone(NodeId node, List<byte[]> args, Duration timeout) {
+    return connect(node).thenCompose(client -> client.send(args).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((reply, failure) -> client.closeAsync()));
+  }
+
   private KvResult result(RespReply reply) {
     if (reply instanceof RespReply.Bulk bulk) {
       return bulk.bytes() == null ? null : codec.decodeResult(bulk.bytes());

@@ -112,7 +112,8 @@ public final class KvNode implements AutoCloseable {
       replicas.add(startReplica(shards, i, forwarder));
     }
     service = new KvService(config.nodeId(), shards, replicas, config.writeForwarding());
-    admin = new ClusterAdmin(config.nodeId(), replicas, forwarder, REQUEST_TIMEOUT.toMillis());
+    admin = new ClusterAdmin(config.nodeId(), replicas, forwarder, REQUEST_TIMEOUT.toMillis(),
+        config.raftConfig().catchUpTimeout().toMillis());
     RespCommands commands = new RespCommands(service, admin, metrics, maxArgumentBytes());
     resp = RespServer.start(config.respListen(), clientLoops, commands, maxArgumentBytes(),
         2 * config.maxKeysPerCommand() + 16, config.maxClients(), config.readMode());

@@ -44,6 +44,7 @@ class ConfigRangeProperties {
       case SNAPSHOT_EVERY_ENTRIES -> config.snapshotEveryEntries();
       case SESSION_TIMEOUT_S -> config.sessionTimeout().toSeconds();
       case ROCKSDB_CACHE_MB -> config.rocksdbCacheMb();
+      case CATCH_UP_TIMEOUT_S -> config.catchUpTimeout().toSeconds();
       default -> throw new AssertionError(key + " is no integer key");
     };
   }

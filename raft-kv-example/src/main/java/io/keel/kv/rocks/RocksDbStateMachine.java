@@ -74,7 +74,13 @@ public final class RocksDbStateMachine implements StateMachine<KvResult>, KvStat
    */
   public static RocksDbStateMachine open(Path dir, RocksDbSettings settings, KvLimits limits) throws IOException {
     RocksDbHome home = RocksDbHome.open(dir);
-    return new RocksDbStateMachine(home, settings, limits, RocksDbHandle.open(home.current(), settings));
+    RocksDbHandle handle = RocksDbHandle.open(home.current(), settings);
+    try {
+      return new RocksDbStateMachine(home, settings, limits, handle);
+    } catch (IOException | RuntimeException e) {
+      handle.close();
+      throw e;
+    }
   }
 
   /**

@@ -249,7 +249,8 @@ public final class Simulation<R> {
         crashes, restarts, injector.partitions, injector.pauses, network.sent, network.dropped, network.duplicated,
         injector.messagesForged(),
         checkers.impossibleMessages(), nodes.stream().mapToLong(SimulatedNode::snapshotsTaken).sum(),
-        nodes.stream().mapToLong(SimulatedNode::snapshotsInstalled).sum(), checkers.readsChecked(), readers.servedByLease,
+        nodes.stream().mapToLong(SimulatedNode::snapshotsInstalled).sum(),
+        nodes.stream().mapToLong(SimulatedNode::flushedRunsLost).sum(), checkers.readsChecked(), readers.servedByLease,
         injector.membership.completed, trace.hash(),
         violation == null ? null : violation.getMessage(), violation != null && violation.isLivelock());
   }

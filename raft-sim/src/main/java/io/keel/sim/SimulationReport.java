@@ -29,6 +29,8 @@ import java.util.Locale;
  * @param impossibleMessages messages nodes refused because no correct peer could have sent them
  * @param snapshotsTaken snapshots the nodes took of their state machines and stored
  * @param snapshotsInstalled snapshots followers installed from a leader
+ * @param flushedRunsLost runs of applies that persistent state machines had flushed and a crash
+ *     took back (their stores reopened at a lower applied index), which the nodes then replayed
  * @param readsServed linearizable reads served and checked
  * @param leaseReadsServed how many of them a leader served by its lease
  * @param membershipChanges membership changes and leadership transfers asked for that completed
@@ -61,6 +63,7 @@ public record SimulationReport(
     long impossibleMessages,
     long snapshotsTaken,
     long snapshotsInstalled,
+    long flushedRunsLost,
     long readsServed,
     long leaseReadsServed,
     long membershipChanges,
@@ -89,6 +92,7 @@ public record SimulationReport(
             + "%s"
             + "%s"
             + "%s"
+            + "%s"
             + "  checks: %s",
         seed, nodes, simulatedNanos / 1e9, events, wallNanos / 1_000_000, faultRates, crashes, restarts,
         partitions, pauses, messagesDropped, messagesSent, messagesDuplicated, termsWithLeader,
@@ -99,6 +103,9 @@ public record SimulationReport(
         snapshotsTaken == 0 && snapshotsInstalled == 0 ? ""
             : String.format(Locale.ROOT, "  snapshots: %,d taken, %,d installed from a leader%n", snapshotsTaken,
                 snapshotsInstalled),
+        flushedRunsLost == 0 ? ""
+            : String.format(Locale.ROOT, "  persistent state machines: %,d flushed runs taken back by crashes, replayed%n",
+                flushedRunsLost),
         readsServed == 0 ? "" : String.format(Locale.ROOT, "  reads: %,d served and checked, %,d of them by lease%n",
             readsServed, leaseReadsServed),
         ok() ? "every property held after every event" : (livelock ? "LIVELOCK: " : "VIOLATED: ") + violation);

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class ShrinkerTest {
 
   private static SimulationReport report(long seed, String violation, boolean livelock) {
-    return new SimulationReport(seed, 3, "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, violation,
+    return new SimulationReport(seed, 3, "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, violation,
         livelock);
   }
 

@@ -17,7 +17,8 @@ final class SeedRunner {
 
   /** The totals of a multi-seed run. */
   record Totals(long seeds, long violations, long livelocks, double simulatedSeconds, long events,
-      double wallSeconds, long snapshotsTaken, long snapshotsInstalled, long readsServed, long leaseReadsServed,
+      double wallSeconds, long snapshotsTaken, long snapshotsInstalled, long flushedRunsLost, long readsServed,
+      long leaseReadsServed,
       long membershipChanges,
       List<SimulationReport> failures) {
 
@@ -25,10 +26,11 @@ final class SeedRunner {
       return String.format(Locale.ROOT,
           "%,d seeds (%d nodes, faults %s): %d violations, %d livelocks; %,.0f simulated seconds, %,d events "
               + "in %.1f s (%,.0f seeds/min, %,.0f events/s); %,d snapshots taken, %,d installed from a leader; "
+              + "%,d flushed runs of persistent state machines taken back by crashes and replayed; "
               + "%,d linearizable reads served and checked (%,d by lease); %,d membership changes and transfers completed",
           seeds, settings.nodes(), settings.faultsText(), violations, livelocks, simulatedSeconds, events,
           wallSeconds, seeds / wallSeconds * 60, events / wallSeconds, snapshotsTaken, snapshotsInstalled,
-          readsServed, leaseReadsServed, membershipChanges);
+          flushedRunsLost, readsServed, leaseReadsServed, membershipChanges);
     }
 
     String json() {
@@ -40,11 +42,11 @@ final class SeedRunner {
       return String.format(Locale.ROOT,
           "{\"seeds\":%d,\"violations\":%d,\"livelocks\":%d,\"simulated_seconds\":%.3f,\"events\":%d,"
               + "\"wall_seconds\":%.3f,\"seeds_per_minute\":%.1f,\"events_per_second\":%.0f,\"failed_seeds\":[%s],"
-              + "\"first_violation\":%s,\"snapshots_taken\":%d,\"snapshots_installed\":%d,\"reads_served\":%d,"
-              + "\"lease_reads_served\":%d,\"membership_changes\":%d}",
+              + "\"first_violation\":%s,\"snapshots_taken\":%d,\"snapshots_installed\":%d,"
+              + "\"flushed_runs_lost\":%d,\"reads_served\":%d,\"lease_reads_served\":%d,\"membership_changes\":%d}",
           seeds, violations, livelocks, simulatedSeconds, events, wallSeconds, seeds / wallSeconds * 60,
-          events / wallSeconds, failed, first, snapshotsTaken, snapshotsInstalled, readsServed, leaseReadsServed,
-          membershipChanges);
+          events / wallSeconds, failed, first, snapshotsTaken, snapshotsInstalled, flushedRunsLost, readsServed,
+          leaseReadsServed, membershipChanges);
     }
 
     private static String jsonText(String text) {
@@ -88,6 +90,7 @@ final class SeedRunner {
     AtomicLong events = new AtomicLong();
     AtomicLong snapshotsTaken = new AtomicLong();
     AtomicLong snapshotsInstalled = new AtomicLong();
+    AtomicLong flushedRunsLost = new AtomicLong();
     AtomicLong readsServed = new AtomicLong();
     AtomicLong leaseReadsServed = new AtomicLong();
     AtomicLong membershipChanges = new AtomicLong();
@@ -102,6 +105,7 @@ final class SeedRunner {
           events.addAndGet(report.events());
           snapshotsTaken.addAndGet(report.snapshotsTaken());
           snapshotsInstalled.addAndGet(report.snapshotsInstalled());
+          flushedRunsLost.addAndGet(report.flushedRunsLost());
           readsServed.addAndGet(report.readsServed());
           leaseReadsServed.addAndGet(report.leaseReadsServed());
           membershipChanges.addAndGet(report.membershipChanges());
@@ -132,7 +136,8 @@ final class SeedRunner {
     progress.clear();
     failures.sort(Comparator.comparingLong(SimulationReport::seed));
     return new Totals(done.get(), violations.get(), livelocks.get(), simulatedNanos.get() / 1e9, events.get(),
-        (System.nanoTime() - startWall) / 1e9, snapshotsTaken.get(), snapshotsInstalled.get(), readsServed.get(),
+        (System.nanoTime() - startWall) / 1e9, snapshotsTaken.get(), snapshotsInstalled.get(), flushedRunsLost.get(),
+        readsServed.get(),
         leaseReadsServed.get(), membershipChanges.get(), failures);
   }
 

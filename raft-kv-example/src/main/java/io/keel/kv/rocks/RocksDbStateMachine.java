@@ -6,6 +6,7 @@ import io.keel.kv.store.KvCommand;
 import io.keel.kv.store.KvLimits;
 import io.keel.kv.store.KvResult;
 import io.keel.kv.store.KvState;
+import io.keel.kv.store.Members;
 import io.keel.raft.StateMachine;
 import io.keel.raft.StateMachineSnapshot;
 import io.keel.raft.session.SessionLimits;
@@ -14,9 +15,10 @@ import io.keel.raft.session.SessionTableStorage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Consumer;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.RocksDBException;
@@ -50,7 +52,7 @@ public final class RocksDbStateMachine implements StateMachine<KvResult>, KvStat
   private final RocksDbSettings settings;
   private final KvCodec codec;
   private final KvApplier applier;
-  private final ConcurrentSkipListMap<String, KvCommand.Announce> members = new ConcurrentSkipListMap<>();
+  private final Members members = new Members();
   private final PendingRun pending;
   private volatile RocksDbHandle handle;
   /** The key count as of the last flush; reads on any thread see it. */
@@ -92,7 +94,7 @@ public final class RocksDbStateMachine implements StateMachine<KvResult>, KvStat
   }
 
   private void loadMirrors() throws IOException {
-    members.clear();
+    List<KvCommand.Announce> announced = new ArrayList<>();
     for (byte[] value : handle.values(Keys.MEMBER_PREFIX)) {
       KvCommand decoded;
       try {
@@ -103,8 +105,9 @@ public final class RocksDbStateMachine implements StateMachine<KvResult>, KvStat
       if (!(decoded instanceof KvCommand.Announce announce)) {
         throw new IOException("a member record in " + home.current() + " holds " + decoded.getClass().getSimpleName());
       }
-      members.put(announce.node(), announce);
+      announced.add(announce);
     }
+    members.replaceAll(announced);
     size = handle.readLong(Keys.SIZE);
     pending.reset(size);
   }
@@ -183,7 +186,7 @@ public final class RocksDbStateMachine implements StateMachine<KvResult>, KvStat
     @Override
     public void announce(KvCommand.Announce announce) {
       put(Keys.member(announce.node()), codec.encode(announce), batch);
-      members.put(announce.node(), announce);
+      members.announce(announce);
     }
 
     void putLong(byte[] key, long value) {
@@ -251,12 +254,12 @@ public final class RocksDbStateMachine implements StateMachine<KvResult>, KvStat
 
   @Override
   public Optional<KvCommand.Announce> member(String node) {
-    return Optional.ofNullable(members.get(node));
+    return members.of(node);
   }
 
   @Override
   public Map<String, KvCommand.Announce> members() {
-    return Map.copyOf(members);
+    return members.all();
   }
 
   // ------------------------------------------------------------------ snapshots

@@ -41,7 +41,7 @@ public final class KvStore implements StateMachine<KvResult>, KvState {
   /** Concurrent so that a local read (stale, on any thread) sees a whole value; written only by the apply thread. */
   private final ConcurrentSkipListMap<byte[], byte[]> values = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
   /** Where each node's clients connect, by node id: {@link KvCommand.Announce}. */
-  private final ConcurrentSkipListMap<String, KvCommand.Announce> members = new ConcurrentSkipListMap<>();
+  private final Members members = new Members();
   /** How many keys hold a value (the skip list counts in linear time). */
   private volatile int size;
 
@@ -102,7 +102,7 @@ public final class KvStore implements StateMachine<KvResult>, KvState {
 
     @Override
     public void announce(KvCommand.Announce announce) {
-      members.put(announce.node(), announce);
+      members.announce(announce);
     }
   }
 
@@ -118,12 +118,12 @@ public final class KvStore implements StateMachine<KvResult>, KvState {
 
   @Override
   public Optional<KvCommand.Announce> member(String node) {
-    return Optional.ofNullable(members.get(node));
+    return members.of(node);
   }
 
   @Override
   public Map<String, KvCommand.Announce> members() {
-    return Map.copyOf(members);
+    return members.all();
   }
 
   @Override
@@ -134,7 +134,7 @@ public final class KvStore implements StateMachine<KvResult>, KvState {
   @Override
   public StateMachineSnapshot snapshot() {
     TreeMap<byte[], byte[]> copy = new TreeMap<>(values);
-    List<KvCommand.Announce> announced = List.copyOf(members.values());
+    List<KvCommand.Announce> announced = members.list();
     return out -> {
       Output output = new Output(out, STREAM_BUFFER);
       output.writeByte(KvCodec.VERSION);
@@ -184,8 +184,7 @@ public final class KvStore implements StateMachine<KvResult>, KvState {
     values.clear();
     values.putAll(read);
     size = read.size();
-    members.clear();
-    members.putAll(readMembers);
+    members.replaceAll(readMembers.values());
   }
 
   private static void readMembers(Input input, Map<String, KvCommand.Announce> into) throws IOException {

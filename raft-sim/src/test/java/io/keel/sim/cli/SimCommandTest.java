@@ -1,31 +1,19 @@
 package io.keel.sim.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 
 class SimCommandTest {
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine command = SimCommand.commandLine();
-    command.setOut(new PrintWriter(out));
-    command.setErr(new PrintWriter(err));
-    int exit = command.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static CommandRun run(String... args) {
+    return CommandRun.of(args);
   }
 
   @Test
   void manySeedsEndWithOneJsonLineOfTotals() {
-    Run run = run("--seeds", "8", "--nodes", "5", "--sim-seconds", "20", "--json", "--threads", "2");
+    CommandRun run = run("--seeds", "8", "--nodes", "5", "--sim-seconds", "20", "--json", "--threads", "2");
     assertEquals(0, run.exit(), run.out() + run.err());
     String[] lines = run.out().strip().split("\n");
     String last = lines[lines.length - 1];
@@ -37,8 +25,8 @@ class SimCommandTest {
 
   @Test
   void replayPrintsTheFullTraceAndItsHash() {
-    Run first = run("--replay", "3", "--sim-seconds", "3");
-    Run second = run("--replay", "3", "--sim-seconds", "3");
+    CommandRun first = run("--replay", "3", "--sim-seconds", "3");
+    CommandRun second = run("--replay", "3", "--sim-seconds", "3");
     assertEquals(0, first.exit(), first.err());
     assertTrue(first.out().split("\n").length > 1_000, "one line per event");
     assertTrue(first.out().contains("receive AppendEntries"), "messages are traced");
@@ -61,17 +49,12 @@ class SimCommandTest {
   }
 
   private static void assertUsageError(String expected, String... args) {
-    Run run = run(args);
-    assertEquals(2, run.exit(), run.err());
-    assertEquals(1, run.err().lines().count(), run.err());
-    assertTrue(run.err().contains(expected), run.err());
-    assertFalse(run.err().contains("\tat ") || run.err().contains("Exception"), run.err());
-    assertEquals("", run.out());
+    CommandRun.assertUsageError(expected, args);
   }
 
   @Test
   void shrinkingAPassingSeedSaysSo() {
-    Run run = run("--shrink", "4", "--sim-seconds", "5");
+    CommandRun run = run("--shrink", "4", "--sim-seconds", "5");
     assertEquals(1, run.exit());
     assertTrue(run.out().contains("seed 4 does not fail"), run.out());
   }

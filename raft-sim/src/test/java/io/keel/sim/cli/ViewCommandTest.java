@@ -2,13 +2,10 @@ package io.keel.sim.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keel.sim.trace.StrictJson;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +15,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code raft-sim view} and {@code --trace-json}: the page and the file they write, their windows, and bad input. */
 class ViewCommandTest {
@@ -28,15 +24,8 @@ class ViewCommandTest {
   @TempDir
   Path directory;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine command = SimCommand.commandLine();
-    command.setOut(new PrintWriter(out));
-    command.setErr(new PrintWriter(err));
-    return new Run(command.execute(args), out.toString(), err.toString());
+  private static CommandRun run(String... args) {
+    return CommandRun.of(args);
   }
 
   @SuppressWarnings("unchecked")
@@ -56,8 +45,8 @@ class ViewCommandTest {
   void writesOnePageAndPrintsItsPathTheSameBytesForTheSameSeed() throws IOException {
     Path one = directory.resolve("one.html");
     Path two = directory.resolve("two.html");
-    Run first = run("view", "3", "--sim-seconds", "2", "--out", one.toString());
-    Run second = run("view", "3", "--sim-seconds", "2", "--out", two.toString());
+    CommandRun first = run("view", "3", "--sim-seconds", "2", "--out", one.toString());
+    CommandRun second = run("view", "3", "--sim-seconds", "2", "--out", two.toString());
     assertEquals(0, first.exit(), first.err());
     assertEquals(one.toAbsolutePath().normalize().toString(), first.out().lines().findFirst().orElseThrow());
     assertTrue(first.out().contains("seed 3: every property held"), first.out());
@@ -72,7 +61,7 @@ class ViewCommandTest {
   @SuppressWarnings("unchecked")
   void aFailingSeedsPageEndsAtTheFailureWithTheLastEventsBeforeIt() throws IOException {
     Path page = directory.resolve("storm.html");
-    Run run = run("view", "1", "--schedule", STORM, "--sim-seconds", "8", "--protocol", "defaults", "--pre-vote", "off",
+    CommandRun run = run("view", "1", "--schedule", STORM, "--sim-seconds", "8", "--protocol", "defaults", "--pre-vote", "off",
         "--check-quorum", "off", "--max-events", "100", "--out", page.toString());
     assertEquals(0, run.exit(), run.err());
     assertTrue(run.out().contains("seed 1 LIVELOCK: Liveness: "), run.out());
@@ -90,7 +79,7 @@ class ViewCommandTest {
   @Test
   void fromAndUntilChooseTheWindow() throws IOException {
     Path page = directory.resolve("window.html");
-    Run run = run("view", "3", "--sim-seconds", "3", "--from", "1s", "--until", "1.5s", "--out", page.toString());
+    CommandRun run = run("view", "3", "--sim-seconds", "3", "--from", "1s", "--until", "1.5s", "--out", page.toString());
     assertEquals(0, run.exit(), run.err());
     List<Map<String, Object>> events = events(embeddedTrace(page));
     assertTrue(events.size() > 10);
@@ -102,8 +91,8 @@ class ViewCommandTest {
   void traceJsonWritesTheWholeRunTheSameBytesForTheSameSeed() throws IOException {
     Path one = directory.resolve("one.json");
     Path two = directory.resolve("two.json");
-    Run first = run("--seed", "2", "--sim-seconds", "2", "--trace-json", one.toString());
-    Run second = run("--seed", "2", "--sim-seconds", "2", "--trace-json", two.toString());
+    CommandRun first = run("--seed", "2", "--sim-seconds", "2", "--trace-json", one.toString());
+    CommandRun second = run("--seed", "2", "--sim-seconds", "2", "--trace-json", two.toString());
     assertEquals(0, first.exit(), first.err());
     assertEquals(0, second.exit(), second.err());
     assertTrue(first.out().contains("JSON trace written to " + one), first.out());
@@ -132,11 +121,6 @@ class ViewCommandTest {
   }
 
   private static void assertUsageError(String expected, String... args) {
-    Run run = run(args);
-    assertEquals(2, run.exit(), run.err());
-    assertEquals(1, run.err().lines().count(), run.err());
-    assertTrue(run.err().contains(expected), run.err());
-    assertFalse(run.err().contains("\tat ") || run.err().contains("Exception"), run.err());
-    assertEquals("", run.out());
+    CommandRun.assertUsageError(expected, args);
   }
 }

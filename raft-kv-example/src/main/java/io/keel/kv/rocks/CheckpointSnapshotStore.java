@@ -154,7 +154,7 @@ public final class CheckpointSnapshotStore implements SnapshotStore {
   private final class Created extends ForwardingSink {
     private final SnapshotMeta meta;
     private Path build;
-    private long[] sizeAndChecksum;
+    private LinkedSnapshots.Payload payload;
 
     Created(SnapshotMeta meta, SnapshotSink streamed) {
       this.meta = meta;
@@ -183,7 +183,7 @@ public final class CheckpointSnapshotStore implements SnapshotStore {
       }
       delegate.abort();
       build = linked.newBuild();
-      sizeAndChecksum = linked.linkFrom(files.get(), build);
+      payload = linked.linkFrom(files.get(), build);
     }
 
     @Override
@@ -199,7 +199,7 @@ public final class CheckpointSnapshotStore implements SnapshotStore {
         throw new IllegalStateException("snapshot " + latest.get().meta() + " was installed meanwhile; " + meta
             + " is discarded");
       }
-      SnapshotInfo info = linked.install(build, meta, sizeAndChecksum[0], sizeAndChecksum[1]);
+      SnapshotInfo info = linked.install(build, meta, payload.size(), payload.checksum());
       build = null;
       linkedInstalled();
       return info;

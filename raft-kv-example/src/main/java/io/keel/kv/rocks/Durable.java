@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /** Small file-system steps that a crash must not tear: forced writes, atomic renames, directory syncs. */
@@ -65,6 +66,24 @@ final class Durable {
     try (FileChannel channel = FileChannel.open(into, StandardOpenOption.WRITE)) {
       channel.force(true);
     }
+  }
+
+  /**
+   * Places every file of {@code from} into {@code into} ({@link #place}), copying those whose name
+   * {@code copied} accepts and linking the rest, then forces {@code into}.
+   *
+   * @throws IOException also if a file of {@code from} vanishes meanwhile, naming it
+   */
+  static void placeAll(Path from, Path into, Predicate<String> copied) throws IOException {
+    try (Stream<Path> files = Files.list(from)) {
+      for (Path file : files.toList()) {
+        String name = file.getFileName().toString();
+        place(file, into.resolve(name), copied.test(name));
+      }
+    } catch (NoSuchFileException e) {
+      throw new IOException(from + " lost a file while it was placed in " + into + ": " + e.getMessage(), e);
+    }
+    syncDirectory(into);
   }
 
   /** Removes {@code path} and everything under it, if it exists. */

@@ -130,22 +130,17 @@ final class LinkedSnapshots {
     return build;
   }
 
-  /**
-   * Fills {@code build} from a checkpoint: links its files, writes the manifest, and returns the
-   * payload's size and checksum.
-   */
-  long[] linkFrom(Path checkpoint, Path build) throws IOException {
+  /** A payload's size and CRC-32C. */
+  record Payload(long size, long checksum) {}
+
+  /** Fills {@code build} from a checkpoint: links its files, writes the manifest; returns the payload's size and checksum. */
+  Payload linkFrom(Path checkpoint, Path build) throws IOException {
     Path files = build.resolve(FILES);
-    try (Stream<Path> entries = Files.list(checkpoint)) {
-      for (Path file : entries.toList()) {
-        Durable.place(file, files.resolve(file.getFileName().toString()), false);
-      }
-    }
-    Durable.syncDirectory(files);
+    Durable.placeAll(checkpoint, files, name -> false);
     FileArchive archive = FileArchive.of(files);
     byte[] manifest = archive.manifest();
     Durable.replaceFile(build.resolve(MANIFEST), manifest);
-    return new long[] {archive.size(), checksum(manifest, archive, files)};
+    return new Payload(archive.size(), checksum(manifest, archive, files));
   }
 
   private long checksum(byte[] manifest, FileArchive archive, Path files) throws IOException {

@@ -3,7 +3,6 @@ package io.keel.kv.rocks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -108,14 +107,6 @@ final class RocksDbHome {
    * may write to) as copies. Each is forced to disk, then the directory.
    */
   static void linkCheckpoint(Path checkpoint, Path target) throws IOException {
-    try (Stream<Path> files = Files.list(checkpoint)) {
-      for (Path file : files.toList()) {
-        String name = file.getFileName().toString();
-        Durable.place(file, target.resolve(name), !(name.endsWith(".sst") || name.endsWith(".blob")));
-      }
-    } catch (NoSuchFileException e) {
-      throw new IOException("the checkpoint " + checkpoint + " lost a file while it was linked: " + e.getMessage(), e);
-    }
-    Durable.syncDirectory(target);
+    Durable.placeAll(checkpoint, target, name -> !(name.endsWith(".sst") || name.endsWith(".blob")));
   }
 }

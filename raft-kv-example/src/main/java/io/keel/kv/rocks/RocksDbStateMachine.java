@@ -174,11 +174,7 @@ public final class RocksDbStateMachine implements StateMachine<KvResult>, KvStat
       if (handle.get(batch, stored) == null) {
         return false;
       }
-      try {
-        batch.delete(stored);
-      } catch (RocksDBException e) {
-        throw new StoreFailure("deleting from the write batch failed", e);
-      }
+      delete(stored, batch);
       size--;
       return true;
     }
@@ -198,6 +194,14 @@ public final class RocksDbStateMachine implements StateMachine<KvResult>, KvStat
         batch.put(key, value);
       } catch (RocksDBException e) {
         throw new StoreFailure("writing to the write batch failed", e);
+      }
+    }
+
+    private static void delete(byte[] key, WriteBatchWithIndex batch) {
+      try {
+        batch.delete(key);
+      } catch (RocksDBException e) {
+        throw new StoreFailure("deleting from the write batch failed", e);
       }
     }
   }
@@ -227,11 +231,7 @@ public final class RocksDbStateMachine implements StateMachine<KvResult>, KvStat
 
   @Override
   public void deleteSessionRecord(long clientId) {
-    try {
-      pending.batch.delete(Keys.session(clientId));
-    } catch (RocksDBException e) {
-      throw new StoreFailure("deleting from the write batch failed", e);
-    }
+    PendingRun.delete(Keys.session(clientId), pending.batch);
   }
   // endregion
 
